@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// argv -> command. A terminal gets Ink; anything else (pipes, CI) gets plain lines.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, exitCodeOf, renderError, UsageError } from './core/errors.js';
+import { helpText, parse, type Command } from './commands/command.js';
+import { downCommand } from './commands/down.js';
+import { imagesCommand } from './commands/images.js';
+import { resetCommand } from './commands/reset.js';
+import { statusCommand } from './commands/status.js';
+import { upCommand } from './commands/up.js';
+import { packageRoot } from './paths.js';
+
+const commands: Command[] = [upCommand, statusCommand, downCommand, resetCommand, imagesCommand];
+
+function overview(): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    'kafka-lab: guided, graded Kafka failover labs on a real ZooKeeper + three-broker stack in Docker.',
+    '',
+    'Usage: kafka-lab <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    "Run 'kafka-lab <command> --help' for a command's options.",
+    'Exit codes: 0 ok, 1 a check or health condition failed, 2 bad usage, 3 something to fix on this host,',
+    '            4 an external command failed, 70 a bug in kafka-lab, 130 interrupted.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    process.stdout.write(target ? helpText(target) : overview());
+    return EXIT.ok;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version}\n`);
+    return EXIT.ok;
+  }
+  const cmd = commands.find((c) => c.name === name);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(EXIT.interrupted);
+    process.stderr.write('\nStopping: undoing what this run created (Ctrl-C again to quit at once)...\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    if (!cmd) throw new UsageError(`Unknown command '${name}'.`, `Commands: ${commands.map((c) => c.name).join(', ')}. Run 'kafka-lab --help'.`);
+    const { values, positionals } = parse(cmd, rest);
+    if (values.help) {
+      process.stdout.write(helpText(cmd));
+      return EXIT.ok;
+    }
+    const interactive = process.stdout.isTTY === true && !env.CI && env.TERM !== 'dumb';
+    return await cmd.run({ values, positionals, env, signal: controller.signal, out: process.stdout, err: process.stderr, interactive });
+  } catch (err) {
+    process.stderr.write(`${renderError(err)}\n`);
+    return exitCodeOf(err);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`${renderError(err)}\n`);
+    process.exitCode = EXIT.bug;
+  },
+);

@@ -1,0 +1,99 @@
+// Turns command-line options plus what the stack's labels recorded into one StackSpec.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { UsageError, UserError } from '../core/errors.js';
+import { checkStackName, DEFAULT_PORT_BASE, DEFAULT_STACK, LABEL, type StackSpec } from '../core/stack.js';
+import { buildImages, localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
+import { defaultComposeFile, imageKitDir } from '../paths.js';
+import { connectDocker, stackContainers } from '../runtime/docker.js';
+import { takenPorts } from '../runtime/ports.js';
+import { loadStack } from '../stack/compose.js';
+import type { ObservedContainer } from '../core/reconcile.js';
+
+export const IMAGES_LABEL = 'kafka-lab.images';
+
+/** What the CLI reads from its flags and environment, once, at the edge. */
+export interface StackOptions {
+  stack: string;
+  compose?: string;
+  images?: string;
+  portBase?: string;
+  dockerHost?: string;
+  cacheDir?: string;
+}
+
+export interface StackContext {
+  docker: Docker;
+  spec: StackSpec;
+  images: ImageChoice;
+  existing: ObservedContainer[];
+  labels: Record<string, string>;
+  imageTag: string;
+}
+
+export function cacheDirOf(o: { cacheDir?: string }): string {
+  return o.cacheDir ?? join(homedir(), '.cache', 'kafka-lab');
+}
+
+export async function stackContext(o: StackOptions): Promise<StackContext> {
+  const bad = checkStackName(o.stack);
+  if (bad) throw new UsageError(bad);
+  const explicitBase = parsePortBase(o.portBase);
+  const explicitImages = parseImages(o.images);
+  const docker = await connectDocker({ host: o.dockerHost });
+  const existing = await stackContainers(docker, o.stack);
+  const composeFile = o.compose ?? defaultComposeFile;
+  const recorded = existing[0]?.labels ?? {};
+  const images = explicitImages ?? (recorded[IMAGES_LABEL] as ImageChoice | undefined) ?? 'confluent';
+  const portBase =
+    explicitBase ??
+    (recorded[LABEL.portBase] ? Number(recorded[LABEL.portBase]) : undefined) ??
+    (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(docker, composeFile, o.stack));
+  const imageTag = await recipeTag(imageKitDir);
+  const local = localImages(imageTag);
+  const spec = await loadStack(composeFile, {
+    stack: o.stack,
+    portBase,
+    image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
+  });
+  return { docker, spec, images, existing, labels: { [IMAGES_LABEL]: images }, imageTag };
+}
+
+function parsePortBase(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1024 || n > 65000) {
+    throw new UsageError(`--port-base ${text} is not a port number between 1024 and 65000.`, 'For example: --port-base 19092.');
+  }
+  return n;
+}
+
+function parseImages(text: string | undefined): ImageChoice | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text === 'local' || text === 'confluent') return text;
+  throw new UsageError(`--images ${text} is not known: use 'confluent' (Confluent's public images) or 'local' (kafka-lab's offline images).`);
+}
+
+/** Another stack's block is 9092 + 100*k: the first one no stack records and whose ports are free. */
+async function choosePortBase(docker: Docker, composeFile: string, stack: string): Promise<number> {
+  const atDefault = await loadStack(composeFile, { stack, portBase: DEFAULT_PORT_BASE });
+  const ports = atDefault.services.flatMap((s) => s.ports.map((p) => p.hostPort));
+  const used = new Set((await stackContainers(docker)).map((c) => Number(c.labels[LABEL.portBase])));
+  for (let base = DEFAULT_PORT_BASE + 100; base < 60000; base += 100) {
+    if (used.has(base)) continue;
+    const offset = base - DEFAULT_PORT_BASE;
+    if ((await takenPorts('127.0.0.1', ports.map((p) => p + offset))).length === 0) return base;
+  }
+  throw new UserError('No free block of ports was found for a new stack.', 'Give one with --port-base.');
+}
+
+/** For `up`: builds kafka-lab's own images on first use, or pulls the public ones. */
+export function imageProvider(ctx: StackContext, o: StackOptions, onLine: (line: string) => void, signal?: AbortSignal) {
+  if (ctx.images !== 'local') return undefined;
+  let build: Promise<unknown> | undefined;
+  return async (_image: string) => {
+    build ??= buildImages({ docker: ctx.docker, kitDir: imageKitDir, tag: ctx.imageTag, cacheDir: cacheDirOf(o), onLine, signal });
+    await build;
+  };
+}

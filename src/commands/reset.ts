@@ -1,0 +1,45 @@
+import { UserError } from '../core/errors.js';
+import { systemClock } from '../runtime/clock.js';
+import { down } from '../runtime/down.js';
+import { up } from '../runtime/up.js';
+import { reporterFor } from '../ui/reporter.js';
+import { stackOptions, type Command } from './command.js';
+import { imageProvider, stackContext } from './context.js';
+import { stackOptionsOf } from './up.js';
+
+export const resetCommand: Command = {
+  name: 'reset',
+  summary: 'Return the stack to a fresh, empty, healthy cluster (topics and groups are gone).',
+  usage: 'kafka-lab reset [--stack NAME] [--json]',
+  details: 'The stack keeps its ports and images. Only resources with the stack\'s labels are removed.',
+  options: { ...stackOptions, json: { type: 'boolean', description: 'print the result as JSON' } },
+  async run(inv) {
+    const opts = stackOptionsOf(inv);
+    const ctx = await stackContext(opts);
+    if (ctx.existing.length === 0) {
+      throw new UserError(`Stack '${ctx.spec.stack}' does not exist, so there is nothing to reset.`, `Create it with 'kafka-lab up${ctx.spec.stack === 'default' ? '' : ` --stack ${ctx.spec.stack}`}'.`);
+    }
+    const json = inv.values.json === true;
+    const reporter = reporterFor(`kafka-lab reset: stack ${ctx.spec.stack}`, inv.interactive && !json, json ? inv.err : inv.out);
+    try {
+      const started = systemClock.now();
+      await down(ctx.docker, ctx.spec.stack, { volumes: true, sink: reporter.sink, clock: systemClock });
+      const result = await up({
+        docker: ctx.docker,
+        spec: ctx.spec,
+        sink: reporter.sink,
+        clock: systemClock,
+        signal: inv.signal,
+        labels: ctx.labels,
+        provideImage: imageProvider(ctx, opts, (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }), inv.signal),
+      });
+      reporter.close();
+      const elapsedMs = systemClock.now() - started;
+      if (json) inv.out.write(`${JSON.stringify({ stack: ctx.spec.stack, bootstrap: result.bootstrap, elapsedMs }, null, 2)}\n`);
+      else inv.out.write(`Stack ${ctx.spec.stack} was reset and is ready (${(elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${result.bootstrap}\n`);
+      return 0;
+    } finally {
+      reporter.close();
+    }
+  },
+};

@@ -1,0 +1,69 @@
+import { EXIT, UserError } from '../core/errors.js';
+import { bootstrapServers, brokerServices, LABEL } from '../core/stack.js';
+import { describeCluster, type ClusterInfo } from '../cluster/kafka.js';
+import { stackOptions, type Command } from './command.js';
+import { stackContext } from './context.js';
+import { stackOptionsOf } from './up.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show the stack, its containers and their state, the brokers the cluster reports, the controller and the bootstrap servers.',
+  usage: 'kafka-lab status [--stack NAME] [--json]',
+  details: 'Exit code 0 when every container runs and the cluster lists every broker with a controller, 1 otherwise.',
+  options: { ...stackOptions, json: { type: 'boolean', description: 'print JSON: stack, containers, brokers, controller, bootstrap, healthy' } },
+  async run(inv) {
+    const ctx = await stackContext(stackOptionsOf(inv));
+    if (ctx.existing.length === 0) {
+      throw new UserError(`Stack '${ctx.spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${ctx.spec.stack === 'default' ? '' : ` --stack ${ctx.spec.stack}`}'.`);
+    }
+    const order = ctx.spec.services.map((s) => s.service);
+    const containers = ctx.existing
+      .map((c) => ({ service: c.labels[LABEL.service] ?? '?', name: c.name, state: c.state, id: c.id.slice(0, 12) }))
+      .sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
+    const bootstrap = bootstrapServers(ctx.spec);
+    let cluster: ClusterInfo | undefined;
+    let problem: string | undefined;
+    try {
+      cluster = await describeCluster(bootstrap);
+    } catch (err) {
+      problem = `the cluster did not answer at ${bootstrap}: ${(err as Error).message}`;
+    }
+    const wanted = brokerServices(ctx.spec).length;
+    const allRunning = ctx.spec.services.every((s) => containers.some((c) => c.service === s.service && c.state === 'running'));
+    const healthy = allRunning && !!cluster && cluster.brokers.length === wanted && cluster.controller !== null;
+    if (!problem && !healthy) problem = !allRunning ? 'not every container is running' : `the cluster lists ${cluster?.brokers.length} of ${wanted} brokers`;
+    const report = {
+      stack: ctx.spec.stack,
+      images: ctx.images,
+      portBase: ctx.spec.portBase,
+      network: ctx.spec.network,
+      containers,
+      clusterId: cluster?.clusterId ?? null,
+      brokers: cluster?.brokers ?? [],
+      controller: cluster?.controller ?? null,
+      bootstrap,
+      healthy,
+      ...(problem ? { problem } : {}),
+    };
+    if (inv.values.json) {
+      inv.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    } else {
+      const lines = [
+        `Stack ${report.stack}  (${healthy ? 'healthy' : `NOT healthy: ${problem}`})`,
+        `  images ${report.images}, network ${report.network}`,
+        '',
+        `  ${'SERVICE'.padEnd(12)}${'CONTAINER'.padEnd(22)}${'STATE'.padEnd(10)}ID`,
+        ...containers.map((c) => `  ${c.service.padEnd(12)}${c.name.padEnd(22)}${c.state.padEnd(10)}${c.id}`),
+        '',
+        cluster
+          ? `  Cluster ${cluster.clusterId}: ${cluster.brokers.length} brokers, controller ${cluster.controller}`
+          : '  Cluster: not reachable',
+        ...(cluster?.brokers ?? []).map((b) => `    broker ${b.id}  ${b.host}:${b.port}${b.id === cluster?.controller ? '  (controller)' : ''}`),
+        '',
+        `  Bootstrap servers: ${bootstrap}`,
+      ];
+      inv.out.write(`${lines.join('\n')}\n`);
+    }
+    return healthy ? EXIT.ok : EXIT.failed;
+  },
+};

@@ -1,0 +1,55 @@
+import { systemClock } from '../runtime/clock.js';
+import { up } from '../runtime/up.js';
+import { reporterFor } from '../ui/reporter.js';
+import { stackOptions, upOptions, type Command, type Invocation } from './command.js';
+import { imageProvider, stackContext, type StackOptions } from './context.js';
+
+export function stackOptionsOf(inv: Invocation): StackOptions {
+  const v = inv.values;
+  return {
+    stack: (v.stack as string | undefined) ?? 'default',
+    compose: v.compose as string | undefined,
+    images: (v.images as string | undefined) ?? inv.env.KAFKA_LAB_IMAGES,
+    portBase: v['port-base'] as string | undefined,
+    dockerHost: inv.env.DOCKER_HOST,
+    cacheDir: inv.env.KAFKA_LAB_CACHE,
+  };
+}
+
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'Create or complete the stack (ZooKeeper + 3 brokers) and wait until the cluster is ready.',
+  usage: 'kafka-lab up [--stack NAME] [--images confluent|local] [--port-base PORT] [--json]',
+  details:
+    'Idempotent: a healthy stack is left as it is (same container IDs), a half-created one is completed,\nand only services whose definition changed are recreated. Ctrl-C removes what this run created.',
+  options: { ...stackOptions, ...upOptions, json: { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' } },
+  async run(inv) {
+    const opts = stackOptionsOf(inv);
+    const ctx = await stackContext(opts);
+    const json = inv.values.json === true;
+    const stream = json ? inv.err : inv.out;
+    const reporter = reporterFor(`kafka-lab up: stack ${ctx.spec.stack}`, inv.interactive && !json, stream);
+    try {
+      const result = await up({
+        docker: ctx.docker,
+        spec: ctx.spec,
+        sink: reporter.sink,
+        clock: systemClock,
+        signal: inv.signal,
+        labels: ctx.labels,
+        provideImage: imageProvider(ctx, opts, (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }), inv.signal),
+      });
+      reporter.close();
+      const changed = result.actions.filter((a) => a.kind !== 'keep').length;
+      if (json) {
+        inv.out.write(`${JSON.stringify({ stack: ctx.spec.stack, bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`);
+      } else {
+        const what = changed === 0 ? 'already up; nothing changed' : 'ready';
+        inv.out.write(`Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${result.bootstrap}\n`);
+      }
+      return 0;
+    } finally {
+      reporter.close();
+    }
+  },
+};

@@ -1,0 +1,94 @@
+// The stack as kafka-lab means to run it: compose resolved for one stack name.
+
+export interface PortSpec {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+}
+
+export interface VolumeMount {
+  /** Full Docker volume name, already prefixed with the stack's project name. */
+  volume: string;
+  target: string;
+  readOnly: boolean;
+}
+
+export interface ServiceSpec {
+  service: string;
+  containerName: string;
+  image: string;
+  hostname?: string;
+  dependsOn: string[];
+  ports: PortSpec[];
+  environment: Record<string, string>;
+  volumes: VolumeMount[];
+  command?: string[];
+  entrypoint?: string[];
+}
+
+export interface StackSpec {
+  stack: string;
+  project: string;
+  network: string;
+  portBase: number;
+  services: ServiceSpec[];
+  volumes: string[];
+}
+
+export const LABEL = {
+  stack: 'kafka-lab.stack',
+  service: 'kafka-lab.service',
+  configHash: 'kafka-lab.config-hash',
+  portBase: 'kafka-lab.port-base',
+  composeFile: 'kafka-lab.compose-file',
+} as const;
+
+export const DEFAULT_STACK = 'default';
+export const DEFAULT_PORT_BASE = 9092;
+const STACK_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+
+export function checkStackName(name: string): string | undefined {
+  if (STACK_NAME.test(name)) return undefined;
+  return `Stack name '${name}' is not valid: use 1-31 lower-case letters, digits or '-', starting with a letter or digit.`;
+}
+
+/** The default stack uses the tutorials' bare names so that `docker stop kafka-2` works verbatim. */
+export function namePrefix(stack: string): string {
+  return stack === DEFAULT_STACK ? '' : `${stack}-`;
+}
+
+export function projectName(stack: string): string {
+  return `kafka-lab-${stack}`;
+}
+
+/** Services started before the rest, in dependency order (stable: file order breaks ties). */
+export function startOrder(services: ServiceSpec[]): ServiceSpec[][] {
+  const byName = new Map(services.map((s) => [s.service, s]));
+  const level = new Map<string, number>();
+  const visiting = new Set<string>();
+  const depth = (name: string): number => {
+    const known = level.get(name);
+    if (known !== undefined) return known;
+    if (visiting.has(name)) throw new Error(`dependency cycle through service ${name}`);
+    visiting.add(name);
+    const deps = byName.get(name)?.dependsOn ?? [];
+    const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(depth));
+    visiting.delete(name);
+    level.set(name, d);
+    return d;
+  };
+  const waves: ServiceSpec[][] = [];
+  for (const s of services) (waves[depth(s.service)] ??= []).push(s);
+  return waves.filter(Boolean);
+}
+
+/** The host's bootstrap list: every broker's published port on 127.0.0.1. */
+export function bootstrapServers(spec: StackSpec): string {
+  return brokerServices(spec)
+    .map((s) => `127.0.0.1:${s.ports[0]?.hostPort}`)
+    .join(',');
+}
+
+export function brokerServices(spec: StackSpec): ServiceSpec[] {
+  return spec.services.filter((s) => s.environment.KAFKA_BROKER_ID !== undefined);
+}

@@ -1,0 +1,84 @@
+// The offline image kit: kafka-lab's own drop-in images for Confluent's, built with no registry.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type Docker from 'dockerode';
+import { execa } from 'execa';
+import { ExternalError, Interrupted, lastLines } from '../core/errors.js';
+import { imageExists } from '../runtime/docker.js';
+
+export type ImageChoice = 'confluent' | 'local';
+
+export interface LocalImages {
+  kafka: string;
+  zookeeper: string;
+  kcat: string;
+}
+
+/** The tag is a hash of the kit's files: the same recipe gives the same tag, so a build can be skipped. */
+export async function recipeTag(kitDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await listFiles(kitDir)) {
+    hash.update(relative(kitDir, file)).update('\0').update(await readFile(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : Promise.resolve([join(dir, e.name)]))),
+  );
+  return nested.flat();
+}
+
+export function localImages(tag: string): LocalImages {
+  return { kafka: `kafka-lab/kafka:${tag}`, zookeeper: `kafka-lab/zookeeper:${tag}`, kcat: `kafka-lab/kcat:${tag}` };
+}
+
+/** Confluent's (and kcat's) public image names to kafka-lab's own; anything else stays as written. */
+export function toLocalImage(image: string, local: LocalImages): string {
+  const repo = image.replace(/[:@].*$/, '');
+  if (repo === 'confluentinc/cp-kafka') return local.kafka;
+  if (repo === 'confluentinc/cp-zookeeper') return local.zookeeper;
+  if (repo === 'edenhill/kcat' || repo === 'confluentinc/cp-kcat') return local.kcat;
+  return image;
+}
+
+export async function missingImages(docker: Docker, local: LocalImages): Promise<string[]> {
+  const all = Object.values(local);
+  const present = await Promise.all(all.map((i) => imageExists(docker, i)));
+  return all.filter((_, i) => !present[i]);
+}
+
+export interface BuildOptions {
+  docker: Docker;
+  kitDir: string;
+  tag: string;
+  cacheDir: string;
+  onLine: (line: string) => void;
+  signal?: AbortSignal;
+  force?: boolean;
+}
+
+export async function buildImages(o: BuildOptions): Promise<{ built: boolean; images: LocalImages }> {
+  const images = localImages(o.tag);
+  if (!o.force && (await missingImages(o.docker, images)).length === 0) return { built: false, images };
+  const script = join(o.kitDir, 'build.sh');
+  const args = [script, '--tag', o.tag, '--cache', o.cacheDir, ...(o.force ? ['--force'] : [])];
+  const child = execa('bash', args, { all: true, reject: false, cancelSignal: o.signal, env: { DOCKER_BUILDKIT: '0' } });
+  let output = '';
+  child.all?.setEncoding('utf8');
+  child.all?.on('data', (chunk: string) => {
+    output += chunk;
+    for (const line of chunk.split('\n')) if (line.startsWith('[images]')) o.onLine(line);
+  });
+  const result = await child;
+  if (result.isCanceled || o.signal?.aborted) throw new Interrupted('Interrupted while building images; run the command again to resume (finished layers are kept).');
+  if (result.exitCode !== 0) {
+    throw new ExternalError('Building the offline images failed.', `bash ${args.join(' ')}`, result.exitCode, lastLines(output, 15));
+  }
+  return { built: true, images };
+}

@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+/** The installed package's root: dist/src/paths.js sits two levels below it. */
+export const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const defaultComposeFile = join(packageRoot, 'compose', 'zk-3-brokers.yaml');
+export const imageKitDir = join(packageRoot, 'compose', 'images');

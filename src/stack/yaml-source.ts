@@ -1,0 +1,72 @@
+// Safe YAML reading shared by compose files, labs and rubrics: duplicate keys, unknown tags and
+// alias bombs are errors, and every message carries file:line:column.
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { ZodType } from 'zod';
+import { UserError } from '../core/errors.js';
+
+export type Path = (string | number)[];
+
+export interface YamlSource {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  value: unknown;
+}
+
+const MAX_ALIASES = 50;
+
+export function readYaml(file: string, text: string, next: string): YamlSource {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const [line, col] = problem.linePos?.[0] ? [problem.linePos[0].line, problem.linePos[0].col] : [1, 1];
+    throw new UserError(`${file}:${line}:${col}: ${firstLine(problem.message)}`, next);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    throw new UserError(`${file}:1:1: ${(err as Error).message} (at most ${MAX_ALIASES} alias uses are allowed)`, next);
+  }
+  return { file, doc, lines, value };
+}
+
+/** file:line:column of the node at `path`, or of its nearest ancestor that exists in the text. */
+export function where(src: YamlSource, path: Path, key?: string): string {
+  for (let i = path.length; i >= 0; i--) {
+    const node = i === 0 ? src.doc.contents : src.doc.getIn(path.slice(0, i), true);
+    if (!isNode(node) || !node.range) continue;
+    let offset = node.range[0];
+    if (key !== undefined && i === path.length && isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (pair && isNode(pair.key) && pair.key.range) offset = pair.key.range[0];
+    }
+    const pos = src.lines.linePos(offset);
+    return `${src.file}:${pos.line}:${pos.col}`;
+  }
+  return `${src.file}:1:1`;
+}
+
+/** Validate against a closed schema; the first problems become one message with their places. */
+export function validate<T>(src: YamlSource, schema: ZodType<T>, value: unknown, next: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.slice(0, 3).map((issue) => {
+    const path = issue.path as Path;
+    if (issue.code === 'unrecognized_keys') {
+      const keys = (issue as { keys: string[] }).keys;
+      return `${where(src, path, keys[0])}: unknown key '${keys.join("', '")}'${describePath(path)}. ${issue.message.startsWith('Unrecognized') ? '' : issue.message}`.trimEnd();
+    }
+    return `${where(src, path)}: ${issue.message}${describePath(path)}`;
+  });
+  throw new UserError(lines.join('\n'), next);
+}
+
+function describePath(path: Path): string {
+  return path.length ? ` (at ${path.join('.')})` : '';
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
