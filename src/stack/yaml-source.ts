@@ -20,7 +20,7 @@ export function readYaml(file: string, text: string, next: string): YamlSource {
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
-    const [line, col] = problem.linePos?.[0] ? [problem.linePos[0].line, problem.linePos[0].col] : [1, 1];
+    const { line, col } = lines.linePos(problem.pos[0]);
     throw new UserError(`${file}:${line}:${col}: ${firstLine(problem.message)}`, next);
   }
   let value: unknown;
@@ -52,11 +52,16 @@ export function where(src: YamlSource, path: Path, key?: string): string {
 export function validate<T>(src: YamlSource, schema: ZodType<T>, value: unknown, next: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const lines = result.error.issues.slice(0, 3).map((issue) => {
+  // Unknown keys first: they usually explain the rest (a misspelt key also leaves one missing).
+  const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const lines = issues.slice(0, 3).map((issue) => {
     const path = issue.path as Path;
+    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+      return `${where(src, path.slice(0, -1))}: missing key '${String(path.at(-1))}'${describePath(path.slice(0, -1))}`;
+    }
     if (issue.code === 'unrecognized_keys') {
       const keys = (issue as { keys: string[] }).keys;
-      return `${where(src, path, keys[0])}: unknown key '${keys.join("', '")}'${describePath(path)}. ${issue.message.startsWith('Unrecognized') ? '' : issue.message}`.trimEnd();
+      return `${where(src, path, keys[0])}: unknown key '${keys.join("', '")}'${describePath(path)}`;
     }
     return `${where(src, path)}: ${issue.message}${describePath(path)}`;
   });
