@@ -62,15 +62,18 @@ WORK=""
 
 trap 'die "unexpected failure (line $LINENO): $BASH_COMMAND"' ERR
 
-# Unmounts anything left mounted below $1 (debootstrap mounts /proc and /sys in its target;
-# never delete through a mount), then deletes $1.
-remove_tree() {
-  local dir=$1 mnt
-  [ -n "$dir" ] && [ -d "$dir" ] || return 0
+# Unmounts anything still mounted below $1 (debootstrap mounts /proc and /sys in its target).
+remove_stray_mounts() {
+  local mnt
   while read -r mnt; do
     umount -l "$mnt" 2>/dev/null || true
-  done < <(awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r)
-  rm -rf --one-file-system "$dir"
+  done < <(awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r)
+}
+# Deletes directory $1, never through a mount point.
+remove_tree() {
+  [ -n "$1" ] && [ -d "$1" ] || return 0
+  remove_stray_mounts "$1"
+  rm -rf --one-file-system "$1"
 }
 cleanup() { remove_tree "$WORK"; }
 trap cleanup EXIT
@@ -173,13 +176,6 @@ build_base() {
   run import import_rootfs "$rootfs"
   remove_tree "$rootfs"
 }
-remove_stray_mounts() {
-  local mnt
-  while read -r mnt; do
-    umount -l "$mnt" 2>/dev/null || true
-  done < <(awk -v d="$1/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r)
-}
-
 build_dist() {
   need_command mvn "apt-get install maven"
   local ctx=$WORK/dist
@@ -236,17 +232,16 @@ else
   build_dist
 fi
 
-for spec in "$KAFKA_IMAGE:Dockerfile.kafka:DIST_IMAGE=$DIST_IMAGE" \
-            "$ZOOKEEPER_IMAGE:Dockerfile.zookeeper:DIST_IMAGE=$DIST_IMAGE" \
-            "$KCAT_IMAGE:Dockerfile.kcat:BASE_IMAGE=$BASE_IMAGE"; do
-  IFS=: read -r image_name image_tag dockerfile arg <<<"$spec"
-  image="$image_name:$image_tag"
-  if image_exists "$image"; then
-    log "$image exists, skipping"
+build_small_unless_exists() {
+  if image_exists "$1"; then
+    log "$1 exists, skipping"
   else
-    build_small "$image" "$dockerfile" "$arg"
+    build_small "$@"
   fi
-done
+}
+build_small_unless_exists "$KAFKA_IMAGE" Dockerfile.kafka "DIST_IMAGE=$DIST_IMAGE"
+build_small_unless_exists "$ZOOKEEPER_IMAGE" Dockerfile.zookeeper "DIST_IMAGE=$DIST_IMAGE"
+build_small_unless_exists "$KCAT_IMAGE" Dockerfile.kcat "BASE_IMAGE=$BASE_IMAGE"
 
 for image in "$BASE_IMAGE" "$KAFKA_IMAGE" "$ZOOKEEPER_IMAGE" "$KCAT_IMAGE"; do
   log "ready: $image ($(image_size "$image"))"

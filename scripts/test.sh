@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: dependencies, build, a Docker engine, the offline
+# images (built only when missing), then unit and integration tests against real brokers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+bash scripts/ensure-docker.sh
+node dist/src/cli.js images build
+
+export KAFKA_LAB_IMAGES=local
+exec node --test --test-concurrency=1 --test-reporter=spec dist/test/
