@@ -131,10 +131,10 @@ debian_mirror() {
 # Keeps the imported root fs small: no package cache, docs (copyright files stay), man pages,
 # translations, logs, device nodes (Docker provides /dev) or the host's resolv.conf.
 slim_rootfs() {
-  local r=$1
-  rm -rf --one-file-system "$r"/var/cache/apt/archives/*.deb "$r"/var/cache/apt/*.bin \
+  local r=${1:?}
+  rm -rf --one-file-system "${r:?}"/var/cache/apt/archives/*.deb "$r"/var/cache/apt/*.bin \
     "$r"/var/lib/apt/lists/* "$r"/usr/share/man/* "$r"/usr/share/info/* "$r"/usr/share/locale/* \
-    "$r"/dev/* "$r"/tmp/* "$r"/var/tmp/* &&
+    "${r:?}"/dev/* "${r:?}"/tmp/* "$r"/var/tmp/* &&
     find "$r/var/log" -type f -delete &&
     find "$r/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete &&
     find "$r/usr/share/doc" -mindepth 1 -type d -empty -delete &&
@@ -165,7 +165,7 @@ docker_build() {
 build_base() {
   [ "$(id -u)" = 0 ] || die "building $BASE_IMAGE needs root (debootstrap); run as root or build once elsewhere"
   need_command debootstrap "apt-get install debootstrap"
-  local mirror rootfs=$WORK/rootfs
+  local mirror rootfs=$WORK/rootfs t0=$SECONDS
   mirror=$(debian_mirror)
   log "$BASE_IMAGE: debootstrap bookworm from $mirror (about a minute)"
   run debootstrap debootstrap --variant=minbase \
@@ -175,19 +175,21 @@ build_base() {
   log "$BASE_IMAGE: importing root fs"
   run import import_rootfs "$rootfs"
   remove_tree "$rootfs"
+  log "$BASE_IMAGE: built in $((SECONDS - t0)) s"
 }
 build_dist() {
   need_command mvn "apt-get install maven"
-  local ctx=$WORK/dist
+  local ctx=$WORK/dist t0=$SECONDS
   mkdir -p "$ctx"
   log "$DIST_IMAGE: fetching Kafka $KAFKA_VERSION jars with Maven"
-  run maven mvn -B -q -f "$HERE/pom.xml" dependency:copy-dependencies -DoutputDirectory="$ctx/jars"
+  run maven mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies -DoutputDirectory="$ctx/jars"
   [ -f "$ctx/jars/kafka_2.13-$KAFKA_VERSION.jar" ] || die "Maven did not produce kafka_2.13-$KAFKA_VERSION.jar (see $LOGS/maven.log)"
   cp -R "$HERE/rootfs" "$ctx/rootfs"
   cp "$HERE/Dockerfile.dist" "$ctx/Dockerfile"
   log "$DIST_IMAGE: docker build ($(find "$ctx/jars" -name '*.jar' | wc -l) jars)"
   run build-dist docker_build "$ctx/Dockerfile" "$ctx" "$DIST_IMAGE" --build-arg "BASE_IMAGE=$BASE_IMAGE"
   remove_tree "$ctx"
+  log "$DIST_IMAGE: built in $((SECONDS - t0)) s"
 }
 
 # build_small IMAGE DOCKERFILE FROM_ARG=VALUE: images made of a few Dockerfile lines.

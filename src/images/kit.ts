@@ -67,7 +67,13 @@ export async function buildImages(o: BuildOptions): Promise<{ built: boolean; im
   const images = localImages(o.tag);
   if (!o.force && (await missingImages(o.docker, images)).length === 0) return { built: false, images };
   const script = join(o.kitDir, 'build.sh');
-  const args = [script, '--tag', o.tag, '--cache', o.cacheDir, ...(o.force ? ['--force'] : [])];
+  if (o.force) {
+    // The script skips every image whose tag exists, so a forced build starts by removing them.
+    for (const image of [...Object.values(images), `kafka-lab/kafka-dist:${o.tag}`, `kafka-lab/base:${o.tag}`]) {
+      await o.docker.getImage(image).remove().catch(() => {});
+    }
+  }
+  const args = [script, '--tag', o.tag, '--cache', o.cacheDir];
   const child = execa('bash', args, { all: true, reject: false, cancelSignal: o.signal, env: { DOCKER_BUILDKIT: '0' } });
   let output = '';
   child.all?.setEncoding('utf8');

@@ -1,0 +1,70 @@
+// What kafka-lab knows about a cluster at one moment. Filled by the inspector; read by checks and the UI.
+
+export interface PartitionState {
+  partition: number;
+  /** -1 when the partition has no leader (offline). */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  offline: number[];
+}
+
+export interface TopicState {
+  name: string;
+  exists: boolean;
+  partitions: PartitionState[];
+  configs: Record<string, string>;
+}
+
+export interface MemberState {
+  memberId: string;
+  clientId: string;
+  host: string;
+  /** topic -> partitions; null while the member is mid-rebalance or uses another protocol. */
+  assignment: Record<string, number[]> | null;
+}
+
+export interface GroupState {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  members: MemberState[];
+  /** topic -> partition -> committed offset */
+  offsets: Record<string, Record<number, number>>;
+}
+
+export interface ContainerInfo {
+  service: string;
+  name: string;
+  state: string;
+  brokerId?: number;
+}
+
+export interface ClusterSnapshot {
+  atMs: number;
+  brokers: { id: number; host: string; port: number }[];
+  controller: number | null;
+  containers: ContainerInfo[];
+  topics: Record<string, TopicState>;
+  groups: Record<string, GroupState>;
+  /** topic -> values read from the beginning, when a check asked for them */
+  messages: Record<string, string[]>;
+  /** What could not be learnt, and why: shown, never hidden. */
+  unknown: string[];
+}
+
+/** What a set of checks needs the inspector to gather. */
+export interface Needs {
+  topics: string[];
+  groups: string[];
+  messagesOf: string[];
+}
+
+export function mergeNeeds(all: Needs[]): Needs {
+  const uniq = (xs: string[]) => [...new Set(xs)];
+  return {
+    topics: uniq(all.flatMap((n) => n.topics)),
+    groups: uniq(all.flatMap((n) => n.groups)),
+    messagesOf: uniq(all.flatMap((n) => n.messagesOf)),
+  };
+}
