@@ -79,11 +79,16 @@ cleanup() { remove_tree "$WORK"; }
 trap cleanup EXIT
 
 # run NAME COMMAND...: runs COMMAND with its output in $LOGS/NAME.log. On failure, names the
-# command, shows the end of its output and stops the build.
+# command, shows the end of its output and stops the build. COMMAND runs in the background
+# so that an interrupt (SIGINT/SIGTERM) is handled at once, not when COMMAND ends.
+CHILD=""
 run() {
   local name=$1 rc=0
   shift
-  "$@" >"$LOGS/$name.log" 2>&1 || rc=$?
+  "$@" >"$LOGS/$name.log" 2>&1 &
+  CHILD=$!
+  wait "$CHILD" || rc=$?
+  CHILD=""
   if [ "$rc" -ne 0 ]; then
     {
       printf '[images] ERROR: command failed (exit %s): %s\n' "$rc" "$*"
@@ -93,6 +98,39 @@ run() {
     exit 1
   fi
 }
+
+# Stops process $1 and everything it started (debootstrap runs dpkg in a chroot, etc.);
+# the process ids go to KILLED.
+KILLED=()
+kill_tree() {
+  local child
+  kill -STOP "$1" 2>/dev/null || return 0
+  KILLED+=("$1")
+  for child in $(pgrep -P "$1" || true); do
+    kill_tree "$child"
+  done
+  kill -TERM "$1" 2>/dev/null || true
+  kill -CONT "$1" 2>/dev/null || true
+}
+on_signal() {
+  trap - INT TERM
+  printf '[images] interrupted (%s), stopping\n' "$1" >&2
+  if [ -n "$CHILD" ]; then
+    kill_tree "$CHILD"
+    wait "$CHILD" 2>/dev/null || true
+    # let the whole tree exit before the EXIT trap deletes its files (at most ~10 s)
+    local pid tries=0
+    for pid in "${KILLED[@]}"; do
+      while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 100 ]; do
+        sleep 0.1
+        tries=$((tries + 1))
+      done
+    done
+  fi
+  exit "$2"   # the EXIT trap removes temporary files
+}
+trap 'on_signal SIGINT 130' INT
+trap 'on_signal SIGTERM 143' TERM
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 image_size() { docker image inspect --format '{{.Size}}' "$1" | awk '{ printf "%d MB", $1 / 1000000 }'; }
@@ -213,7 +251,10 @@ if command -v flock >/dev/null 2>&1; then
   exec 9>"$CACHE_DIR/build.lock"
   if ! flock -n 9; then
     log "waiting for another build.sh using $CACHE_DIR"
-    flock 9
+    flock 9 &
+    CHILD=$!
+    wait "$CHILD" || die "could not lock $CACHE_DIR/build.lock"
+    CHILD=""
   fi
 fi
 

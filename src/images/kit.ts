@@ -15,10 +15,10 @@ export interface LocalImages {
   kcat: string;
 }
 
-/** The tag is a hash of the kit's files: the same recipe gives the same tag, so a build can be skipped. */
+/** The tag is a hash of the kit's files (not its docs): the same recipe gives the same tag, so a build can be skipped. */
 export async function recipeTag(kitDir: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of await listFiles(kitDir)) {
+  for (const file of (await listFiles(kitDir)).filter((f) => !f.endsWith('.md'))) {
     hash.update(relative(kitDir, file)).update('\0').update(await readFile(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 12);
