@@ -9,4 +9,5 @@ bash scripts/ensure-docker.sh
 node dist/src/cli.js images build
 
 export KAFKA_LAB_IMAGES=local
-exec node --test --test-concurrency=1 --test-reporter=spec dist/test/
+shopt -s globstar
+exec node --test --test-concurrency=1 --test-reporter=spec dist/test/**/*.test.js
