@@ -12,12 +12,7 @@ if [ "$(id -u)" != 0 ] || [ ! -f /etc/debian_version ]; then
   exit 3
 fi
 
-if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
-  echo "[setup] installing Debian's docker.io (first run only)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q docker.io >/dev/null
-fi
+bash "$(dirname "$0")/ensure-packages.sh" dockerd:docker.io docker:docker.io
 
 echo "[setup] starting dockerd (log: /var/log/kafka-lab-dockerd.log)"
 nohup dockerd >/var/log/kafka-lab-dockerd.log 2>&1 &

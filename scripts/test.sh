@@ -6,7 +6,11 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 bash scripts/ensure-docker.sh
-node dist/src/cli.js images build
+if ! node dist/src/cli.js images list >/dev/null; then
+  # The offline image kit needs debootstrap and Maven (and Debian's mirror and Maven Central).
+  bash scripts/ensure-packages.sh debootstrap:debootstrap mvn:maven
+  node dist/src/cli.js images build
+fi
 
 export KAFKA_LAB_IMAGES=local
 shopt -s globstar
