@@ -23,14 +23,23 @@ async function timed(args: string[]): Promise<{ ms: number; startMs: number; end
   return { ms: endMs - startMs, startMs, endMs };
 }
 
-/** The time Docker stamped on each broker's "started" line (docker logs --timestamps). */
+/**
+ * The time Docker stamped on each broker's "started" line (docker logs --timestamps). A broker
+ * registers in ZooKeeper a moment before it logs that line, so the line may come just after `up`.
+ */
 async function lastBrokerStarted(): Promise<number> {
   let last = 0;
   for (const n of [1, 2, 3]) {
-    const r = await execa('docker', ['logs', '--timestamps', `${STACK}-kafka-${n}`], { all: true });
-    const line = r.all.split('\n').find((l) => /\] started \(kafka\.server\.KafkaServer\)/.test(l));
-    if (!line) throw new Error(`${STACK}-kafka-${n} never logged that it had started`);
-    last = Math.max(last, Date.parse(line.split(' ')[0]!));
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const r = await execa('docker', ['logs', '--timestamps', `${STACK}-kafka-${n}`], { all: true });
+      const line = r.all.split('\n').find((l) => /\] started \(kafka\.server\.KafkaServer\)/.test(l));
+      if (line) {
+        last = Math.max(last, Date.parse(line.split(' ')[0]!));
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`${STACK}-kafka-${n} did not log that it had started within 15 s`);
+    }
   }
   return last;
 }
