@@ -75,10 +75,10 @@ test('Ctrl-C during up stops cleanly, removes what it created, and a later up wo
   child.kill('SIGINT');
   const r = await child;
   assert.equal(r.exitCode, 130, r.all);
-  assert.match(r.all, /Interrupted\. Removed what this run had created \(4 containers, 5 volumes, 1 network\)/);
+  assert.match(r.all, /Interrupted\. Removed what this run had created \(5 containers, 5 volumes, 1 network\)/);
   assert.deepEqual(await labelled(STACK), none);
   expectOk(await cli(['up', ...at, '--port-base', '39092']), 'up after the interruption');
-  assert.equal((await labelled(STACK)).containers.length, 4);
+  assert.equal((await labelled(STACK)).containers.length, 5);
   expectOk(await cli(['down', ...at, '--volumes']), 'down');
   assert.deepEqual(await labelled(STACK), none);
 });

@@ -30,7 +30,7 @@ test('up gives three brokers and a controller, seen through kafkajs', async () =
   assert.deepEqual(c.brokers.map((b) => b.port), [29092, 29093, 29094]);
   assert.ok(c.controller !== null && [1, 2, 3].includes(c.controller), `controller ${c.controller}`);
   const res = await labelled(STACK);
-  assert.deepEqual(res.containers.map((x) => x.name).sort(), [K1, `${STACK}-kafka-2`, `${STACK}-kafka-3`, `${STACK}-zookeeper`]);
+  assert.deepEqual(res.containers.map((x) => x.name).sort(), [K1, `${STACK}-kafka-2`, `${STACK}-kafka-3`, `${STACK}-kcat`, `${STACK}-zookeeper`]);
   assert.deepEqual(res.networks, [`kafka-lab-${STACK}`]);
   assert.equal(res.volumes.length, 5);
 });
@@ -42,14 +42,14 @@ test('status --json reports containers, brokers, controller and bootstrap', asyn
   assert.equal(s.stack, STACK);
   assert.equal(s.bootstrap, BOOTSTRAP);
   assert.equal(s.healthy, true);
-  assert.deepEqual(s.containers.map((c: { service: string; state: string }) => `${c.service}:${c.state}`), ['zookeeper:running', 'kafka-1:running', 'kafka-2:running', 'kafka-3:running']);
+  assert.deepEqual(s.containers.map((c: { service: string; state: string }) => `${c.service}:${c.state}`), ['zookeeper:running', 'kafka-1:running', 'kafka-2:running', 'kafka-3:running', 'kcat:running']);
   assert.deepEqual(s.brokers.map((b: { id: number; host: string }) => `${b.id}@${b.host}`), ['1@127.0.0.1', '2@127.0.0.1', '3@127.0.0.1']);
   assert.ok([1, 2, 3].includes(s.controller));
 });
 
 test('a replicated topic reads back through kafka-topics, and kafkajs messages come back through kafka-console-consumer', async () => {
   await withAdmin(BOOTSTRAP, (a) => a.createTopics({ topics: [{ topic: 'orders', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }));
-  const d = await dockerExec(K1, ['kafka-topics', '--bootstrap-server', 'kafka-1:19091', '--describe', '--topic', 'orders']);
+  const d = await dockerExec(K1, ['kafka-topics', '--bootstrap-server', 'kafka-1:19092', '--describe', '--topic', 'orders']);
   assert.equal(d.exitCode, 0, d.stderr);
   assert.match(d.stdout, /PartitionCount:\s*3/);
   assert.match(d.stdout, /ReplicationFactor:\s*3/);
@@ -61,7 +61,7 @@ test('a replicated topic reads back through kafka-topics, and kafkajs messages c
   const values = Array.from({ length: 12 }, (_, i) => `order-${i}-${process.pid}`);
   await producer.send({ topic: 'orders', acks: -1, messages: values.map((value, i) => ({ key: `k${i}`, value })) });
   await producer.disconnect();
-  const c = await dockerExec(K1, ['kafka-console-consumer', '--bootstrap-server', 'kafka-1:19091', '--topic', 'orders', '--from-beginning', '--max-messages', '12', '--timeout-ms', '30000']);
+  const c = await dockerExec(K1, ['kafka-console-consumer', '--bootstrap-server', 'kafka-1:19092', '--topic', 'orders', '--from-beginning', '--max-messages', '12', '--timeout-ms', '30000']);
   assert.equal(c.exitCode, 0, c.stderr);
   assert.deepEqual(c.stdout.trim().split('\n').sort(), [...values].sort());
 });
@@ -101,7 +101,7 @@ test('a half-created stack is completed: a removed broker is created, a stopped 
   assert.equal(afterIds['kafka-1'], before['kafka-1']);
   assert.equal(afterIds['kafka-3'], before['kafka-3']);
   assert.notEqual(afterIds['kafka-2'], before['kafka-2']);
-  assert.deepEqual((await labelled(STACK)).containers.map((c) => c.state), ['running', 'running', 'running', 'running']);
+  assert.deepEqual((await labelled(STACK)).containers.map((c) => c.state), ['running', 'running', 'running', 'running', 'running']);
   assert.equal((await describeCluster(BOOTSTRAP)).brokers.length, 3);
 });
 

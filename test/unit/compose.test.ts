@@ -12,13 +12,13 @@ const FILE = 'compose/zk-3-brokers.yaml';
 
 test('the default stack uses the tutorials names and ports', () => {
   const spec = resolveStack(FILE, text, { stack: 'default' });
-  assert.deepEqual(spec.services.map((s) => s.containerName), ['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3']);
+  assert.deepEqual(spec.services.map((s) => s.containerName), ['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat']);
   assert.equal(bootstrapServers(spec), '127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094');
   assert.equal(spec.services[0]!.ports[0]!.hostPort, 2181);
   assert.equal(spec.network, 'kafka-lab-default');
   const k2 = spec.services.find((s) => s.service === 'kafka-2')!;
   assert.equal(k2.environment.KAFKA_BROKER_ID, '2');
-  assert.equal(k2.environment.KAFKA_ADVERTISED_LISTENERS, 'INTERNAL://kafka-2:19092,EXTERNAL://127.0.0.1:9093');
+  assert.equal(k2.environment.KAFKA_ADVERTISED_LISTENERS, 'INTERNAL://kafka-2:19093,EXTERNAL://127.0.0.1:9093');
   // merged from the anchor
   assert.equal(k2.environment.KAFKA_ZOOKEEPER_CONNECT, 'zookeeper:2181');
   assert.equal(k2.volumes[0]!.volume, 'kafka-lab-default_kafka-2-data');
@@ -27,11 +27,11 @@ test('the default stack uses the tutorials names and ports', () => {
 
 test('another stack prefixes names and moves every port with its port base', () => {
   const spec = resolveStack(FILE, text, { stack: 'team-01', portBase: 19092 });
-  assert.deepEqual(spec.services.map((s) => s.containerName), ['team-01-zookeeper', 'team-01-kafka-1', 'team-01-kafka-2', 'team-01-kafka-3']);
+  assert.deepEqual(spec.services.map((s) => s.containerName), ['team-01-zookeeper', 'team-01-kafka-1', 'team-01-kafka-2', 'team-01-kafka-3', 'team-01-kcat']);
   assert.equal(bootstrapServers(spec), '127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094');
   assert.equal(spec.services[0]!.ports[0]!.hostPort, 12181);
   const k3 = spec.services.find((s) => s.service === 'kafka-3')!;
-  assert.equal(k3.environment.KAFKA_ADVERTISED_LISTENERS, 'INTERNAL://kafka-3:19093,EXTERNAL://127.0.0.1:19094');
+  assert.equal(k3.environment.KAFKA_ADVERTISED_LISTENERS, 'INTERNAL://kafka-3:19094,EXTERNAL://127.0.0.1:19094');
   assert.equal(k3.ports[0]!.containerPort, 9094, 'the container side stays fixed');
   assert.equal(spec.network, 'kafka-lab-team-01');
 });
@@ -42,9 +42,9 @@ test('images can be swapped for the offline ones', () => {
   assert.equal(spec.services[0]!.image, 'confluentinc/cp-zookeeper:7.9.1');
 });
 
-test('zookeeper starts first, then the brokers together', () => {
+test('zookeeper (and the tools container) start first, then the brokers together', () => {
   const spec = resolveStack(FILE, text, { stack: 'default' });
-  assert.deepEqual(startOrder(spec.services).map((w) => w.map((s) => s.service)), [['zookeeper'], ['kafka-1', 'kafka-2', 'kafka-3']]);
+  assert.deepEqual(startOrder(spec.services).map((w) => w.map((s) => s.service)), [['zookeeper', 'kcat'], ['kafka-1', 'kafka-2', 'kafka-3']]);
 });
 
 test('config hashes are stable and change only for the service that changed', () => {

@@ -22,25 +22,25 @@ function plan(containers: ObservedContainer[]) {
 test('nothing there: create everything', () => {
   const p = plan([]);
   assert.ok(p.ok);
-  assert.deepEqual(p.actions.map((a) => a.kind), ['create', 'create', 'create', 'create']);
+  assert.deepEqual(p.actions.map((a) => a.kind), ['create', 'create', 'create', 'create', 'create']);
 });
 
 test('a healthy stack is kept as it is', () => {
-  const p = plan(['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3'].map((s) => ours(s, 'running')));
+  const p = plan(['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat'].map((s) => ours(s, 'running')));
   assert.ok(p.ok);
-  assert.deepEqual(p.actions.map((a) => a.kind), ['keep', 'keep', 'keep', 'keep']);
+  assert.deepEqual(p.actions.map((a) => a.kind), ['keep', 'keep', 'keep', 'keep', 'keep']);
 });
 
 test('a half-created stack is completed: stopped ones start, paused ones resume, missing ones are created', () => {
   const p = plan([ours('zookeeper', 'running'), ours('kafka-1', 'exited'), ours('kafka-2', 'paused'), ours('kafka-3', 'created')].slice(0, 3));
   assert.ok(p.ok);
-  assert.deepEqual(p.actions.map((a) => `${a.service}:${a.kind}`), ['zookeeper:keep', 'kafka-1:start', 'kafka-2:unpause', 'kafka-3:create']);
+  assert.deepEqual(p.actions.map((a) => `${a.service}:${a.kind}`), ['zookeeper:keep', 'kafka-1:start', 'kafka-2:unpause', 'kafka-3:create', 'kcat:create']);
 });
 
 test('only the service whose definition changed is recreated', () => {
-  const p = plan([ours('zookeeper', 'running'), ours('kafka-1', 'running'), ours('kafka-2', 'running', 'old-hash'), ours('kafka-3', 'running')]);
+  const p = plan([ours('zookeeper', 'running'), ours('kafka-1', 'running'), ours('kafka-2', 'running', 'old-hash'), ours('kafka-3', 'running'), ours('kcat', 'running')]);
   assert.ok(p.ok);
-  assert.deepEqual(p.actions.map((a) => a.kind), ['keep', 'keep', 'recreate', 'keep']);
+  assert.deepEqual(p.actions.map((a) => a.kind), ['keep', 'keep', 'recreate', 'keep', 'keep']);
 });
 
 test('a container with our name but without our labels is a clash, never touched', () => {
