@@ -9,9 +9,29 @@ import { imagesCommand } from './commands/images.js';
 import { resetCommand } from './commands/reset.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
+import { labsCommand } from './commands/labs.js';
+import { checkCommand } from './commands/check.js';
+import { solveCommand } from './commands/solve.js';
+import { gradeCommand } from './commands/grade.js';
+import { eventsCommand, faultCommand, healCommand } from './commands/fault.js';
+import { simulateCommand } from './commands/simulate.js';
 import { packageRoot } from './paths.js';
 
-const commands: Command[] = [upCommand, statusCommand, downCommand, resetCommand, imagesCommand];
+const commands: Command[] = [
+  upCommand,
+  statusCommand,
+  downCommand,
+  resetCommand,
+  labsCommand,
+  checkCommand,
+  solveCommand,
+  gradeCommand,
+  faultCommand,
+  healCommand,
+  eventsCommand,
+  simulateCommand,
+  imagesCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

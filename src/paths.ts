@@ -5,3 +5,5 @@ import { join } from 'node:path';
 export const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const defaultComposeFile = join(packageRoot, 'compose', 'zk-3-brokers.yaml');
 export const imageKitDir = join(packageRoot, 'compose', 'images');
+export const labsDir = join(packageRoot, 'labs');
+export const gradersDir = join(packageRoot, 'graders');

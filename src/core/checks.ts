@@ -23,6 +23,7 @@ export const checkSchemas = {
   }),
   'topic-absent': z.strictObject({ topic }),
   'leaders-live': z.strictObject({ topic }),
+  'partitions-offline': z.strictObject({ topic }),
   'broker-leads-none': z.strictObject({ topic, broker }),
   isr: z.strictObject({
     topic,
@@ -104,6 +105,14 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     withTopic(s, p.topic, (t) => {
       const live = new Set(s.brokers.map((b) => b.id));
       return perPartition(t, (x) => x.leader >= 0 && live.has(x.leader), 'a live leader', (x) => (x.leader < 0 ? 'has no leader' : `is led by broker ${x.leader}, which is down`));
+    }),
+  'partitions-offline': (s, p) =>
+    withTopic(s, p.topic, (t) => {
+      const live = new Set(s.brokers.map((b) => b.id));
+      const offline = t.partitions.filter((x) => x.leader < 0 || !live.has(x.leader)).map((x) => x.partition);
+      return offline.length
+        ? pass(`${t.name}: partition${offline.length > 1 ? 's' : ''} ${list(offline)} ha${offline.length > 1 ? 've' : 's'} no live leader, so writes to ${offline.length > 1 ? 'them' : 'it'} fail.`)
+        : fail(`expected ${t.name} to have a partition with no live leader; found every partition led (leaders ${list(t.partitions.map((x) => x.leader))}).`);
     }),
   'broker-leads-none': (s, p) => withTopic(s, p.topic, (t) => perPartition(t, (x) => x.leader !== p.broker, `a leader other than broker ${p.broker}`, () => `is still led by broker ${p.broker}`)),
   isr: (s, p) =>

@@ -49,13 +49,13 @@ export function where(src: YamlSource, path: Path, key?: string): string {
 }
 
 /** Validate against a closed schema; the first problems become one message with their places. */
-export function validate<T>(src: YamlSource, schema: ZodType<T>, value: unknown, next: string): T {
+export function validate<T>(src: YamlSource, schema: ZodType<T>, value: unknown, next: string, prefix: Path = []): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   // Unknown keys first: they usually explain the rest (a misspelt key also leaves one missing).
   const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
   const lines = issues.slice(0, 3).map((issue) => {
-    const path = issue.path as Path;
+    const path = [...prefix, ...(issue.path as Path)];
     if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
       return `${where(src, path.slice(0, -1))}: missing key '${String(path.at(-1))}'${describePath(path.slice(0, -1))}`;
     }

@@ -1,0 +1,176 @@
+// One call gathers a ClusterSnapshot. kafkajs admin first; where it cannot answer (a leaderless
+// partition anywhere fails whole metadata calls, tulios/kafkajs#1460) kcat -L -J, a real librdkafka
+// client in the stack's kcat container, fills in what it can. What stays unknown is said.
+import kafkajs from 'kafkajs';
+import type { ClusterSnapshot, ContainerInfo, GroupState, Needs, PartitionState, TopicState } from '../core/snapshot.js';
+import { withAdmin, type ClientOptions } from './kafka.js';
+
+const { AssignerProtocol } = kafkajs;
+
+export interface InspectorDeps {
+  bootstrap: string;
+  /** Containers of the stack, read from Docker at snapshot time. */
+  containers: () => Promise<ContainerInfo[]>;
+  /** Runs a command in a stack container (by service); resolves stdout, rejects on failure. */
+  exec: (service: string, argv: string[], timeoutMs: number) => Promise<string>;
+  internalBootstrap: string;
+  now: () => number;
+  client?: ClientOptions;
+}
+
+export interface Inspector {
+  snapshot(needs: Needs): Promise<ClusterSnapshot>;
+}
+
+export function createInspector(deps: InspectorDeps): Inspector {
+  return { snapshot: (needs) => takeSnapshot(deps, needs) };
+}
+
+async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterSnapshot> {
+  const snap: ClusterSnapshot = { atMs: deps.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, unknown: [] };
+  snap.containers = await deps.containers();
+  const anyBroker = snap.containers.some((c) => c.brokerId !== undefined && c.state === 'running');
+  if (!anyBroker) {
+    snap.unknown.push('no broker container is running');
+    return snap;
+  }
+  try {
+    await withAdmin(deps.bootstrap, (admin) => fromAdmin(admin, snap, needs), deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 });
+  } catch (err) {
+    snap.unknown.push(`kafkajs: ${(err as Error).message}`);
+  }
+  const missingTopics = needs.topics.filter((t) => !snap.topics[t]);
+  if (snap.brokers.length === 0 || missingTopics.length > 0) {
+    try {
+      await fromKcat(deps, snap, missingTopics);
+    } catch (err) {
+      snap.unknown.push(`kcat -L: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  for (const topic of needs.messagesOf) {
+    try {
+      snap.messages[topic] = await readAll(deps, topic);
+    } catch (err) {
+      snap.unknown.push(`messages of ${topic}: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  return snap;
+}
+
+async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Needs): Promise<void> {
+  // Named topics one at a time: one leaderless topic must not hide the others.
+  for (const topic of needs.topics) {
+    try {
+      const md = await admin.fetchTopicMetadata({ topics: [topic] });
+      const t = md.topics[0]!;
+      snap.topics[topic] = {
+        name: topic,
+        exists: true,
+        configs: {},
+        partitions: t.partitions
+          .map((p): PartitionState => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offline: p.offlineReplicas ?? [] }))
+          .sort((a, b) => a.partition - b.partition),
+      };
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (type === 'UNKNOWN_TOPIC_OR_PARTITION') snap.topics[topic] = { name: topic, exists: false, partitions: [], configs: {} };
+      // LEADER_NOT_AVAILABLE and friends: left for the kcat fallback.
+    }
+  }
+  const withConfigs = needs.topics.filter((t) => snap.topics[t]?.exists);
+  if (withConfigs.length) {
+    try {
+      const res = await admin.describeConfigs({ includeSynonyms: false, resources: withConfigs.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })) });
+      for (const r of res.resources) {
+        const t = snap.topics[r.resourceName];
+        if (t) t.configs = Object.fromEntries(r.configEntries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]));
+      }
+    } catch (err) {
+      snap.unknown.push(`topic configs: ${(err as Error).message}`);
+    }
+  }
+  try {
+    const c = await admin.describeCluster();
+    snap.brokers = c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id);
+    snap.controller = c.controller ?? null;
+  } catch (err) {
+    snap.unknown.push(`brokers from kafkajs: ${(err as Error).message}`);
+  }
+  if (needs.groups.length) {
+    const described = await admin.describeGroups(needs.groups);
+    for (const g of described.groups) {
+      if (g.state === 'Dead' && g.members.length === 0) continue;
+      const group: GroupState = {
+        groupId: g.groupId,
+        state: g.state,
+        protocolType: g.protocolType,
+        members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(g.protocolType, m.memberAssignment) })),
+        offsets: {},
+      };
+      const topics = needs.topics.filter((t) => snap.topics[t]?.exists);
+      if (topics.length) {
+        for (const t of await admin.fetchOffsets({ groupId: g.groupId, topics })) {
+          group.offsets[t.topic] = Object.fromEntries(t.partitions.map((p) => [p.partition, Number(p.offset)]));
+        }
+      }
+      // A group with no members and no committed offsets does not exist for the student.
+      const committed = Object.values(group.offsets).some((o) => Object.values(o).some((v) => v >= 0));
+      if (group.members.length > 0 || committed || g.state !== 'Dead') snap.groups[g.groupId] = group;
+    }
+  }
+}
+
+/** Java console consumers and kcat/librdkafka both use the standard consumer protocol encoding. */
+export function decodeAssignment(protocolType: string, buffer: Buffer): Record<string, number[]> | null {
+  if (protocolType !== 'consumer' || !buffer || buffer.length === 0) return null;
+  const decoded = AssignerProtocol.MemberAssignment.decode(buffer);
+  if (!decoded) return null;
+  return Object.fromEntries(Object.entries(decoded.assignment).map(([t, ps]) => [t, [...(ps as number[])].sort((a, b) => a - b)]));
+}
+
+interface KcatMetadata {
+  controllerid?: number;
+  brokers: { id: number; name: string }[];
+  topics: { topic: string; error?: string; partitions: { partition: number; leader: number; replicas: { id: number }[]; isrs: { id: number }[] }[] }[];
+}
+
+async function fromKcat(deps: InspectorDeps, snap: ClusterSnapshot, topics: string[]): Promise<void> {
+  const argv = ['kcat', '-L', '-J', '-m', '5', '-b', deps.internalBootstrap, ...topics.flatMap((t) => ['-t', t])];
+  const md = JSON.parse(await deps.exec('kcat', argv, 15_000)) as KcatMetadata;
+  if (snap.brokers.length === 0) {
+    snap.brokers = md.brokers
+      .map((b) => {
+        const [host, port] = b.name.split(':');
+        return { id: b.id, host: host!, port: Number(port) };
+      })
+      .sort((a, b) => a.id - b.id);
+    if (md.controllerid !== undefined && md.controllerid >= 0) snap.controller = md.controllerid;
+  }
+  const live = new Set(snap.brokers.map((b) => b.id));
+  for (const topic of topics) {
+    const t = md.topics.find((x) => x.topic === topic);
+    if (!t || (t.error && /unknown/i.test(t.error))) {
+      snap.topics[topic] = { name: topic, exists: false, partitions: [], configs: {} };
+      continue;
+    }
+    const state: TopicState = {
+      name: topic,
+      exists: true,
+      configs: {},
+      partitions: t.partitions
+        .map((p) => {
+          const replicas = p.replicas.map((r) => r.id);
+          return { partition: p.partition, leader: p.leader, replicas, isr: p.isrs.map((r) => r.id), offline: replicas.filter((r) => !live.has(r)) };
+        })
+        .sort((a, b) => a.partition - b.partition),
+    };
+    snap.topics[topic] = state;
+    snap.unknown.push(`topic ${topic} read with kcat: kafkajs could not describe it (a partition without a leader?)`);
+  }
+}
+
+/** Every value in a topic, from the beginning to the current end, read by kcat. */
+async function readAll(deps: InspectorDeps, topic: string): Promise<string[]> {
+  const out = await deps.exec('kcat', ['kcat', '-C', '-b', deps.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\\n', '-m', '10'], 30_000);
+  return out.split('\n').filter((l) => l.length > 0);
+}

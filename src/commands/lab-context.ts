@@ -1,0 +1,72 @@
+// Wires one stack's adapters for the lab commands: inspector, templates, faults and runner.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { UserError } from '../core/errors.js';
+import type { TemplateContext } from '../core/lab.js';
+import { internalBootstrap } from '../core/listeners.js';
+import { bootstrapServers, LABEL } from '../core/stack.js';
+import { createInspector, type Inspector } from '../cluster/inspector.js';
+import { brokerIdOf, type FaultContext } from '../faults/inject.js';
+import type { RunnerContext } from '../lab/runner.js';
+import { systemClock } from '../runtime/clock.js';
+import { stackContainers } from '../runtime/docker.js';
+import type { Invocation } from './command.js';
+import { stackContext, type StackContext } from './context.js';
+import { stackOptionsOf } from './up.js';
+
+export interface LabContext extends StackContext {
+  inspector: Inspector;
+  templates: TemplateContext;
+  faults: FaultContext;
+  stateDir: string;
+  runner(log: (line: string) => void): RunnerContext;
+}
+
+export function stateDirOf(env: NodeJS.ProcessEnv): string {
+  return env.KAFKA_LAB_STATE ?? join(homedir(), '.local', 'state', 'kafka-lab');
+}
+
+export async function labContext(inv: Invocation): Promise<LabContext> {
+  const ctx = await stackContext(stackOptionsOf(inv));
+  const { spec, docker } = ctx;
+  if (ctx.existing.length === 0) {
+    throw new UserError(`Stack '${spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${spec.stack === 'default' ? '' : ` --stack ${spec.stack}`}'.`);
+  }
+  const internal = internalBootstrap(spec);
+  const inspector = createInspector({
+    bootstrap: bootstrapServers(spec),
+    internalBootstrap: internal,
+    now: systemClock.now,
+    async containers() {
+      const found = await stackContainers(docker, spec.stack);
+      return spec.services.map((svc) => {
+        const c = found.find((x) => x.labels[LABEL.service] === svc.service);
+        return { service: svc.service, name: svc.containerName, state: c?.state ?? 'missing', brokerId: brokerIdOf(svc) };
+      });
+    },
+    async exec(service, argv, timeoutMs) {
+      const svc = spec.services.find((s) => s.service === service);
+      if (!svc) throw new Error(`no service ${service} in stack ${spec.stack}`);
+      const r = await execa('docker', ['exec', svc.containerName, ...argv], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+      if (r.exitCode !== 0) throw new Error(`docker exec ${svc.containerName} ${argv[0]} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`);
+      return r.stdout;
+    },
+  });
+  const templates: TemplateContext = {
+    containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
+    bootstrap: bootstrapServers(spec),
+    internalBootstrap: internal,
+    network: spec.network,
+  };
+  const stateDir = stateDirOf(inv.env);
+  const faults: FaultContext = { docker, spec, stateDir, inspector, clock: systemClock, signal: inv.signal };
+  return {
+    ...ctx,
+    inspector,
+    templates,
+    faults,
+    stateDir,
+    runner: (log) => ({ docker, spec, templates, faults, log, signal: inv.signal }),
+  };
+}

@@ -1,0 +1,37 @@
+import { EXIT, UsageError } from '../core/errors.js';
+import { checkStep } from '../lab/engine.js';
+import { findLab } from '../lab/load.js';
+import { runSolution } from '../lab/runner.js';
+import { labsDir } from '../paths.js';
+import { systemClock } from '../runtime/clock.js';
+import { formatStepResult, stepsOf } from './check.js';
+import { stackOptions, type Command } from './command.js';
+import { labContext } from './lab-context.js';
+
+export const solveCommand: Command = {
+  name: 'solve',
+  summary: "Run a step's reference solution (or every step's, in order), then check it.",
+  usage: 'kafka-lab solve LAB [STEP] [--stack NAME] [--quiet]',
+  details: 'Solutions run real clients: the Kafka tools and kcat inside the stack\'s containers. Exit 0 when every solved step then passes its checks.',
+  options: { ...stackOptions, quiet: { type: 'boolean', description: 'print only the check results' } },
+  maxPositionals: 2,
+  async run(inv) {
+    const [labId, stepRef] = inv.positionals;
+    if (!labId) throw new UsageError('Which lab? kafka-lab solve LAB [STEP].', "Run 'kafka-lab labs' to see them.");
+    const lab = await findLab(labsDir, labId);
+    const steps = stepsOf(lab, stepRef);
+    const ctx = await labContext(inv);
+    const runner = ctx.runner((line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`));
+    let ok = true;
+    for (const step of steps) {
+      if (!inv.values.quiet) inv.out.write(`----  step ${lab.steps.indexOf(step) + 1} ${step.id}: ${step.title}\n`);
+      await runSolution(runner, step);
+      const answers = Object.fromEntries((step.quiz ?? []).map((q) => [q.id, q.answer]));
+      const r = await checkStep(step, ctx.inspector, { clock: systemClock, signal: inv.signal, answers });
+      inv.out.write(`${formatStepResult(lab, r)}\n`);
+      ok &&= r.pass;
+      if (!r.pass) break;
+    }
+    return ok ? EXIT.ok : EXIT.failed;
+  },
+};

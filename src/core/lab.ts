@@ -1,0 +1,88 @@
+// The lab model: what a student sees and what kafka-lab checks. Pure types and template rendering.
+import type { CheckSpec } from './checks.js';
+
+export type FaultAction = 'stop' | 'kill' | 'pause' | 'disconnect' | 'restart' | 'start' | 'unpause' | 'connect';
+
+export interface Fault {
+  action: FaultAction;
+  /** service/container name (kafka-2), broker:N, controller, or leader:<topic>/<partition> */
+  target: string;
+}
+
+export type SolutionAction =
+  | { run: string; timeoutSeconds?: number }
+  | { consumer: { id: string; topic: string; group?: string; from?: 'beginning' | 'end' } }
+  | { stopConsumer: string }
+  | { produce: { topic: string; values: string[]; keys?: string[] } }
+  | { fault: Fault }
+  | { simulate: { topic: string; count: number } };
+
+export interface LabCheck extends CheckSpec {
+  /** Poll up to this long for checks whose truth arrives with time. */
+  within?: number;
+}
+
+export interface QuizQuestion {
+  id: string;
+  question: string;
+  choices: string[];
+  answer: number;
+  explain: string;
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  instructions: string;
+  commands: string[];
+  hint?: string;
+  solution: SolutionAction[];
+  fault?: Fault;
+  checks: LabCheck[];
+  quiz?: QuizQuestion[];
+  /** Concept notes shown beside the step. */
+  notes?: string;
+}
+
+export interface Lab {
+  id: string;
+  title: string;
+  summary: string;
+  minutes: number;
+  needs: { stack: 'zk-3-brokers' };
+  topics: string[];
+  steps: Step[];
+  file: string;
+}
+
+export interface TemplateContext {
+  /** service -> container name for this stack */
+  containers: Record<string, string>;
+  bootstrap: string;
+  internalBootstrap: string;
+  network: string;
+}
+
+const TEMPLATE = /\{\{\s*([a-z0-9-]+)\s*\}\}/g;
+
+/** Names a lab may use in {{...}}: every service of the stack, and these. */
+export const TEMPLATE_WORDS = ['bootstrap', 'internal-bootstrap', 'network'];
+
+export function templateNames(text: string): string[] {
+  return [...text.matchAll(TEMPLATE)].map((m) => m[1]!);
+}
+
+export function render(text: string, ctx: TemplateContext): string {
+  return text.replace(TEMPLATE, (whole, name: string) => {
+    if (name === 'bootstrap') return ctx.bootstrap;
+    if (name === 'internal-bootstrap') return ctx.internalBootstrap;
+    if (name === 'network') return ctx.network;
+    return ctx.containers[name] ?? whole;
+  });
+}
+
+export function findStep(lab: Lab, ref: string): Step | undefined {
+  const n = Number(ref);
+  if (Number.isInteger(n) && n >= 1 && n <= lab.steps.length) return lab.steps[n - 1];
+  return lab.steps.find((s) => s.id === ref);
+}

@@ -1,0 +1,13 @@
+import type { StackSpec } from './stack.js';
+import { brokerServices } from './stack.js';
+
+/** host:port of every broker on the stack's own network (its inter-broker listener). */
+export function internalBootstrap(spec: StackSpec): string {
+  return brokerServices(spec)
+    .map((s) => {
+      const name = s.environment.KAFKA_INTER_BROKER_LISTENER_NAME ?? 'PLAINTEXT';
+      const entry = (s.environment.KAFKA_ADVERTISED_LISTENERS ?? '').split(',').find((l) => l.startsWith(`${name}://`));
+      return entry ? entry.slice(name.length + 3) : `${s.service}:9092`;
+    })
+    .join(',');
+}

@@ -1,0 +1,124 @@
+// Rubrics: points per item, partial credit, hidden items; graded from one snapshot of the cluster.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { evaluate, needsOf, type CheckResult } from '../core/checks.js';
+import { UserError } from '../core/errors.js';
+import type { LabCheck } from '../core/lab.js';
+import { mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
+import { parseCheck } from '../lab/load.js';
+import { readYaml, validate, where } from '../stack/yaml-source.js';
+import type { Inspector } from '../cluster/inspector.js';
+
+export interface RubricItem {
+  id: string;
+  title: string;
+  points: number;
+  partial: boolean;
+  hidden: boolean;
+  checks: LabCheck[];
+}
+
+export interface Rubric {
+  lab: string;
+  title: string;
+  version: string;
+  items: RubricItem[];
+  file: string;
+}
+
+const schema = z.strictObject({
+  lab: z.string().min(1),
+  title: z.string().min(1),
+  items: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+        title: z.string().min(1),
+        points: z.number().min(0).max(1000),
+        partial: z.boolean().default(false),
+        hidden: z.boolean().default(false),
+        checks: z.array(z.looseObject({ kind: z.string() })).min(1),
+      }),
+    )
+    .min(1),
+});
+
+const NEXT = 'Fix the rubric file in graders/.';
+
+export function parseRubric(file: string, text: string): Rubric {
+  const src = readYaml(file, text, NEXT);
+  const raw = validate(src, schema, src.value, NEXT);
+  const ids = new Set<string>();
+  const items = raw.items.map((item, i) => {
+    if (ids.has(item.id)) throw new UserError(`${where(src, ['items', i, 'id'])}: item id '${item.id}' is used twice.`, NEXT);
+    ids.add(item.id);
+    return { ...item, checks: item.checks.map((c, j) => parseCheck(src, ['items', i, 'checks', j], c)) };
+  });
+  const version = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return { lab: raw.lab, title: raw.title, version, items, file };
+}
+
+export async function loadRubric(dir: string, labId: string): Promise<Rubric> {
+  const file = join(dir, `${labId}.yaml`);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UserError(`Lab '${labId}' has no rubric (${file}).`, 'Add one to graders/, or grade a lab that has one.');
+  }
+  const rubric = parseRubric(file, text);
+  if (rubric.lab !== labId) throw new UserError(`${file}: the rubric is for lab '${rubric.lab}', not '${labId}'.`, NEXT);
+  return rubric;
+}
+
+export interface ItemGrade {
+  id: string;
+  title: string;
+  hidden: boolean;
+  points: number;
+  earned: number;
+  results: (CheckResult & { kind: string })[];
+}
+
+export interface Grade {
+  lab: string;
+  stack: string;
+  rubricVersion: string;
+  earned: number;
+  possible: number;
+  items: ItemGrade[];
+  /** What the grade was judged on: brokers, controller, and the topics' partitions. */
+  evidence: Pick<ClusterSnapshot, 'brokers' | 'controller' | 'topics' | 'unknown'> & { groups: Record<string, { members: number; state: string }> };
+  gradedAt: string;
+}
+
+export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapshot, now: Date): Grade {
+  const items = rubric.items.map((item): ItemGrade => {
+    const results = item.checks.map((c) => ({ kind: c.kind, ...evaluate(c, snap) }));
+    const score = item.partial ? results.reduce((a, r) => a + r.score, 0) / results.length : results.every((r) => r.pass) ? 1 : 0;
+    return { id: item.id, title: item.title, hidden: item.hidden, points: item.points, earned: Math.round(item.points * score * 100) / 100, results };
+  });
+  return {
+    lab: rubric.lab,
+    stack,
+    rubricVersion: rubric.version,
+    earned: Math.round(items.reduce((a, i) => a + i.earned, 0) * 100) / 100,
+    possible: items.reduce((a, i) => a + i.points, 0),
+    items,
+    evidence: {
+      brokers: snap.brokers,
+      controller: snap.controller,
+      topics: snap.topics,
+      unknown: snap.unknown,
+      groups: Object.fromEntries(Object.entries(snap.groups).map(([k, g]) => [k, { members: g.members.length, state: g.state }])),
+    },
+    gradedAt: now.toISOString(),
+  };
+}
+
+export async function grade(rubric: Rubric, stack: string, inspector: Inspector, now: () => Date): Promise<Grade> {
+  const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
+  return gradeSnapshot(rubric, stack, await inspector.snapshot(needs), now());
+}

@@ -1,0 +1,160 @@
+// Lab files -> Lab, validated against a closed schema with file:line:column for every problem.
+// A lab file is untrusted input: it can only name known check kinds, known solution actions, and
+// docker commands aimed at the stack's own containers.
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { checkKinds, checkSchemas, type CheckKind } from '../core/checks.js';
+import { UserError } from '../core/errors.js';
+import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step } from '../core/lab.js';
+import { checkRunnable, splitWords } from '../core/words.js';
+import { readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id: lower-case letters, digits and -');
+const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name');
+const FAULT_ACTIONS = ['stop', 'kill', 'pause', 'disconnect', 'restart', 'start', 'unpause', 'connect'] as const;
+const TARGET = /^([a-z0-9-]+|broker:\d+|controller|leader:[A-Za-z0-9._-]+\/\d+)$/;
+const fault = z.strictObject({ action: z.enum(FAULT_ACTIONS), target: z.string().regex(TARGET, 'a service, broker:N, controller or leader:<topic>/<partition>') });
+
+const actionSchemas = {
+  run: z.string().min(1),
+  consumer: z.strictObject({ id, topic, group: z.string().min(1).optional(), from: z.enum(['beginning', 'end']).optional() }),
+  stopConsumer: id,
+  produce: z.strictObject({ topic, values: z.array(z.string()).min(1).max(10_000), keys: z.array(z.string()).optional() }),
+  fault,
+  simulate: z.strictObject({ topic, count: z.number().int().min(1).max(100_000) }),
+} as const;
+const actionKeys = Object.keys(actionSchemas) as (keyof typeof actionSchemas)[];
+
+const quizQuestion = z.strictObject({
+  id,
+  question: z.string().min(1),
+  choices: z.array(z.string().min(1)).min(2).max(8),
+  answer: z.number().int().min(0),
+  explain: z.string().min(1),
+});
+
+const stepSchema = z.strictObject({
+  id,
+  title: z.string().min(1).max(80),
+  instructions: z.string().min(1),
+  notes: z.string().optional(),
+  commands: z.array(z.string().min(1)).default([]),
+  hint: z.string().optional(),
+  solution: z.array(z.record(z.string(), z.unknown())).default([]),
+  fault: fault.optional(),
+  checks: z.array(z.looseObject({ kind: z.string() })).default([]),
+  quiz: z.array(quizQuestion).optional(),
+});
+
+const labSchema = z.strictObject({
+  id,
+  title: z.string().min(1).max(80),
+  summary: z.string().min(1),
+  minutes: z.number().int().min(1).max(600),
+  needs: z.strictObject({ stack: z.literal('zk-3-brokers') }),
+  topics: z.array(topic).default([]),
+  steps: z.array(stepSchema).min(1),
+});
+
+const NEXT = "Fix the lab file; 'kafka-lab labs validate FILE' checks it again.";
+/** Services a lab may name in {{...}}: those of the built-in stack. */
+export const LAB_SERVICES = ['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat'];
+
+export function parseLab(file: string, text: string): Lab {
+  const src = readYaml(file, text, NEXT);
+  const raw = validate(src, labSchema, src.value, NEXT);
+  if (basename(file).replace(/\.ya?ml$/, '') !== raw.id) {
+    throw new UserError(`${where(src, ['id'])}: the lab id '${raw.id}' must match the file name ${basename(file)}.`, NEXT);
+  }
+  const seen = new Set<string>();
+  const steps: Step[] = raw.steps.map((s, i) => {
+    const at: Path = ['steps', i];
+    if (seen.has(s.id)) throw new UserError(`${where(src, [...at, 'id'])}: step id '${s.id}' is used twice.`, NEXT);
+    seen.add(s.id);
+    for (const [j, c] of s.commands.entries()) checkTemplates(src, [...at, 'commands', j], c);
+    if (s.quiz) {
+      for (const [j, q] of s.quiz.entries()) {
+        if (q.answer >= q.choices.length) throw new UserError(`${where(src, [...at, 'quiz', j, 'answer'])}: answer ${q.answer} is not one of the ${q.choices.length} choices (counted from 0).`, NEXT);
+      }
+    }
+    return {
+      id: s.id,
+      title: s.title,
+      instructions: s.instructions,
+      notes: s.notes,
+      commands: s.commands,
+      hint: s.hint,
+      fault: s.fault,
+      quiz: s.quiz,
+      solution: s.solution.map((a, j) => parseAction(src, [...at, 'solution', j], a)),
+      checks: s.checks.map((c, j) => parseCheck(src, [...at, 'checks', j], c)),
+    };
+  });
+  return { ...raw, steps, file };
+}
+
+export function parseCheck(src: YamlSource, at: Path, c: { kind: string } & Record<string, unknown>): LabCheck {
+  if (!checkKinds.includes(c.kind as CheckKind)) {
+    throw new UserError(`${where(src, [...at, 'kind'])}: unknown check kind '${c.kind}'. Known kinds: ${checkKinds.join(', ')}.`, NEXT);
+  }
+  const kind = c.kind as CheckKind;
+  const { kind: _kind, within, ...params } = c;
+  if (within !== undefined && (typeof within !== 'number' || within < 0 || within > 300)) {
+    throw new UserError(`${where(src, [...at, 'within'])}: 'within' is the seconds to wait, from 0 to 300.`, NEXT);
+  }
+  const parsed = validate(src, checkSchemas[kind] as z.ZodType<Record<string, unknown>>, params, NEXT, at);
+  return { kind, params: parsed as LabCheck['params'], within: within as number | undefined };
+}
+
+function parseAction(src: YamlSource, at: Path, a: Record<string, unknown>): SolutionAction {
+  const keys = Object.keys(a);
+  const key = keys[0] as keyof typeof actionSchemas;
+  if (keys.length !== 1 || !actionKeys.includes(key)) {
+    throw new UserError(`${where(src, at)}: a solution action is one of ${actionKeys.join(', ')}; found ${keys.join(', ') || 'nothing'}.`, NEXT);
+  }
+  const value = validate(src, actionSchemas[key] as z.ZodType<unknown>, a[key], NEXT, [...at, key]);
+  if (key === 'run') {
+    const line = value as string;
+    checkTemplates(src, [...at, key], line);
+    let words: string[];
+    try {
+      words = splitWords(line);
+    } catch (err) {
+      throw new UserError(`${where(src, [...at, key])}: ${(err as Error).message} in '${line}'.`, NEXT);
+    }
+    const problem = checkRunnable(words, (w) => /^\{\{\s*[a-z0-9-]+\s*\}\}$/.test(w) && LAB_SERVICES.includes(templateNames(w)[0]!));
+    if (problem) throw new UserError(`${where(src, [...at, key])}: ${problem}.`, NEXT);
+  }
+  return { [key]: value } as SolutionAction;
+}
+
+function checkTemplates(src: YamlSource, at: Path, text: string): void {
+  for (const name of templateNames(text)) {
+    if (!LAB_SERVICES.includes(name) && !TEMPLATE_WORDS.includes(name)) {
+      throw new UserError(`${where(src, at)}: unknown template {{${name}}}; use a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`, NEXT);
+    }
+  }
+}
+
+export async function loadLabFile(file: string): Promise<Lab> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UserError(`Lab file ${file} cannot be read.`, 'Check the path.');
+  }
+  return parseLab(file, text);
+}
+
+export async function loadLabs(dir: string): Promise<Lab[]> {
+  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return Promise.all(files.map((f) => loadLabFile(join(dir, f))));
+}
+
+export async function findLab(dir: string, labId: string): Promise<Lab> {
+  const labs = await loadLabs(dir);
+  const lab = labs.find((l) => l.id === labId);
+  if (!lab) throw new UserError(`There is no lab '${labId}'.`, `Labs: ${labs.map((l) => l.id).join(', ')}. Run 'kafka-lab labs' to see them.`);
+  return lab;
+}

@@ -1,0 +1,105 @@
+// Runs a step's solution for real: docker commands as argv (never a shell), kcat consumers in
+// labelled containers, kcat -P for messages, the fault catalogue, and the purchase simulator.
+import type Docker from 'dockerode';
+import { execa } from 'execa';
+import { ExternalError, UserError } from '../core/errors.js';
+import { render, type SolutionAction, type Step, type TemplateContext } from '../core/lab.js';
+import { LABEL, type StackSpec } from '../core/stack.js';
+import { splitWords } from '../core/words.js';
+import { call, removeContainer } from '../runtime/docker.js';
+import { injectFault, type FaultContext } from '../faults/inject.js';
+import { simulatePurchases } from '../cluster/simulate.js';
+
+export interface RunnerContext {
+  docker: Docker;
+  spec: StackSpec;
+  templates: TemplateContext;
+  faults: FaultContext;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export const CONSUMER_ROLE = 'kafka-lab.role';
+
+export async function runSolution(ctx: RunnerContext, step: Step): Promise<void> {
+  for (const action of step.solution) await runAction(ctx, action);
+}
+
+export function describeAction(a: SolutionAction, t: TemplateContext): string {
+  if ('run' in a) return render(a.run, t);
+  if ('consumer' in a) return `start consumer ${a.consumer.id} on ${a.consumer.topic}${a.consumer.group ? ` in group ${a.consumer.group}` : ' (no group)'}`;
+  if ('stopConsumer' in a) return `stop consumer ${a.stopConsumer}`;
+  if ('produce' in a) return `produce ${a.produce.values.length} messages to ${a.produce.topic}`;
+  if ('fault' in a) return `kafka-lab fault ${a.fault.action} ${a.fault.target}`;
+  return `kafka-lab simulate purchases --topic ${a.simulate.topic} --count ${a.simulate.count}`;
+}
+
+async function runAction(ctx: RunnerContext, a: SolutionAction): Promise<void> {
+  ctx.log(`$ ${describeAction(a, ctx.templates)}`);
+  if ('run' in a) {
+    // Students type -ti; a solution has no terminal, so keep -i only.
+    const argv = splitWords(render(a.run, ctx.templates)).flatMap((w) => (['-ti', '-it', '-t', '--tty'].includes(w) ? (w === '-t' || w === '--tty' ? [] : ['-i']) : [w]));
+    const r = await execa(argv[0]!, argv.slice(1), { reject: false, all: true, stdin: 'ignore', timeout: (a.timeoutSeconds ?? 120) * 1000, cancelSignal: ctx.signal });
+    if (r.all) ctx.log(r.all.trimEnd());
+    if (r.exitCode !== 0) throw new ExternalError('A solution command failed.', argv.join(' '), r.exitCode, r.all);
+    return;
+  }
+  if ('consumer' in a) return startConsumer(ctx, a.consumer);
+  if ('stopConsumer' in a) return stopConsumer(ctx, a.stopConsumer);
+  if ('produce' in a) return produce(ctx, a.produce.topic, a.produce.values, a.produce.keys);
+  if ('fault' in a) {
+    const e = await injectFault(ctx.faults, a.fault.action, a.fault.target);
+    ctx.log(`${a.fault.action} ${e.note ?? e.container}`);
+    return;
+  }
+  const sent = await simulatePurchases({ bootstrap: ctx.templates.bootstrap, topic: a.simulate.topic, count: a.simulate.count, seed: Date.now() });
+  ctx.log(`sent ${sent.acked} purchases to ${a.simulate.topic}`);
+}
+
+export function consumerName(spec: StackSpec, id: string): string {
+  return `${spec.stack === 'default' ? '' : `${spec.stack}-`}consumer-${id}`;
+}
+
+async function startConsumer(ctx: RunnerContext, c: { id: string; topic: string; group?: string; from?: 'beginning' | 'end' }): Promise<void> {
+  const kcat = ctx.spec.services.find((s) => s.service === 'kcat');
+  if (!kcat) throw new UserError("This stack has no kcat service, so kafka-lab cannot start consumers.");
+  const name = consumerName(ctx.spec, c.id);
+  const existing = await ctx.docker.getContainer(name).inspect().catch(() => undefined);
+  if (existing && existing.Config.Labels?.[LABEL.stack] !== ctx.spec.stack) {
+    throw new UserError(`A container named ${name} exists and is not kafka-lab's; remove or rename it yourself.`);
+  }
+  if (existing) await removeContainer(ctx.docker, existing.Id, name);
+  const from = c.from ?? 'end';
+  const cmd = c.group
+    ? ['-b', ctx.templates.internalBootstrap, '-G', c.group, '-X', `auto.offset.reset=${from === 'end' ? 'latest' : 'earliest'}`, '-q', c.topic]
+    : ['-C', '-b', ctx.templates.internalBootstrap, '-t', c.topic, '-o', from, '-q'];
+  const container = await call(`create consumer ${name}`, () =>
+    ctx.docker.createContainer({
+      name,
+      Image: kcat.image,
+      Entrypoint: ['kcat'],
+      Cmd: cmd,
+      Labels: { [LABEL.stack]: ctx.spec.stack, [LABEL.service]: `consumer-${c.id}`, [CONSUMER_ROLE]: 'consumer' },
+      HostConfig: { NetworkMode: ctx.spec.network },
+    }),
+  );
+  await call(`start consumer ${name}`, () => container.start());
+}
+
+async function stopConsumer(ctx: RunnerContext, id: string): Promise<void> {
+  const name = consumerName(ctx.spec, id);
+  const info = await ctx.docker.getContainer(name).inspect().catch(() => undefined);
+  if (!info) throw new UserError(`There is no consumer '${id}' (${name}) to stop.`);
+  if (info.Config.Labels?.[LABEL.stack] !== ctx.spec.stack) throw new UserError(`${name} is not kafka-lab's; it is left alone.`);
+  // SIGTERM lets kcat leave its group at once, so the rebalance starts without waiting for a timeout.
+  await call(`stop consumer ${name}`, () => ctx.docker.getContainer(name).stop({ t: 10 }));
+  await removeContainer(ctx.docker, info.Id, name);
+}
+
+export async function produce(ctx: RunnerContext, topic: string, values: string[], keys?: string[]): Promise<void> {
+  const lines = values.map((v, i) => (keys?.[i] !== undefined ? `${keys[i]}\t${v}` : v));
+  const kcat = ctx.templates.containers.kcat!;
+  const argv = ['exec', '-i', kcat, 'kcat', '-P', '-b', ctx.templates.internalBootstrap, '-t', topic, ...(keys ? ['-K', '\t'] : []), '-X', 'acks=all'];
+  const r = await execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
+  if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker ${argv.join(' ')}`, r.exitCode, r.all);
+}
