@@ -19,8 +19,11 @@ export function splitWords(line: string): string[] {
       quote = ch;
       inWord = true;
     } else if (ch === '\\' && i + 1 < line.length) {
-      word += line[++i] === '\n' ? '' : line[i];
-      inWord = true;
+      // backslash-newline continues the line; any other escaped character is part of the word
+      if (line[++i] !== '\n') {
+        word += line[i];
+        inWord = true;
+      }
     } else if (/\s/.test(ch)) {
       if (inWord) words.push(word);
       word = '';

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluate, type CheckSpec } from '../../src/core/checks.js';
+import type { ClusterSnapshot, PartitionState } from '../../src/core/snapshot.js';
+
+function parts(n: number, f: (i: number) => Partial<PartitionState>): PartitionState[] {
+  return Array.from({ length: n }, (_, i) => {
+    const replicas = [1 + (i % 3), 1 + ((i + 1) % 3), 1 + ((i + 2) % 3)];
+    return { partition: i, leader: replicas[0]!, replicas, isr: [...replicas], offline: [], ...f(i) };
+  });
+}
+
+function snap(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+  return {
+    atMs: 0,
+    brokers: [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: 9091 + id })),
+    controller: 1,
+    containers: [1, 2, 3].map((id) => ({ service: `kafka-${id}`, name: `kafka-${id}`, state: 'running', brokerId: id })),
+    topics: { t: { name: 't', exists: true, partitions: parts(13, () => ({})), configs: { 'min.insync.replicas': '2' } } },
+    groups: {},
+    messages: {},
+    unknown: [],
+    ...over,
+  };
+}
+
+const check = (c: CheckSpec, s = snap()) => evaluate(c, s);
+
+/** broker 2 stopped: it leads nothing and is out of every ISR. */
+function broker2Down(): ClusterSnapshot {
+  return snap({
+    brokers: [1, 3].map((id) => ({ id, host: '127.0.0.1', port: 9091 + id })),
+    containers: [1, 2, 3].map((id) => ({ service: `kafka-${id}`, name: `kafka-${id}`, state: id === 2 ? 'exited' : 'running', brokerId: id })),
+    topics: { t: { name: 't', exists: true, configs: {}, partitions: parts(13, (i) => { const r = [1 + (i % 3), 1 + ((i + 1) % 3), 1 + ((i + 2) % 3)]; const isr = r.filter((b) => b !== 2); return { leader: isr[0]!, isr, offline: [2] }; }) } },
+  });
+}
+
+test('topic-exists names what differs and what the lab asks for', () => {
+  assert.equal(check({ kind: 'topic-exists', params: { topic: 't', partitions: 13, replicationFactor: 3 } }).pass, true);
+  const rf = check({ kind: 'topic-exists', params: { topic: 't', partitions: 13, replicationFactor: 2 } });
+  assert.equal(rf.pass, false);
+  assert.match(rf.message, /topic t has replication factor 3, the lab asks for 2/);
+  const n = check({ kind: 'topic-exists', params: { topic: 't', partitions: 6 } });
+  assert.match(n.message, /13 partitions, the lab asks for 6/);
+  assert.match(check({ kind: 'topic-exists', params: { topic: 'nope' } }, snap({ topics: { nope: { name: 'nope', exists: false, partitions: [], configs: {} } } })).message, /expected topic nope, found no such topic/);
+  assert.match(check({ kind: 'topic-exists', params: { topic: 't', configs: { 'min.insync.replicas': '3' } } }).message, /min.insync.replicas=2, the lab asks for 3/);
+});
+
+test('a stopped broker: leaders moved, ISR shrank, broker state stopped', () => {
+  const s = broker2Down();
+  assert.equal(check({ kind: 'broker-leads-none', params: { topic: 't', broker: 2 } }, s).pass, true);
+  assert.equal(check({ kind: 'isr', params: { topic: 't', size: 2, excludes: 2 } }, s).pass, true);
+  assert.equal(check({ kind: 'leaders-live', params: { topic: 't' } }, s).pass, true);
+  assert.equal(check({ kind: 'broker-state', params: { broker: 2, state: 'stopped' } }, s).pass, true);
+  const wrong = check({ kind: 'broker-state', params: { broker: 3, state: 'stopped' } }, s);
+  assert.equal(wrong.pass, false);
+  assert.match(wrong.message, /expected broker 3 stopped; found its container running and it is still in the cluster/);
+  const full = check({ kind: 'fully-replicated', params: { topic: 't' } }, s);
+  assert.equal(full.pass, false);
+  assert.equal(full.score, 0);
+  assert.match(full.message, /partition 0 has ISR 1,3 of replicas 1,2,3/);
+});
+
+test('doing nothing fails the broker checks with what was found', () => {
+  const r = check({ kind: 'broker-leads-none', params: { topic: 't', broker: 2 } });
+  assert.equal(r.pass, false);
+  assert.ok(r.score > 0 && r.score < 1, `partial score ${r.score}`);
+  assert.match(r.message, /is still led by broker 2/);
+  assert.match(check({ kind: 'isr', params: { topic: 't', excludes: 2 } }).message, /expected broker 2 out of the ISR; found partition 0 has ISR 1,2,3/);
+});
+
+test('preferred leaders and offline partitions', () => {
+  assert.equal(check({ kind: 'preferred-leaders', params: { topic: 't' } }).pass, true);
+  const moved = snap({ topics: { t: { name: 't', exists: true, configs: {}, partitions: parts(3, (i) => (i === 1 ? { leader: 3 } : {})) } } });
+  const r = check({ kind: 'preferred-leaders', params: { topic: 't' } }, moved);
+  assert.match(r.message, /partition 1 is led by broker 3, preferred 2/);
+  const offline = snap({ topics: { atu: { name: 'atu', exists: true, configs: {}, partitions: [{ partition: 0, leader: -1, replicas: [2], isr: [2], offline: [2] }] } } });
+  assert.equal(check({ kind: 'partitions-offline', params: { topic: 'atu' } }, offline).pass, true);
+  assert.equal(check({ kind: 'leaders-live', params: { topic: 'atu' } }, offline).pass, false);
+  assert.match(check({ kind: 'partitions-offline', params: { topic: 't' } }).message, /found every partition led/);
+});
+
+function groupSnap(assignments: (number[] | null)[]): ClusterSnapshot {
+  return snap({
+    groups: {
+      mygroup: {
+        groupId: 'mygroup',
+        state: 'Stable',
+        protocolType: 'consumer',
+        members: assignments.map((a, i) => ({ memberId: `m${i}`, clientId: 'rdkafka', host: '/172.18.0.9', assignment: a === null ? null : { t: a } })),
+        offsets: { t: { 0: 5, 1: 4, 2: -1 } },
+      },
+    },
+  });
+}
+
+test('a group that shares the 13 partitions among three members', () => {
+  const s = groupSnap([[0, 1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+  assert.equal(check({ kind: 'group-members', params: { group: 'mygroup', count: 3 } }, s).pass, true);
+  assert.equal(check({ kind: 'group-covers', params: { group: 'mygroup', topic: 't' } }, s).pass, true);
+  assert.equal(check({ kind: 'group-share', params: { group: 'mygroup', topic: 't', min: 4, max: 5 } }, s).pass, true);
+  assert.equal(check({ kind: 'group-offsets', params: { group: 'mygroup', topic: 't', atLeast: 9 } }, s).pass, true);
+  assert.match(check({ kind: 'group-offsets', params: { group: 'mygroup', topic: 't', atLeast: 14 } }, s).message, /at least 14 messages of t; found 9/);
+});
+
+test('consumers in separate groups where one group was asked for', () => {
+  const s = groupSnap([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]);
+  const m = check({ kind: 'group-members', params: { group: 'mygroup', count: 3 } }, s);
+  assert.equal(m.pass, false);
+  assert.match(m.message, /expected 3 members in group mygroup; found 1/);
+  assert.match(check({ kind: 'group-share', params: { group: 'mygroup', topic: 't', min: 4, max: 5 } }, s).message, /found 13/);
+  assert.match(check({ kind: 'group-exists', params: { group: 'other' } }, s).message, /found none with that name/);
+});
+
+test('an assignment with a gap and a double is caught; a rebalancing group is not judged yet', () => {
+  const r = check({ kind: 'group-covers', params: { group: 'mygroup', topic: 't' } }, groupSnap([[0, 1, 2, 3, 4, 5], [5, 6, 7, 8, 9, 10, 11]]));
+  assert.equal(r.pass, false);
+  assert.match(r.message, /unassigned 12, assigned twice 5/);
+  assert.match(check({ kind: 'group-covers', params: { group: 'mygroup', topic: 't' } }, groupSnap([[0], null])).message, /rebalancing/);
+});
+
+test('messages in a topic, with partial credit', () => {
+  const s = snap({ messages: { t: ['m1', 'm2', 'm4'] } });
+  const r = check({ kind: 'topic-contains', params: { topic: 't', values: ['m1', 'm2', 'm3', 'm4'] } }, s);
+  assert.equal(r.pass, false);
+  assert.equal(r.score, 0.75);
+  assert.match(r.message, /missing 1: m3/);
+  assert.equal(check({ kind: 'topic-holds-at-least', params: { topic: 't', count: 3 } }, s).pass, true);
+});
