@@ -17,7 +17,7 @@ export const labsCommand: Command = {
         inv.out.write(`${JSON.stringify(labs.map((l) => ({ id: l.id, title: l.title, minutes: l.minutes, steps: l.steps.map((s) => s.id) })), null, 2)}\n`);
       } else {
         for (const l of labs) inv.out.write(`${l.id.padEnd(20)} ${l.title.padEnd(44)} ${String(l.steps.length).padStart(2)} steps  ~${l.minutes} min\n`);
-        inv.out.write(`\nStart one with 'kafka-lab lab ID', or check a step with 'kafka-lab check ID STEP'.\n`);
+        inv.out.write(`\nCheck a step with 'kafka-lab check ID STEP'; run its reference solution with 'kafka-lab solve ID STEP'.\n`);
       }
       return EXIT.ok;
     }
