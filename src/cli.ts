@@ -15,6 +15,7 @@ import { solveCommand } from './commands/solve.js';
 import { gradeCommand } from './commands/grade.js';
 import { eventsCommand, faultCommand, healCommand } from './commands/fault.js';
 import { simulateCommand } from './commands/simulate.js';
+import { showCommand } from './commands/show.js';
 import { packageRoot } from './paths.js';
 
 const commands: Command[] = [
@@ -23,6 +24,7 @@ const commands: Command[] = [
   downCommand,
   resetCommand,
   labsCommand,
+  showCommand,
   checkCommand,
   solveCommand,
   gradeCommand,

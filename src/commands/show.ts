@@ -1,0 +1,50 @@
+import { execa } from 'execa';
+import { EXIT, UsageError } from '../core/errors.js';
+import { internalBootstrap } from '../core/listeners.js';
+import { stepText } from '../core/present.js';
+import type { TemplateContext } from '../core/lab.js';
+import { bootstrapServers } from '../core/stack.js';
+import { findLab } from '../lab/load.js';
+import { labsDir } from '../paths.js';
+import { stepsOf } from './check.js';
+import { stackOptions, type Command } from './command.js';
+import { stackContext } from './context.js';
+import { stackOptionsOf } from './up.js';
+
+async function hostHasKcat(): Promise<boolean> {
+  const r = await execa('kcat', ['-V'], { reject: false, timeout: 3000 }).catch(() => undefined);
+  return r?.exitCode === 0;
+}
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: "Show a lab's steps: instructions and the exact commands to type for this stack.",
+  usage: 'kafka-lab show LAB [STEP] [--stack NAME] [--hint] [--solution]',
+  options: {
+    ...stackOptions,
+    hint: { type: 'boolean', description: 'also show the hint' },
+    solution: { type: 'boolean', description: 'also show the solution' },
+  },
+  maxPositionals: 2,
+  async run(inv) {
+    const [labId, stepRef] = inv.positionals;
+    if (!labId) throw new UsageError('Which lab? kafka-lab show LAB [STEP].', "Run 'kafka-lab labs' to see them.");
+    const lab = await findLab(labsDir, labId);
+    const steps = stepsOf(lab, stepRef);
+    const { spec } = await stackContext(stackOptionsOf(inv));
+    const internal = internalBootstrap(spec).split(',');
+    const host = bootstrapServers(spec).split(',');
+    const t: TemplateContext = {
+      containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
+      bootstrap: host.join(','),
+      internalBootstrap: internal.join(','),
+      network: spec.network,
+    };
+    const hostKcat = (await hostHasKcat()) ? Object.fromEntries(internal.map((x, i) => [x, host[i]!])) : undefined;
+    if (!stepRef) inv.out.write(`${lab.title}\n${lab.summary.trim()}\n\n`);
+    for (const step of steps) {
+      inv.out.write(`${stepText(step, lab.steps.indexOf(step), lab.steps.length, t, { hint: inv.values.hint === true, solution: inv.values.solution === true, hostKcat })}\n\n`);
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,36 @@
+// Pure presentation of a lab step for plain output: the same text the UI shows.
+import { render, type Step, type TemplateContext } from './lab.js';
+
+/** `docker exec -ti kcat kcat ...` as the host's own kcat would type it, with host addresses. */
+export function hostKcatAlternative(command: string, t: TemplateContext, hostByInternal: Record<string, string>): string | undefined {
+  const prefix = `docker exec -ti ${t.containers.kcat} kcat `;
+  const rendered = render(command, t);
+  if (!rendered.startsWith(prefix)) return undefined;
+  let rest = rendered.slice(prefix.length);
+  for (const [internal, host] of Object.entries(hostByInternal)) rest = rest.split(internal).join(host);
+  return `kcat ${rest}`;
+}
+
+export function stepText(step: Step, index: number, total: number, t: TemplateContext, o: { hint: boolean; solution: boolean; hostKcat?: Record<string, string> }): string {
+  const lines = [`Step ${index + 1}/${total}  ${step.id}: ${step.title}`, '', step.instructions.trimEnd()];
+  if (step.notes) lines.push('', ...step.notes.trimEnd().split('\n').map((l) => `  | ${l}`));
+  if (step.commands.length) {
+    lines.push('', 'Type:');
+    for (const c of step.commands) {
+      lines.push(`  $ ${render(c, t)}`);
+      const alt = o.hostKcat && hostKcatAlternative(c, t, o.hostKcat);
+      if (alt) lines.push(`    (or with kcat installed on this machine: ${alt})`);
+    }
+  }
+  for (const [i, q] of (step.quiz ?? []).entries()) {
+    lines.push('', `${i + 1}. [${q.id}] ${q.question}`, ...q.choices.map((c, j) => `     ${j + 1}) ${c}`));
+  }
+  if (o.hint && step.hint) lines.push('', `Hint: ${step.hint.trimEnd()}`);
+  if (o.solution) {
+    lines.push('', 'Solution:');
+    for (const q of step.quiz ?? []) lines.push(`  ${q.id}: ${q.answer + 1}) ${q.choices[q.answer]} - ${q.explain}`);
+    for (const c of step.commands) lines.push(`  $ ${render(c, t)}`);
+  }
+  if (step.fault) lines.push('', `This step's fault: kafka-lab fault ${step.fault.action} ${step.fault.target}`);
+  return lines.join('\n');
+}
