@@ -15,6 +15,9 @@ export interface InspectorDeps {
   exec: (service: string, argv: string[], timeoutMs: number) => Promise<string>;
   internalBootstrap: string;
   now: () => number;
+  /** Values kafka-lab wrote to a topic and had acknowledged, and the time of the last fault. */
+  acked?: (topic: string) => Promise<{ value: string; atMs: number }[]>;
+  lastFaultMs?: () => Promise<number | null>;
   client?: ClientOptions;
 }
 
@@ -27,8 +30,10 @@ export function createInspector(deps: InspectorDeps): Inspector {
 }
 
 async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterSnapshot> {
-  const snap: ClusterSnapshot = { atMs: deps.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, unknown: [] };
+  const snap: ClusterSnapshot = { atMs: deps.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, acked: {}, lastFaultMs: null, unknown: [] };
   snap.containers = await deps.containers();
+  for (const topic of needs.ackedOf ?? []) snap.acked[topic] = (await deps.acked?.(topic)) ?? [];
+  if (needs.ackedOf?.length) snap.lastFaultMs = (await deps.lastFaultMs?.()) ?? null;
   const anyBroker = snap.containers.some((c) => c.brokerId !== undefined && c.state === 'running');
   if (!anyBroker) {
     snap.unknown.push('no broker container is running');

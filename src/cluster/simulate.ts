@@ -11,6 +11,8 @@ export interface SimulateOptions {
   rate?: number;
   signal?: AbortSignal;
   onSent?: (acked: number) => void;
+  /** the values of each acknowledged batch, for the durability record */
+  onAcked?: (values: string[]) => Promise<void>;
 }
 
 export async function simulatePurchases(o: SimulateOptions): Promise<{ acked: number; failed: number }> {
@@ -31,6 +33,7 @@ export async function simulatePurchases(o: SimulateOptions): Promise<{ acked: nu
       try {
         await producer.send({ topic: o.topic, acks: -1, messages });
         acked += n;
+        await o.onAcked?.(messages.map((m) => m.value));
       } catch {
         failed += n;
       }

@@ -6,6 +6,8 @@ import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
 import { stackOptions, type Command } from './command.js';
+import { clearStackState } from '../faults/log.js';
+import { stateDirOf } from './lab-context.js';
 
 export const downCommand: Command = {
   name: 'down',
@@ -24,6 +26,7 @@ export const downCommand: Command = {
     const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
     const json = inv.values.json === true;
     const removed = await down(docker, stack, { volumes: inv.values.volumes === true, sink: json ? silent : plainReporter(inv.out).sink, clock: systemClock });
+    if (inv.values.volumes) await clearStackState(stateDirOf(inv.env), stack);
     if (json) inv.out.write(`${JSON.stringify({ stack, ...removed }, null, 2)}\n`);
     else if (removed.containers.length + removed.networks.length + removed.volumes.length === 0) inv.out.write(`Stack ${stack} has nothing to remove.\n`);
     else inv.out.write(`Removed stack ${stack}: ${removed.containers.length} containers, ${removed.networks.length} network, ${removed.volumes.length} volumes.\n`);

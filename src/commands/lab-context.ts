@@ -9,6 +9,8 @@ import { bootstrapServers, LABEL } from '../core/stack.js';
 import { createInspector, type Inspector } from '../cluster/inspector.js';
 import { brokerIdOf, type FaultContext } from '../faults/inject.js';
 import type { RunnerContext } from '../lab/runner.js';
+import { readAcked } from '../faults/acked.js';
+import { readEvents } from '../faults/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { stackContainers } from '../runtime/docker.js';
 import type { Invocation } from './command.js';
@@ -34,10 +36,16 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
     throw new UserError(`Stack '${spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${spec.stack === 'default' ? '' : ` --stack ${spec.stack}`}'.`);
   }
   const internal = internalBootstrap(spec);
+  const stateDir = stateDirOf(inv.env);
   const inspector = createInspector({
     bootstrap: bootstrapServers(spec),
     internalBootstrap: internal,
     now: systemClock.now,
+    acked: (topic) => readAcked(stateDir, spec.stack, topic),
+    async lastFaultMs() {
+      const faults = (await readEvents(stateDir, spec.stack)).filter((e) => e.action !== 'heal');
+      return faults.length ? faults[faults.length - 1]!.atMs : null;
+    },
     async containers() {
       const found = await stackContainers(docker, spec.stack);
       return spec.services.map((svc) => {
@@ -59,7 +67,6 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
     internalBootstrap: internal,
     network: spec.network,
   };
-  const stateDir = stateDirOf(inv.env);
   const faults: FaultContext = { docker, spec, stateDir, inspector, clock: systemClock, signal: inv.signal };
   return {
     ...ctx,
@@ -67,6 +74,6 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
     templates,
     faults,
     stateDir,
-    runner: (log) => ({ docker, spec, templates, faults, log, signal: inv.signal }),
+    runner: (log) => ({ docker, spec, templates, faults, stateDir, log, signal: inv.signal }),
   };
 }

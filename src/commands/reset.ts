@@ -6,6 +6,8 @@ import { reporterFor } from '../ui/reporter.js';
 import { stackOptions, type Command } from './command.js';
 import { imageProvider, stackContext } from './context.js';
 import { stackOptionsOf } from './up.js';
+import { clearStackState } from '../faults/log.js';
+import { stateDirOf } from './lab-context.js';
 
 export const resetCommand: Command = {
   name: 'reset',
@@ -24,6 +26,7 @@ export const resetCommand: Command = {
     try {
       const started = systemClock.now();
       await down(ctx.docker, ctx.spec.stack, { volumes: true, sink: reporter.sink, clock: systemClock });
+      await clearStackState(stateDirOf(inv.env), ctx.spec.stack);
       const result = await up({
         docker: ctx.docker,
         spec: ctx.spec,

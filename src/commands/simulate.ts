@@ -4,6 +4,8 @@ import { simulatePurchases } from '../cluster/simulate.js';
 import { stackOptions, type Command } from './command.js';
 import { stackContext } from './context.js';
 import { stackOptionsOf } from './up.js';
+import { recordAcked } from '../faults/acked.js';
+import { stateDirOf } from './lab-context.js';
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -32,6 +34,7 @@ export const simulateCommand: Command = {
       rate,
       seed: Date.now(),
       signal: inv.signal,
+      onAcked: (values) => recordAcked(stateDirOf(inv.env), ctx.spec.stack, topic, values, Date.now()),
       onSent: (n) => {
         if (n - last >= 10) {
           inv.err.write(`\r${n} purchases sent to ${topic}`);

@@ -41,6 +41,7 @@ export const checkSchemas = {
   'group-offsets': z.strictObject({ group, topic, atLeast: z.number().int().min(0) }),
   'topic-contains': z.strictObject({ topic, values: z.array(z.string()).min(1) }),
   'topic-holds-at-least': z.strictObject({ topic, count: z.number().int().min(1) }),
+  'acked-survive': z.strictObject({ topic }),
 } as const;
 
 export type CheckKind = keyof typeof checkSchemas;
@@ -57,7 +58,8 @@ export function needsOf(c: CheckSpec): Needs {
   return {
     topics: p.topic ? [p.topic] : [],
     groups: p.group ? [p.group] : [],
-    messagesOf: c.kind === 'topic-contains' || c.kind === 'topic-holds-at-least' ? [p.topic!] : [],
+    messagesOf: ['topic-contains', 'topic-holds-at-least', 'acked-survive'].includes(c.kind) ? [p.topic!] : [],
+    ackedOf: c.kind === 'acked-survive' ? [p.topic!] : [],
   };
 }
 
@@ -180,6 +182,15 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
   'topic-holds-at-least': (s, p) => {
     const n = s.messages[p.topic]?.length ?? 0;
     return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages.`) : fail(`expected at least ${p.count} messages in ${p.topic}; found ${n}.`, Math.min(1, n / p.count));
+  },
+  'acked-survive': (s, p) => {
+    if (s.lastFaultMs === null) return fail(`expected a fault to have been injected; kafka-lab's event log records none yet.`);
+    const before = (s.acked[p.topic] ?? []).filter((a) => a.atMs <= s.lastFaultMs!);
+    if (before.length === 0) return fail(`expected messages acknowledged before the fault; kafka-lab recorded none on ${p.topic} (write them with 'kafka-lab solve' or 'kafka-lab simulate').`);
+    const seen = new Set(s.messages[p.topic] ?? []);
+    const lost = before.filter((a) => !seen.has(a.value));
+    if (lost.length === 0) return pass(`all ${before.length} messages acknowledged on ${p.topic} before the fault are still readable.`);
+    return fail(`expected all ${before.length} messages acknowledged before the fault to be readable; ${lost.length} are lost: ${lost.slice(0, 5).map((a) => a.value).join(', ')}.`, partial(before.length - lost.length, before.length));
   },
 };
 

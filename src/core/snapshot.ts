@@ -49,6 +49,10 @@ export interface ClusterSnapshot {
   groups: Record<string, GroupState>;
   /** topic -> values read from the beginning, when a check asked for them */
   messages: Record<string, string[]>;
+  /** topic -> values kafka-lab wrote and the brokers acknowledged (acks=all), with when */
+  acked: Record<string, { value: string; atMs: number }[]>;
+  /** when the last fault was injected, from the stack's event log */
+  lastFaultMs: number | null;
   /** What could not be learnt, and why: shown, never hidden. */
   unknown: string[];
 }
@@ -58,6 +62,7 @@ export interface Needs {
   topics: string[];
   groups: string[];
   messagesOf: string[];
+  ackedOf?: string[];
 }
 
 export function mergeNeeds(all: Needs[]): Needs {
@@ -66,5 +71,6 @@ export function mergeNeeds(all: Needs[]): Needs {
     topics: uniq(all.flatMap((n) => n.topics)),
     groups: uniq(all.flatMap((n) => n.groups)),
     messagesOf: uniq(all.flatMap((n) => n.messagesOf)),
+    ackedOf: uniq(all.flatMap((n) => n.ackedOf ?? [])),
   };
 }

@@ -1,5 +1,5 @@
 // The stack's event log: one JSON line per fault or heal, with the cluster state just before.
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaultAction } from '../core/lab.js';
 
@@ -22,6 +22,11 @@ export function eventLogPath(stateDir: string, stack: string): string {
 export async function appendEvent(stateDir: string, stack: string, e: FaultEvent): Promise<void> {
   await mkdir(join(stateDir, stack), { recursive: true });
   await appendFile(eventLogPath(stateDir, stack), `${JSON.stringify(e)}\n`);
+}
+
+/** Forget a stack's events and acknowledged-message records: its data is gone too. */
+export async function clearStackState(stateDir: string, stack: string): Promise<void> {
+  await rm(join(stateDir, stack), { recursive: true, force: true });
 }
 
 export async function readEvents(stateDir: string, stack: string): Promise<FaultEvent[]> {

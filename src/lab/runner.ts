@@ -9,12 +9,14 @@ import { splitWords } from '../core/words.js';
 import { call, removeContainer } from '../runtime/docker.js';
 import { injectFault, type FaultContext } from '../faults/inject.js';
 import { simulatePurchases } from '../cluster/simulate.js';
+import { recordAcked } from '../faults/acked.js';
 
 export interface RunnerContext {
   docker: Docker;
   spec: StackSpec;
   templates: TemplateContext;
   faults: FaultContext;
+  stateDir: string;
   log: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -52,7 +54,13 @@ async function runAction(ctx: RunnerContext, a: SolutionAction): Promise<void> {
     ctx.log(`${a.fault.action} ${e.note ?? e.container}`);
     return;
   }
-  const sent = await simulatePurchases({ bootstrap: ctx.templates.bootstrap, topic: a.simulate.topic, count: a.simulate.count, seed: Date.now() });
+  const sent = await simulatePurchases({
+    bootstrap: ctx.templates.bootstrap,
+    topic: a.simulate.topic,
+    count: a.simulate.count,
+    seed: Date.now(),
+    onAcked: (values) => recordAcked(ctx.stateDir, ctx.spec.stack, a.simulate.topic, values, Date.now()),
+  });
   ctx.log(`sent ${sent.acked} purchases to ${a.simulate.topic}`);
 }
 
@@ -102,4 +110,6 @@ export async function produce(ctx: RunnerContext, topic: string, values: string[
   const argv = ['exec', '-i', kcat, 'kcat', '-P', '-b', ctx.templates.internalBootstrap, '-t', topic, ...(keys ? ['-K', '\t'] : []), '-X', 'acks=all'];
   const r = await execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
   if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker ${argv.join(' ')}`, r.exitCode, r.all);
+  // kcat -P exits 0 only when every message was delivered with acks=all.
+  await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, Date.now());
 }

@@ -19,6 +19,8 @@ function snap(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
     topics: { t: { name: 't', exists: true, partitions: parts(13, () => ({})), configs: { 'min.insync.replicas': '2' } } },
     groups: {},
     messages: {},
+    acked: {},
+    lastFaultMs: null,
     unknown: [],
     ...over,
   };
