@@ -129,3 +129,14 @@ test('messages in a topic, with partial credit', () => {
   assert.match(r.message, /missing 1: m3/);
   assert.equal(check({ kind: 'topic-holds-at-least', params: { topic: 't', count: 3 } }, s).pass, true);
 });
+
+test('acked-survive: every write acknowledged before the last fault must be readable', () => {
+  const acked = { t: [{ value: 'a', atMs: 10 }, { value: 'b', atMs: 20 }, { value: 'c', atMs: 40 }] };
+  const ok = snap({ acked, lastFaultMs: 30, messages: { t: ['a', 'b'] } });
+  assert.equal(check({ kind: 'acked-survive', params: { topic: 't' } }, ok).pass, true);
+  const lost = check({ kind: 'acked-survive', params: { topic: 't' } }, snap({ acked, lastFaultMs: 30, messages: { t: ['a'] } }));
+  assert.equal(lost.pass, false);
+  assert.equal(lost.score, 0.5);
+  assert.match(lost.message, /1 are lost: b/);
+  assert.match(check({ kind: 'acked-survive', params: { topic: 't' } }, snap({ acked, messages: { t: ['a'] } })).message, /records none yet/);
+});
