@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
 import type { TemplateContext } from '../core/lab.js';
 import { internalBootstrap } from '../core/listeners.js';
-import { bootstrapServers, LABEL } from '../core/stack.js';
+import { bootstrapServers, brokerServices, LABEL } from '../core/stack.js';
 import { createInspector, type Inspector } from '../cluster/inspector.js';
 import { brokerIdOf, type FaultContext } from '../faults/inject.js';
 import type { RunnerContext } from '../lab/runner.js';
@@ -42,9 +42,18 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
     internalBootstrap: internal,
     now: systemClock.now,
     acked: (topic) => readAcked(stateDir, spec.stack, topic),
+    // Whoever caused it: kafka-lab's event log, or a broker container that stopped (docker stop by hand).
     async lastFaultMs() {
-      const faults = (await readEvents(stateDir, spec.stack)).filter((e) => e.action !== 'heal');
-      return faults.length ? faults[faults.length - 1]!.atMs : null;
+      const logged = (await readEvents(stateDir, spec.stack)).filter((e) => e.action !== 'heal').map((e) => e.atMs);
+      const stopped = await Promise.all(
+        brokerServices(spec).map(async (s) => {
+          const info = await docker.getContainer(s.containerName).inspect().catch(() => undefined);
+          const at = info ? Date.parse(info.State.FinishedAt) : NaN;
+          return Number.isFinite(at) && at > 0 ? at : 0;
+        }),
+      );
+      const last = Math.max(0, ...logged, ...stopped);
+      return last > 0 ? last : null;
     },
     async containers() {
       const found = await stackContainers(docker, spec.stack);
