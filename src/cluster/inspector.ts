@@ -101,27 +101,38 @@ async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Nee
   } catch (err) {
     snap.unknown.push(`brokers from kafkajs: ${(err as Error).message}`);
   }
-  if (needs.groups.length) {
-    const described = await admin.describeGroups(needs.groups);
-    for (const g of described.groups) {
-      if (g.state === 'Dead' && g.members.length === 0) continue;
-      const group: GroupState = {
-        groupId: g.groupId,
-        state: g.state,
-        protocolType: g.protocolType,
-        members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(g.protocolType, m.memberAssignment) })),
-        offsets: {},
-      };
-      const topics = needs.topics.filter((t) => snap.topics[t]?.exists);
-      if (topics.length) {
-        for (const t of await admin.fetchOffsets({ groupId: g.groupId, topics })) {
+  if (needs.groups.length) await groupsFromAdmin(admin, snap, needs);
+}
+
+async function groupsFromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Needs): Promise<void> {
+  let described: kafkajs.GroupDescriptions;
+  try {
+    described = await admin.describeGroups(needs.groups);
+  } catch (err) {
+    snap.unknown.push(`consumer groups: ${(err as Error).message}`);
+    return;
+  }
+  for (const g of described.groups) {
+    // 'Dead' is how Kafka describes a group it does not know.
+    if (g.state === 'Dead') continue;
+    const group: GroupState = {
+      groupId: g.groupId,
+      state: g.state,
+      protocolType: g.protocolType,
+      members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(g.protocolType, m.memberAssignment) })),
+      offsets: {},
+    };
+    // Asked of the group coordinator, so this works even where topic metadata did not.
+    for (const topic of needs.topics.filter((t) => snap.topics[t]?.exists !== false)) {
+      try {
+        for (const t of await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] })) {
           group.offsets[t.topic] = Object.fromEntries(t.partitions.map((p) => [p.partition, Number(p.offset)]));
         }
+      } catch (err) {
+        snap.unknown.push(`offsets of ${g.groupId} on ${topic}: ${(err as Error).message}`);
       }
-      // A group with no members and no committed offsets does not exist for the student.
-      const committed = Object.values(group.offsets).some((o) => Object.values(o).some((v) => v >= 0));
-      if (group.members.length > 0 || committed || g.state !== 'Dead') snap.groups[g.groupId] = group;
     }
+    snap.groups[g.groupId] = group;
   }
 }
 
