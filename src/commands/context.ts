@@ -44,7 +44,8 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   const docker = await connectDocker({ host: o.dockerHost });
   const existing = await stackContainers(docker, o.stack);
   const composeFile = o.compose ?? defaultComposeFile;
-  const recorded = existing[0]?.labels ?? {};
+  // Consumers kafka-lab started carry the stack label too; settings live on the stack's own services.
+  const recorded = existing.find((c) => c.labels[LABEL.portBase] !== undefined)?.labels ?? {};
   const images = explicitImages ?? (recorded[IMAGES_LABEL] as ImageChoice | undefined) ?? 'confluent';
   const portBase =
     explicitBase ??

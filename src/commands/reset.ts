@@ -1,7 +1,7 @@
 import { UserError } from '../core/errors.js';
 import { systemClock } from '../runtime/clock.js';
 import { down } from '../runtime/down.js';
-import { up } from '../runtime/up.js';
+import { ensureImages, up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
 import { stackOptions, type Command } from './command.js';
 import { imageProvider, stackContext } from './context.js';
@@ -25,6 +25,9 @@ export const resetCommand: Command = {
     const reporter = reporterFor(`kafka-lab reset: stack ${ctx.spec.stack}`, inv.interactive && !json, json ? inv.err : inv.out);
     try {
       const started = systemClock.now();
+      const provideImage = imageProvider(ctx, opts, (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }), inv.signal);
+      // Images first: a reset that cannot bring the stack back must not take it down.
+      await ensureImages({ docker: ctx.docker, sink: reporter.sink, provideImage }, ctx.spec.services.map((s) => s.image));
       await down(ctx.docker, ctx.spec.stack, { volumes: true, sink: reporter.sink, clock: systemClock });
       await clearStackState(stateDirOf(inv.env), ctx.spec.stack);
       const result = await up({
@@ -34,7 +37,7 @@ export const resetCommand: Command = {
         clock: systemClock,
         signal: inv.signal,
         labels: ctx.labels,
-        provideImage: imageProvider(ctx, opts, (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }), inv.signal),
+        provideImage,
       });
       reporter.close();
       const elapsedMs = systemClock.now() - started;

@@ -62,12 +62,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   for (const s of o.spec.services) emit(s, actionOf.get(s.service)!.kind === 'keep' ? 'kept' : 'pending');
 
   await checkPorts(o.spec, plan.actions, byName);
-  for (const image of new Set(building.map((s) => s.image))) {
-    if (await imageExists(o.docker, image)) continue;
-    o.sink({ kind: 'step', message: `image ${image} is missing; getting it`, atMs: o.clock.now() - started });
-    if (o.provideImage) await o.provideImage(image);
-    else await pullImage(o.docker, image, (line) => o.sink({ kind: 'step', message: line, atMs: o.clock.now() - started }));
-  }
+  await ensureImages(o, building.map((s) => s.image));
 
   const created = { containers: [] as { id: string; name: string }[], volumes: [] as string[], network: undefined as { id: string } | undefined };
   try {
@@ -88,6 +83,16 @@ export async function up(o: UpOptions): Promise<UpResult> {
     throw err;
   }
   return { actions: plan.actions, bootstrap: bootstrapServers(o.spec), elapsedMs: o.clock.now() - started };
+}
+
+/** Every image present before anything is created or removed: pulled, or built by `provideImage`. */
+export async function ensureImages(o: Pick<UpOptions, 'docker' | 'sink' | 'provideImage'>, images: string[]): Promise<void> {
+  for (const image of new Set(images)) {
+    if (await imageExists(o.docker, image)) continue;
+    o.sink({ kind: 'step', message: `image ${image} is missing; getting it`, atMs: 0 });
+    if (o.provideImage) await o.provideImage(image);
+    else await pullImage(o.docker, image, (line) => o.sink({ kind: 'step', message: line, atMs: 0 }));
+  }
 }
 
 function stackFlag(spec: StackSpec): string {
