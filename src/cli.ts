@@ -16,6 +16,7 @@ import { gradeCommand } from './commands/grade.js';
 import { eventsCommand, faultCommand, healCommand } from './commands/fault.js';
 import { simulateCommand } from './commands/simulate.js';
 import { showCommand } from './commands/show.js';
+import { verifyCommand } from './commands/verify.js';
 import { packageRoot } from './paths.js';
 
 const commands: Command[] = [
@@ -31,6 +32,7 @@ const commands: Command[] = [
   faultCommand,
   healCommand,
   eventsCommand,
+  verifyCommand,
   simulateCommand,
   imagesCommand,
 ];

@@ -94,6 +94,15 @@ async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Nee
       snap.unknown.push(`topic configs: ${(err as Error).message}`);
     }
   }
+  for (const topic of needs.endOffsetsOf ?? []) {
+    if (!snap.topics[topic]?.exists) continue;
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      (snap.endOffsets ??= {})[topic] = Object.fromEntries(ends.map((o) => [o.partition, Number(o.high)]));
+    } catch (err) {
+      snap.unknown.push(`end offsets of ${topic}: ${(err as Error).message}`);
+    }
+  }
   try {
     const c = await admin.describeCluster();
     snap.brokers = c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id);

@@ -55,6 +55,8 @@ export interface ClusterSnapshot {
   lastFaultMs: number | null;
   /** What could not be learnt, and why: shown, never hidden. */
   unknown: string[];
+  /** topic -> partition -> end offset (high watermark), for topics in needs.endOffsetsOf (consumer lag) */
+  endOffsets?: Record<string, Record<number, number>>;
 }
 
 /** What a set of checks needs the inspector to gather. */
@@ -63,6 +65,8 @@ export interface Needs {
   groups: string[];
   messagesOf: string[];
   ackedOf?: string[];
+  /** Topics whose partitions' end offsets are wanted (the UI's consumer lag). */
+  endOffsetsOf?: string[];
 }
 
 export function mergeNeeds(all: Needs[]): Needs {

@@ -1,0 +1,122 @@
+// verify durability: numbered writes with acks=all, a fault mid-stream, healing, then reading every
+// partition back past its last acknowledged offset.
+import { account, type DurabilityCounts } from '../core/durability.js';
+import type { FaultAction } from '../core/lab.js';
+import type { Clock } from '../core/wait.js';
+import { waitFor } from '../core/wait.js';
+import { kafkaClient, withAdmin } from './kafka.js';
+import type { Inspector } from './inspector.js';
+
+export interface DurabilityOptions {
+  bootstrap: string;
+  topic: string;
+  messages: number;
+  /** for a new topic */
+  replicationFactor: number;
+  minInsync: number;
+  fault?: { action: FaultAction; target: string };
+  inject: (action: FaultAction, target: string) => Promise<{ container: string; note?: string }>;
+  heal: () => Promise<unknown>;
+  /** Reads partition, offset and value of every message in the topic (kcat in the stack). */
+  readAll: (topic: string) => Promise<{ partition: number; offset: number; value: string }[]>;
+  inspector: Inspector;
+  clock: Clock;
+  log: (line: string) => void;
+}
+
+export interface DurabilityReport extends DurabilityCounts {
+  topic: string;
+  runId: string;
+  fault: string | null;
+  faultedContainer: string | null;
+  writeSeconds: number;
+  messagesPerSecond: number;
+  lastAckedOffsets: Record<number, number>;
+  readPastLastAcked: boolean;
+}
+
+export async function verifyDurability(o: DurabilityOptions): Promise<DurabilityReport> {
+  await ensureTopic(o);
+  const runId = `dur-${o.clock.now().toString(36)}`;
+  const producer = kafkaClient(o.bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 5000 }).producer({
+    allowAutoTopicCreation: false,
+    retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 2000 },
+  });
+  await producer.connect();
+  const sent: string[] = [];
+  const acked = new Set<string>();
+  const failed = new Set<string>();
+  const lastAcked: Record<number, number> = {};
+  const faultAt = Math.floor(o.messages / 3);
+  const healAt = Math.floor((2 * o.messages) / 3);
+  let faulted: { container: string; note?: string } | null = null;
+  const batch = 20;
+  const started = o.clock.now();
+  try {
+    for (let i = 0; i < o.messages; i += batch) {
+      if (o.fault && !faulted && i >= faultAt) {
+        faulted = await o.inject(o.fault.action, o.fault.target);
+        o.log(`fault: ${o.fault.action} ${faulted.note ?? faulted.container} after ${i} writes`);
+      }
+      if (faulted && i >= healAt && i < healAt + batch) {
+        await o.heal();
+        o.log(`healed after ${i} writes`);
+      }
+      const values = Array.from({ length: Math.min(batch, o.messages - i) }, (_, j) => `${runId}-${String(i + j).padStart(6, '0')}`);
+      sent.push(...values);
+      try {
+        const meta = await producer.send({ topic: o.topic, acks: -1, timeout: 5000, messages: values.map((value) => ({ key: value, value })) });
+        for (const v of values) acked.add(v);
+        // baseOffset is where this batch starts on each partition: a lower bound of the last acked offset.
+        for (const m of meta) lastAcked[m.partition] = Math.max(lastAcked[m.partition] ?? -1, Number(m.baseOffset));
+      } catch (err) {
+        for (const v of values) failed.add(v);
+        if (failed.size === values.length) o.log(`writes failing: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await producer.disconnect().catch(() => {});
+  }
+  const writeSeconds = (o.clock.now() - started) / 1000;
+  if (faulted) await o.heal();
+  // Every partition needs a leader again before it can be read to its end.
+  await waitFor(
+    async () => {
+      const s = await o.inspector.snapshot({ topics: [o.topic], groups: [], messagesOf: [] });
+      const t = s.topics[o.topic];
+      const live = new Set(s.brokers.map((b) => b.id));
+      const ok = !!t?.exists && t.partitions.every((p) => p.leader >= 0 && live.has(p.leader));
+      return ok ? { done: true, value: true } : { done: false, seen: `leaders ${t?.partitions.map((p) => p.leader).join(',') ?? '?'}` };
+    },
+    { what: `every partition of ${o.topic} to have a leader again`, timeoutMs: 60_000, intervalMs: 500, clock: o.clock },
+  );
+  const records = await o.readAll(o.topic);
+  const mine = records.filter((r) => r.value.startsWith(`${runId}-`));
+  const maxRead: Record<number, number> = {};
+  for (const r of records) maxRead[r.partition] = Math.max(maxRead[r.partition] ?? -1, r.offset);
+  const readPastLastAcked = Object.entries(lastAcked).every(([p, off]) => (maxRead[Number(p)] ?? -1) >= off);
+  const counts = account(sent, acked, failed, mine.map((r) => r.value));
+  return {
+    ...counts,
+    topic: o.topic,
+    runId,
+    fault: o.fault ? `${o.fault.action}:${o.fault.target}` : null,
+    faultedContainer: faulted?.container ?? null,
+    writeSeconds,
+    messagesPerSecond: Math.round(counts.acked / Math.max(writeSeconds, 0.001)),
+    lastAckedOffsets: lastAcked,
+    readPastLastAcked,
+  };
+}
+
+async function ensureTopic(o: DurabilityOptions): Promise<void> {
+  await withAdmin(o.bootstrap, async (admin) => {
+    const existing = await admin.listTopics();
+    if (existing.includes(o.topic)) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic: o.topic, numPartitions: 6, replicationFactor: o.replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(o.minInsync) }] }],
+    });
+    o.log(`created topic ${o.topic}: 6 partitions, replication factor ${o.replicationFactor}, min.insync.replicas ${o.minInsync}`);
+  });
+}

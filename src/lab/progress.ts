@@ -1,0 +1,174 @@
+// A student's progress through one lab on one stack: the current step, each step's last result and
+// the quiz answers given. Saved with an atomic write (temporary file, fsync, rename), so a crash
+// leaves either the old file or the new one; a file that cannot be read is set aside, not fatal.
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { Lab } from '../core/lab.js';
+
+export type StepStatus = 'not-started' | 'passed' | 'failed';
+
+export interface ResultLine {
+  pass: boolean;
+  text: string;
+}
+
+export interface StepRecord {
+  status: 'passed' | 'failed';
+  /** When the check finished. */
+  atMs: number;
+  tookMs: number;
+  lines: ResultLine[];
+  /** What the inspector could not learn during the check. */
+  unknown: string[];
+}
+
+export interface LabProgress {
+  version: 1;
+  lab: string;
+  stack: string;
+  /** Index of the current step. */
+  current: number;
+  steps: Record<string, StepRecord>;
+  /** Quiz question id -> chosen index (from 0). */
+  answers: Record<string, number>;
+  updatedAtMs: number;
+}
+
+const recordSchema = z.object({
+  status: z.enum(['passed', 'failed']),
+  atMs: z.number(),
+  tookMs: z.number(),
+  lines: z.array(z.object({ pass: z.boolean(), text: z.string() })),
+  unknown: z.array(z.string()),
+});
+
+const progressSchema = z.object({
+  version: z.literal(1),
+  lab: z.string(),
+  stack: z.string(),
+  current: z.number().int().min(0),
+  steps: z.record(z.string(), recordSchema),
+  answers: z.record(z.string(), z.number().int().min(0)),
+  updatedAtMs: z.number(),
+});
+
+export interface LoadedProgress {
+  progress: LabProgress;
+  /** Said to the student when the saved file could not be used. */
+  warning?: string;
+}
+
+/** The port the session saves through; the file store below is its only real implementation. */
+export interface ProgressStore {
+  load(lab: Lab, o?: { setAside?: boolean }): Promise<LoadedProgress>;
+  save(p: LabProgress): Promise<void>;
+}
+
+export function emptyProgress(lab: Lab, stack: string, now = 0): LabProgress {
+  return { version: 1, lab: lab.id, stack, current: 0, steps: {}, answers: {}, updatedAtMs: now };
+}
+
+export function statusOf(p: LabProgress, stepId: string): StepStatus {
+  return p.steps[stepId]?.status ?? 'not-started';
+}
+
+export function progressPath(stateDir: string, stack: string, labId: string): string {
+  return join(stateDir, stack, 'progress', `${labId}.json`);
+}
+
+/** Keeps what still fits the lab as it is now: steps may have been renamed or removed since. */
+export function fitToLab(p: LabProgress, lab: Lab): LabProgress {
+  const ids = new Set(lab.steps.map((s) => s.id));
+  const questions = new Map(lab.steps.flatMap((s) => s.quiz ?? []).map((q) => [q.id, q]));
+  return {
+    ...p,
+    current: Math.min(p.current, lab.steps.length - 1),
+    steps: Object.fromEntries(Object.entries(p.steps).filter(([id]) => ids.has(id))),
+    answers: Object.fromEntries(Object.entries(p.answers).filter(([id, n]) => (questions.get(id)?.choices.length ?? 0) > n)),
+  };
+}
+
+/** Writes `text` to `file` so that readers see the old content or the new, never a part. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const fh = await open(tmp, 'w', 0o644);
+  try {
+    await fh.writeFile(text, 'utf8');
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  // The rename itself is durable once the directory is synced; not every platform allows it.
+  const dir = await open(dirname(file), 'r').catch(() => undefined);
+  if (dir) {
+    await dir.sync().catch(() => {});
+    await dir.close().catch(() => {});
+  }
+}
+
+export function fileProgressStore(stateDir: string, stack: string, now: () => number = Date.now): ProgressStore {
+  // Saves are chained: the last state saved is the one on disk, whatever the timing of the writes.
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    async load(lab, o = {}) {
+      const file = progressPath(stateDir, stack, lab.id);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: emptyProgress(lab, stack, now()) };
+        return { progress: emptyProgress(lab, stack, now()), warning: `Progress file ${file} cannot be read (${(err as Error).message}); starting from step 1 without saving over it.` };
+      }
+      const problem = parseProblem(text, lab.id, stack);
+      if (typeof problem !== 'string') return { progress: fitToLab(problem, lab) };
+      if (o.setAside === false) return { progress: emptyProgress(lab, stack, now()), warning: `Progress file ${file} is not usable (${problem}).` };
+      const aside = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
+      let moved = true;
+      await rename(file, aside).catch(() => {
+        moved = false;
+      });
+      return {
+        progress: emptyProgress(lab, stack, now()),
+        warning: moved
+          ? `Progress file ${file} was not usable (${problem}); it was set aside as ${aside} and the lab starts again from step 1.`
+          : `Progress file ${file} was not usable (${problem}) and could not be set aside; the lab starts again from step 1.`,
+      };
+    },
+    save(p) {
+      const file = progressPath(stateDir, stack, p.lab);
+      const text = `${JSON.stringify(p, null, 2)}\n`;
+      const next = chain.then(() => writeFileAtomic(file, text));
+      chain = next.catch(() => {});
+      return next;
+    },
+  };
+}
+
+/** The parsed progress, or what is wrong with the text. */
+function parseProblem(text: string, labId: string, stack: string): LabProgress | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  const parsed = progressSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `${issue.path.join('.') || 'the file'}: ${issue.message}`;
+  }
+  if (parsed.data.lab !== labId) return `it belongs to lab '${parsed.data.lab}'`;
+  if (parsed.data.stack !== stack) return `it belongs to stack '${parsed.data.stack}'`;
+  return parsed.data as LabProgress;
+}

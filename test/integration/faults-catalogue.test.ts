@@ -1,0 +1,173 @@
+// Each fault and its inverse has an observable effect in Docker and in Kafka; heal undoes them all;
+// symbolic targets resolve to the right broker; durability holds with RF 3 and fails honestly with RF 1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as pause } from 'node:timers/promises';
+import { describeCluster, withAdmin } from '../../src/cluster/kafka.js';
+import { cli, docker, expectOk } from './helpers.js';
+
+const STACK = 'it-faultcat';
+const at = ['--stack', STACK];
+const BOOT = '127.0.0.1:29492,127.0.0.1:29493,127.0.0.1:29494';
+const NET = `kafka-lab-${STACK}`;
+const name = (s: string) => `${STACK}-${s}`;
+
+/** Polls until `fn` holds, failing with what was last seen after `ms`. */
+async function eventually<T>(what: string, ms: number, fn: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await pause(300);
+  }
+}
+
+const brokers = async () => (await describeCluster(BOOT)).brokers.map((b) => b.id);
+const inspect = (s: string) => docker.getContainer(name(s)).inspect();
+const attached = async (s: string) => Object.keys((await inspect(s)).NetworkSettings.Networks ?? {}).includes(NET);
+
+async function fault(action: string, target: string) {
+  const r = await cli(['fault', action, target, ...at, '--json']);
+  expectOk(r, `fault ${action} ${target}`);
+  return JSON.parse(r.stdout) as { container: string; brokerId?: number; note: string };
+}
+
+async function healthy() {
+  await eventually('3 brokers and full ISRs', 90_000, async () => {
+    if ((await brokers()).length !== 3) return undefined;
+    const md = await withAdmin(BOOT, (a) => a.fetchTopicMetadata({ topics: ['t'] }));
+    return md.topics[0]!.partitions.every((p) => p.isr.length === 3) ? true : undefined;
+  });
+}
+
+before(async () => {
+  await cli(['down', ...at, '--volumes']);
+  expectOk(await cli(['up', ...at, '--port-base', '29492']), 'up');
+  await withAdmin(BOOT, (a) => a.createTopics({ waitForLeaders: true, topics: [{ topic: 't', numPartitions: 6, replicationFactor: 3 }] }));
+});
+after(async () => {
+  await cli(['down', ...at, '--volumes']);
+  await docker.getContainer(name('kcat')).remove({ force: true }).catch(() => {});
+});
+
+test('stop and start: the container exits and the broker leaves the cluster, then both come back', async () => {
+  const e = await fault('stop', 'kafka-2');
+  assert.equal(e.container, name('kafka-2'));
+  assert.equal((await inspect('kafka-2')).State.Running, false);
+  await eventually('broker 2 to leave', 30_000, async () => ((await brokers()).includes(2) ? undefined : true));
+  const again = await cli(['fault', 'kill', 'kafka-2', ...at]);
+  assert.equal(again.exitCode, 3);
+  assert.match(again.stderr, /is already stopped; one fault at a time per target/);
+  await fault('start', 'kafka-2');
+  assert.equal((await inspect('kafka-2')).State.Running, true);
+  await healthy();
+});
+
+test('kill: SIGKILL (exit 137), noticed after the ZooKeeper session timeout; start waits for it', async () => {
+  await fault('kill', 'broker:3');
+  const info = await inspect('kafka-3');
+  assert.equal(info.State.Running, false);
+  assert.equal(info.State.ExitCode, 137);
+  await eventually('broker 3 to leave', 30_000, async () => ((await brokers()).includes(3) ? undefined : true));
+  await fault('start', 'broker:3');
+  await healthy();
+});
+
+test('pause and unpause: the process freezes, its session expires, then it rejoins', async () => {
+  await fault('pause', 'kafka-1');
+  assert.equal((await inspect('kafka-1')).State.Paused, true);
+  await eventually('broker 1 to leave', 30_000, async () => ((await brokers()).includes(1) ? undefined : true));
+  await fault('unpause', 'kafka-1');
+  assert.equal((await inspect('kafka-1')).State.Paused, false);
+  await healthy();
+});
+
+test('disconnect and connect: cut from the stack network, then back with its name', async () => {
+  await fault('disconnect', 'kafka-2');
+  assert.equal(await attached('kafka-2'), false);
+  assert.equal((await inspect('kafka-2')).State.Running, true);
+  await eventually('broker 2 to leave', 30_000, async () => ((await brokers()).includes(2) ? undefined : true));
+  await fault('connect', 'kafka-2');
+  assert.equal(await attached('kafka-2'), true);
+  await healthy();
+});
+
+test('restart: a new process in the same container', async () => {
+  const before = (await inspect('kafka-3')).State.StartedAt;
+  await fault('restart', 'kafka-3');
+  assert.notEqual((await inspect('kafka-3')).State.StartedAt, before);
+  await healthy();
+});
+
+test('symbolic targets resolve to the broker the cluster names', async () => {
+  const controller = (await describeCluster(BOOT)).controller;
+  const c = await fault('pause', 'controller');
+  assert.equal(c.brokerId, controller);
+  assert.match(c.note, new RegExp(`^controller = broker ${controller} = ${name(`kafka-${controller}`)}$`));
+  await fault('unpause', 'controller');
+  await healthy();
+  const leader = (await withAdmin(BOOT, (a) => a.fetchTopicMetadata({ topics: ['t'] }))).topics[0]!.partitions.find((p) => p.partitionId === 4)!.leader;
+  const l = await fault('stop', 'leader:t/4');
+  assert.equal(l.brokerId, leader);
+  await fault('start', 'leader:t/4');
+  await healthy();
+});
+
+test('heal undoes every fault at once, also ones made by hand with docker', async () => {
+  await fault('pause', 'kafka-1');
+  await fault('disconnect', 'kafka-2');
+  await docker.getContainer(name('kafka-3')).stop();
+  const r = await cli(['heal', ...at, '--json']);
+  expectOk(r, 'heal');
+  assert.equal(JSON.parse(r.stdout).length, 3);
+  assert.equal((await inspect('kafka-1')).State.Paused, false);
+  assert.equal(await attached('kafka-2'), true);
+  assert.equal((await inspect('kafka-3')).State.Running, true);
+  await healthy();
+  const events = JSON.parse((await cli(['events', ...at, '--json'])).stdout) as { action: string; before: { brokers: number[] } }[];
+  assert.ok(events.filter((e) => e.action === 'heal').length >= 3);
+  assert.ok(events.some((e) => e.action === 'pause' && e.before.brokers.length === 3));
+});
+
+test('a container without the stack labels is never a target', async () => {
+  await docker.getContainer(name('kcat')).remove({ force: true });
+  const image = (await docker.getContainer(name('kafka-1')).inspect()).Config.Image;
+  const stranger = await docker.createContainer({ name: name('kcat'), Image: image, Entrypoint: ['sleep', 'infinity'] });
+  await stranger.start();
+  const r = await cli(['fault', 'stop', 'kcat', ...at]);
+  assert.equal(r.exitCode, 3);
+  assert.match(r.stderr, /does not carry kafka-lab's labels/);
+  assert.equal((await stranger.inspect()).State.Running, true);
+  await stranger.remove({ force: true });
+  expectOk(await cli(['up', ...at]), 'up to bring kcat back');
+});
+
+for (const f of ['stop', 'kill', 'pause', 'disconnect']) {
+  for (const target of ['leader:durable/0', 'controller']) {
+    test(`durability: ${f} of the ${target.split(':')[0]} with RF 3 and min.insync.replicas 2 loses nothing`, async () => {
+      const r = await cli(['verify', 'durability', ...at, '--topic', 'durable', '--messages', '600', '--fault', `${f}:${target}`, '--json']);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.lost, 0, r.stdout);
+      assert.ok(report.acked > 0);
+      assert.equal(report.readPastLastAcked, true);
+      assert.equal(report.fault, `${f}:${target}`);
+      await healthy();
+    });
+  }
+}
+
+test('durability negative control: RF 1 with its broker stopped reports failed writes, never "all good"', async () => {
+  const r = await cli(['verify', 'durability', ...at, '--topic', 'fragile', '--replication-factor', '1', '--messages', '300', '--fault', 'stop:leader:fragile/0', '--json']);
+  assert.equal(r.exitCode, 1, r.stdout);
+  const report = JSON.parse(r.stdout);
+  assert.ok(report.failed > 0, `failed ${report.failed}`);
+  assert.equal(report.ok, false);
+  assert.match(report.verdict.join(' '), /writes failed \(not acknowledged\)/);
+  await healthy();
+});
