@@ -1,11 +1,12 @@
 // Wires one stack's adapters for the lab commands: inspector, templates, faults and runner.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
 import type { TemplateContext } from '../core/lab.js';
 import { internalBootstrap } from '../core/listeners.js';
-import { bootstrapServers, brokerServices, LABEL } from '../core/stack.js';
+import { bootstrapServers, brokerServices, LABEL, type StackSpec } from '../core/stack.js';
 import { createInspector, type Inspector } from '../cluster/inspector.js';
 import { brokerIdOf, type FaultContext } from '../faults/inject.js';
 import type { RunnerContext } from '../lab/runner.js';
@@ -35,11 +36,30 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
   if (ctx.existing.length === 0) {
     throw new UserError(`Stack '${spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${spec.stack === 'default' ? '' : ` --stack ${spec.stack}`}'.`);
   }
-  const internal = internalBootstrap(spec);
   const stateDir = stateDirOf(inv.env);
-  const inspector = createInspector({
+  const inspector = stackInspector(docker, spec, stateDir);
+  const templates: TemplateContext = {
+    containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
     bootstrap: bootstrapServers(spec),
-    internalBootstrap: internal,
+    internalBootstrap: internalBootstrap(spec),
+    network: spec.network,
+  };
+  const faults: FaultContext = { docker, spec, stateDir, inspector, clock: systemClock, signal: inv.signal };
+  return {
+    ...ctx,
+    inspector,
+    templates,
+    faults,
+    stateDir,
+    runner: (log) => ({ docker, spec, templates, faults, stateDir, log, signal: inv.signal }),
+  };
+}
+
+/** One stack's inspector: kafkajs from the host, kcat inside the stack, Docker for containers. */
+export function stackInspector(docker: Docker, spec: StackSpec, stateDir: string): Inspector {
+  return createInspector({
+    bootstrap: bootstrapServers(spec),
+    internalBootstrap: internalBootstrap(spec),
     now: systemClock.now,
     acked: (topic) => readAcked(stateDir, spec.stack, topic),
     // Whoever caused it: kafka-lab's event log, or a broker container that stopped (docker stop by hand).
@@ -70,19 +90,4 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
       return r.stdout;
     },
   });
-  const templates: TemplateContext = {
-    containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
-    bootstrap: bootstrapServers(spec),
-    internalBootstrap: internal,
-    network: spec.network,
-  };
-  const faults: FaultContext = { docker, spec, stateDir, inspector, clock: systemClock, signal: inv.signal };
-  return {
-    ...ctx,
-    inspector,
-    templates,
-    faults,
-    stateDir,
-    runner: (log) => ({ docker, spec, templates, faults, stateDir, log, signal: inv.signal }),
-  };
 }
