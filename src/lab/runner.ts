@@ -39,8 +39,7 @@ export function describeAction(a: SolutionAction, t: TemplateContext): string {
 async function runAction(ctx: RunnerContext, a: SolutionAction): Promise<void> {
   ctx.log(`$ ${describeAction(a, ctx.templates)}`);
   if ('run' in a) {
-    // Students type -ti; a solution has no terminal, so keep -i only.
-    const argv = splitWords(render(a.run, ctx.templates)).flatMap((w) => (['-ti', '-it', '-t', '--tty'].includes(w) ? (w === '-t' || w === '--tty' ? [] : ['-i']) : [w]));
+    const argv = withoutTty(splitWords(render(a.run, ctx.templates)));
     const r = await execa(argv[0]!, argv.slice(1), { reject: false, all: true, stdin: 'ignore', timeout: (a.timeoutSeconds ?? 120) * 1000, cancelSignal: ctx.signal });
     if (r.all) ctx.log(r.all.trimEnd());
     if (r.exitCode !== 0) throw new ExternalError('A solution command failed.', argv.join(' '), r.exitCode, r.all);
@@ -62,6 +61,15 @@ async function runAction(ctx: RunnerContext, a: SolutionAction): Promise<void> {
     onAcked: (values) => recordAcked(ctx.stateDir, ctx.spec.stack, a.simulate.topic, values, Date.now()),
   });
   ctx.log(`sent ${sent.acked} purchases to ${a.simulate.topic}`);
+}
+
+/** Students type `docker exec -ti`; a solution has no terminal, so keep -i only (exec's own flags only). */
+export function withoutTty(argv: string[]): string[] {
+  if (argv[0] !== 'docker' || argv[1] !== 'exec') return argv;
+  let i = 2;
+  const flags: string[] = [];
+  for (; argv[i]?.startsWith('-'); i++) if (['-i', '-ti', '-it', '--interactive'].includes(argv[i]!)) flags.push('-i');
+  return ['docker', 'exec', ...new Set(flags), ...argv.slice(i)];
 }
 
 export function consumerName(spec: StackSpec, id: string): string {

@@ -93,3 +93,10 @@ test('quiz answers are judged locally with an explanation', () => {
   assert.match(gradeQuiz(qs, { q1: 0 })[0]!.message, /'a' is not right\. B because\./);
   assert.match(gradeQuiz(qs, {})[0]!.message, /not answered/);
 });
+
+test('a solution keeps -i but drops the terminal flags of docker exec only', async () => {
+  const { withoutTty } = await import('../../src/lab/runner.js');
+  assert.deepEqual(withoutTty(['docker', 'exec', '-ti', 'kcat', 'kcat', '-L', '-t', 'atu']), ['docker', 'exec', '-i', 'kcat', 'kcat', '-L', '-t', 'atu']);
+  assert.deepEqual(withoutTty(['docker', 'exec', '-t', 'kafka-1', 'kafka-topics', '--list']), ['docker', 'exec', 'kafka-1', 'kafka-topics', '--list']);
+  assert.deepEqual(withoutTty(['docker', 'stop', 'kafka-2']), ['docker', 'stop', 'kafka-2']);
+});
