@@ -3,7 +3,7 @@
 // client in the stack's kcat container, fills in what it can. What stays unknown is said.
 import kafkajs from 'kafkajs';
 import type { ClusterSnapshot, ContainerInfo, GroupState, Needs, PartitionState, TopicState } from '../core/snapshot.js';
-import { withAdmin, type ClientOptions } from './kafka.js';
+import { describeCluster, withAdmin, type ClientOptions } from './kafka.js';
 
 const { AssignerProtocol } = kafkajs;
 
@@ -40,7 +40,9 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
     return snap;
   }
   try {
-    await withAdmin(deps.bootstrap, (admin) => fromAdmin(admin, snap, needs), deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 });
+    // Seed kafkajs with a broker that answers now; it finds the others from there.
+    const { seed } = await describeCluster(deps.bootstrap);
+    await withAdmin(seed, (admin) => fromAdmin(admin, snap, needs), deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 });
   } catch (err) {
     snap.unknown.push(`kafkajs: ${(err as Error).message}`);
   }

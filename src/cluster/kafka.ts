@@ -42,11 +42,24 @@ export async function withAdmin<T>(bootstrap: string, fn: (admin: kafkajs.Admin)
   }
 }
 
-export async function describeCluster(bootstrap: string, o: ClientOptions = {}): Promise<ClusterInfo> {
-  const c = await withAdmin(bootstrap, (admin) => admin.describeCluster(), o);
-  return {
-    clusterId: c.clusterId,
-    controller: c.controller ?? null,
-    brokers: c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id),
-  };
+/**
+ * Asks every bootstrap broker at once and takes the first answer: a paused or cut-off broker
+ * accepts connections and never replies, and kafkajs would wait on it as its seed.
+ */
+export async function describeCluster(bootstrap: string, o: ClientOptions = {}): Promise<ClusterInfo & { seed: string }> {
+  const attempts = bootstrap.split(',').map(async (seed) => {
+    const c = await withAdmin(seed, (admin) => admin.describeCluster(), { requestTimeoutMs: 3000, ...o });
+    return {
+      seed,
+      clusterId: c.clusterId,
+      controller: c.controller ?? null,
+      brokers: c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id),
+    };
+  });
+  try {
+    return await Promise.any(attempts);
+  } catch (err) {
+    const first = (err as AggregateError).errors?.[0] as Error | undefined;
+    throw new Error(`no broker of ${bootstrap} answered${first ? `: ${first.message}` : ''}`);
+  }
 }
