@@ -16,6 +16,7 @@ import { gradeCommand } from './commands/grade.js';
 import { eventsCommand, faultCommand, healCommand } from './commands/fault.js';
 import { simulateCommand } from './commands/simulate.js';
 import { showCommand } from './commands/show.js';
+import { labCommand } from './commands/lab.js';
 import { verifyCommand } from './commands/verify.js';
 import { packageRoot } from './paths.js';
 
@@ -25,6 +26,7 @@ const commands: Command[] = [
   downCommand,
   resetCommand,
   labsCommand,
+  labCommand,
   showCommand,
   checkCommand,
   solveCommand,
@@ -61,6 +63,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // No arguments on a terminal: the lab screen (its picker). Piped or in CI: the overview, as before.
+  if (argv.length === 0 && process.stdout.isTTY === true && process.stdin.isTTY === true && !env.CI && env.TERM !== 'dumb') argv = ['lab'];
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
@@ -100,12 +104,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   }
 }
 
-main(process.argv.slice(2), process.env).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`${renderError(err)}\n`);
-    process.exitCode = EXIT.bug;
-  },
-);
+// Exit explicitly once the output is flushed: a socket to a frozen broker must not keep a finished command alive.
+const exit = (code: number) => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+main(process.argv.slice(2), process.env).then(exit, (err) => {
+  process.stderr.write(`${renderError(err)}\n`);
+  exit(EXIT.bug);
+});

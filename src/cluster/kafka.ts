@@ -47,10 +47,13 @@ export async function withAdmin<T>(bootstrap: string, fn: (admin: kafkajs.Admin)
  * accepts connections and never replies, and kafkajs would wait on it as its seed.
  */
 export async function describeCluster(bootstrap: string, o: ClientOptions = {}): Promise<ClusterInfo & { seed: string }> {
-  const attempts = bootstrap.split(',').map(async (seed) => {
-    const c = await withAdmin(seed, (admin) => admin.describeCluster(), { requestTimeoutMs: 3000, ...o });
+  const seeds = bootstrap.split(',');
+  const admins = seeds.map((seed) => kafkaClient(seed, { requestTimeoutMs: 3000, ...o }).admin());
+  const attempts = admins.map(async (admin, i) => {
+    await admin.connect();
+    const c = await admin.describeCluster();
     return {
-      seed,
+      seed: seeds[i]!,
       clusterId: c.clusterId,
       controller: c.controller ?? null,
       brokers: c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id),
@@ -61,5 +64,8 @@ export async function describeCluster(bootstrap: string, o: ClientOptions = {}):
   } catch (err) {
     const first = (err as AggregateError).errors?.[0] as Error | undefined;
     throw new Error(`no broker of ${bootstrap} answered${first ? `: ${first.message}` : ''}`);
+  } finally {
+    // The losers may still be waiting on a frozen broker: close their sockets, without waiting on them.
+    for (const a of admins) void a.disconnect().catch(() => {});
   }
 }
