@@ -4,7 +4,7 @@ import { account, type DurabilityCounts } from '../core/durability.js';
 import type { FaultAction } from '../core/lab.js';
 import type { Clock } from '../core/wait.js';
 import { waitFor } from '../core/wait.js';
-import { kafkaClient, withAdmin } from './kafka.js';
+import { describeCluster, kafkaClient, withAdmin } from './kafka.js';
 import type { Inspector } from './inspector.js';
 
 export interface DurabilityOptions {
@@ -110,7 +110,8 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
 }
 
 async function ensureTopic(o: DurabilityOptions): Promise<void> {
-  await withAdmin(o.bootstrap, async (admin) => {
+  const { seed } = await describeCluster(o.bootstrap);
+  await withAdmin(seed, async (admin) => {
     const existing = await admin.listTopics();
     if (existing.includes(o.topic)) return;
     await admin.createTopics({
