@@ -10,7 +10,7 @@ import type { Clock } from '../core/wait.js';
 import type { Inspector } from '../cluster/inspector.js';
 import type { FaultEvent } from '../faults/log.js';
 import type { CheckOutcome, StepResult } from './engine.js';
-import { emptyProgress, type LabProgress, type ProgressStore, type ResultLine, type StepRecord } from './progress.js';
+import type { LabProgress, ProgressStore, ResultLine, StepRecord } from './progress.js';
 
 /** A tiny observable store: subscribe + getState, the shape useSyncExternalStore wants. */
 export class Store<S> {
@@ -101,6 +101,7 @@ export class LabSession extends Store<SessionState> {
   private abort = new AbortController();
   private saving: Promise<void> = Promise.resolve();
   private running: Promise<void> = Promise.resolve();
+  private recheck = false;
 
   constructor(private deps: SessionDeps, o: SessionOptions) {
     const progress = { ...o.progress, current: Math.max(0, Math.min(o.progress.current, o.lab.steps.length - 1)) };
@@ -122,9 +123,13 @@ export class LabSession extends Store<SessionState> {
     return this.state.lab.steps[this.state.progress.current]!;
   }
 
-  /** Resolves when the operation an intent started has finished (tests and the bench use it). */
-  settled(): Promise<void> {
-    return this.running;
+  /** Resolves when the operations intents started have finished (tests and the bench use it). */
+  async settled(): Promise<void> {
+    let seen: Promise<void> | undefined;
+    while (seen !== this.running) {
+      seen = this.running;
+      await seen;
+    }
   }
 
   /** Waits for pending saves; for tests and for quitting. */
@@ -191,6 +196,11 @@ export class LabSession extends Store<SessionState> {
 
   private operate(kind: BusyKind, text: string, fn: (signal: AbortSignal) => Promise<void>): void {
     const s = this.state;
+    if (s.busy?.kind === 'check' && kind === 'check' && s.busy.stepId === this.step().id) {
+      // Answers typed while the last ones are being checked: check once more afterwards.
+      this.recheck = true;
+      return;
+    }
     if (s.busy) {
       this.notify('warn', `Still busy: ${s.busy.text.toLowerCase()}. Wait for it to finish, or press q to quit.`);
       return;
@@ -204,7 +214,12 @@ export class LabSession extends Store<SessionState> {
         this.notify('error', renderError(err));
       })
       .finally(() => {
-        if (!this.state.closed) this.set({ ...this.state, busy: null });
+        if (this.state.closed) return;
+        this.set({ ...this.state, busy: null });
+        if (this.recheck) {
+          this.recheck = false;
+          this.operate('check', text, fn);
+        }
       });
   }
 
@@ -308,6 +323,7 @@ export class LabSession extends Store<SessionState> {
     this.setProgress({ ...s.progress, current: index });
     this.set({
       ...this.state,
+      log: [],
       view: { hint: false, solution: false, command: 0, scroll: 0, question: firstUnanswered(s.lab.steps[index]!, s.progress.answers), help: false },
       notice: null,
     });
@@ -538,6 +554,8 @@ export interface AppDeps {
 export class LabApp extends Store<AppState> {
   private abort = new AbortController();
   private resolveDone!: (code: number) => void;
+  /** The session last opened, for the summary printed after quitting. */
+  lastSession: LabSession | null = null;
   /** Resolves with the exit code once the app is closed. */
   readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
 
@@ -595,6 +613,7 @@ export class LabApp extends Store<AppState> {
             void opened.session.close().then(() => this.finish(EXIT.interrupted));
             return;
           }
+          this.lastSession = opened.session;
           this.set({ phase: 'lab', session: opened.session, watch: opened.watch });
           opened.session.subscribe(() => {
             if (opened.session.getState().closed && this.state.phase === 'lab') void this.quit();

@@ -25,7 +25,7 @@ export function rowsOf(events: ProgressEvent[]): Row[] {
   return [...rows.values()];
 }
 
-export function ProgressView({ title, events, done }: { title: string; events: ProgressEvent[]; done: boolean }) {
+export function ProgressView({ title, events, done, color = true }: { title: string; events: ProgressEvent[]; done: boolean; color?: boolean }) {
   const [now, setNow] = useState(Date.now());
   const [start] = useState(Date.now());
   useEffect(() => {
@@ -37,21 +37,21 @@ export function ProgressView({ title, events, done }: { title: string; events: P
   return (
     <Box flexDirection="column">
       <Text bold>
-        {title} <Text color="gray">{((now - start) / 1000).toFixed(1)}s</Text>
+        {title} <Text color={color ? 'gray' : undefined}>{((now - start) / 1000).toFixed(1)}s</Text>
       </Text>
       {rowsOf(events).map((r) => (
         <Text key={r.container}>
           {'  '}
           {r.container.padEnd(20)}
-          <Text color={COLOR[r.phase]}>{r.phase.padEnd(9)}</Text>
-          <Text color="gray">
+          <Text color={color ? COLOR[r.phase] : undefined}>{r.phase.padEnd(9)}</Text>
+          <Text color={color ? 'gray' : undefined}>
             {' '}
             {(r.atMs / 1000).toFixed(1).padStart(5)}s{r.detail ? `  ${r.detail}` : ''}
           </Text>
         </Text>
       ))}
       {steps.map((e, i) => (
-        <Text key={i} color="gray">
+        <Text key={i} color={color ? 'gray' : undefined}>
           {'  '}
           {e.kind === 'step' ? e.message : ''}
         </Text>

@@ -39,8 +39,8 @@ export const KEYMAP: Binding[] = [
   { scope: 'picker', keys: ['down', 'j'], intent: 'down', help: 'next lab' },
   { scope: 'picker', keys: ['enter'], intent: 'open', help: 'open the lab (starts the stack if it is not up)', bar: 'open', rank: 1 },
   { scope: 'help', keys: ['?', 'escape'], intent: 'help', help: 'close this help', bar: 'close help', rank: 1 },
-  { scope: 'any', keys: ['?'], intent: 'help', help: 'show or hide this help', bar: 'help', rank: 20 },
-  { scope: 'any', keys: ['q', 'ctrl-c'], intent: 'quit', help: 'quit; progress is saved and the stack keeps running', bar: 'quit', rank: 21 },
+  { scope: 'any', keys: ['?'], intent: 'help', help: 'show or hide this help', bar: 'help', rank: 0 },
+  { scope: 'any', keys: ['q', 'ctrl-c'], intent: 'quit', help: 'quit; progress is saved and the stack keeps running', bar: 'quit', rank: 0 },
 ];
 
 /** Ink's (input, key) as one name from the table's vocabulary. */
@@ -55,6 +55,23 @@ export function keyName(input: string, key: Partial<Key>): string | undefined {
   if (key.tab) return 'tab';
   if (key.ctrl || key.meta) return undefined;
   return input.length === 1 ? input : undefined;
+}
+
+/**
+ * Keys typed faster than the screen reads them (or sent by tmux in one go) reach Ink as one string:
+ * split it into single keys. Escape sequences (arrows) come alone and go through keyName.
+ */
+export function keyNames(input: string, key: Partial<Key>): string[] {
+  if (input.length <= 1 || key.ctrl || key.meta || input.includes('\x1b')) {
+    const one = keyName(input, key);
+    return one === undefined ? [] : [one];
+  }
+  return [...input].flatMap((ch) => {
+    if (ch === '\r' || ch === '\n') return ['enter'];
+    if (ch === '\t') return ['tab'];
+    if (ch === '\x03') return ['ctrl-c'];
+    return ch >= ' ' && ch !== '\x7f' ? [ch] : [];
+  });
 }
 
 /** The scopes in force, most specific first. While the help is open only it (and 'any') applies. */
@@ -91,13 +108,13 @@ export function keyLabel(b: Binding): string {
 const SECTION: Record<Scope, string> = { lab: 'Lab screen', quiz: 'Quiz steps', picker: 'Lab picker', help: 'This help', any: 'Everywhere' };
 
 /** The help screen, generated from the table. */
-export function helpLines(table: Binding[] = KEYMAP): Line[] {
+export function helpLines(table: Binding[] = KEYMAP, scopes: Scope[] = ['lab', 'quiz', 'picker', 'help', 'any'], compact = false): Line[] {
   const width = Math.max(...table.map((b) => keyLabel(b).length)) + 2;
   const lines: Line[] = [];
-  for (const scope of ['lab', 'quiz', 'picker', 'any'] as Scope[]) {
+  for (const scope of scopes) {
     const rows = table.filter((b) => b.scope === scope);
     if (rows.length === 0) continue;
-    if (lines.length) lines.push([]);
+    if (lines.length && !compact) lines.push([]);
     lines.push([span(SECTION[scope], { bold: true })]);
     for (const b of rows) lines.push([span(`  ${keyLabel(b).padEnd(width)}`, { color: 'cyan', bold: true }), span(b.help)]);
   }

@@ -15,6 +15,12 @@ export type Line = Span[];
 export const span = (text: string, style: Omit<Span, 'text'> = {}): Span => ({ text, ...style });
 export const plain = (text: string, style: Omit<Span, 'text'> = {}): Line => [span(text, style)];
 
+/** Tabs, escape sequences and control characters would break the layout: spaces or nothing. */
+export function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\t/g, '    ').replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, '').replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '').replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '');
+}
+
 export function lineText(line: Line): string {
   return line.map((s) => s.text).join('');
 }
@@ -26,6 +32,7 @@ export function lineWidth(line: Line): number {
 /** Cuts a line to `width` characters, ending with an ellipsis when something was cut. */
 export function fit(line: Line, width: number): Line {
   if (width <= 0) return [];
+  line = line.map((s) => ({ ...s, text: clean(s.text) }));
   if (lineWidth(line) <= width) return line;
   const out: Line = [];
   let left = width - 1;
@@ -87,7 +94,7 @@ export function wrapMarkup(text: string, width: number, base: Omit<Span, 'text'>
   const lines: Line[] = [];
   const w = Math.max(10, width - indent.length);
   const space: StyledChar = { ch: ' ', bold: false, code: false };
-  for (const source of text.replace(/\s+$/, '').split('\n')) {
+  for (const source of paragraphs(clean(text.replace(/\t/g, '    ')))) {
     if (source.trim() === '') {
       lines.push([]);
       continue;
@@ -125,10 +132,32 @@ export function wrapMarkup(text: string, width: number, base: Omit<Span, 'text'>
   return lines;
 }
 
+/**
+ * Lab text is hard-wrapped in the YAML; reflow it like Markdown: lines join into paragraphs, and a
+ * blank line or a list item ("- ", "1. ") starts a new one.
+ */
+export function paragraphs(text: string): string[] {
+  const out: string[] = [];
+  let joinable = false;
+  for (const raw of text.replace(/\s+$/, '').split('\n')) {
+    const line = raw.trimEnd();
+    if (line.trim() === '') {
+      out.push('');
+      joinable = false;
+    } else if (joinable && !/^\s*(?:[-*] |\d+[.)] )/.test(line)) {
+      out[out.length - 1] += ` ${line.trim()}`;
+    } else {
+      out.push(line);
+      joinable = true;
+    }
+  }
+  return out;
+}
+
 /** Hard-wraps one long string (a command) with a continuation indent. */
 export function wrapHard(text: string, width: number, first: string, rest: string): string[] {
   const out: string[] = [];
-  let left = text;
+  let left = clean(text);
   let prefix = first;
   while (left.length > 0) {
     const room = Math.max(8, width - prefix.length);

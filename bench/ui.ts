@@ -1,0 +1,157 @@
+// Figures for the lab screen, measured on the built CLI in tmux against a real stack of its own:
+//   node dist/bench/ui.js [--runs N] [--idle-seconds S]
+// - launch to first frame: from just before tmux types the command to the first capture-pane that
+//   shows the screen (and to the first one with the cluster panel filled in);
+// - the panel's delay after a fault: the stop of kafka-2, injected from the UI with its fault key,
+//   against the event log's atMs, until the panel shows broker 2 down (and the ISRs shrunk);
+// - CPU of the UI process while idle on a ready stack: utime+stime from /proc/<pid>/stat.
+// capture-pane is polled every 10 ms, so screen times are within about 15 ms.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'idle-seconds': { type: 'string', default: '10' } } });
+const runs = Number(values.runs);
+const idleSeconds = Number(values['idle-seconds']);
+const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const STACK = 'ui-bench';
+const PORT_BASE = '29792';
+const SOCKET = `kafka-lab-ui-bench-${process.pid}`;
+const stateDir = mkdtempSync(join(tmpdir(), 'kafka-lab-ui-bench-'));
+const env: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/root',
+  TERM: 'xterm-256color',
+  LANG: 'C.UTF-8',
+  LC_ALL: 'C.UTF-8',
+  KAFKA_LAB_IMAGES: 'local',
+  KAFKA_LAB_STATE: stateDir,
+};
+const launch = ['node', cliPath, 'lab', 'broker-failover', '--stack', STACK, '--port-base', PORT_BASE];
+
+const tmux = (args: string[]) => execa('tmux', ['-u', '-L', SOCKET, ...args], { env, extendEnv: false, reject: false });
+const kafkaLab = async (args: string[]) => {
+  const r = await execa('node', [cliPath, ...args, '--stack', STACK], { env: { ...env, CI: '1' }, extendEnv: false, reject: false });
+  if (r.exitCode !== 0) throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
+};
+const screen = async (target: string) => (await tmux(['capture-pane', '-p', '-t', target])).stdout;
+
+async function until(target: string, ok: (s: string) => boolean, what: string, timeoutMs: number, everyMs = 10): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await screen(target);
+    if (ok(s)) return Date.now();
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${s}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Starts the UI as the only process of a new tmux window; returns the window and the UI's pid. */
+async function openUi(name: string): Promise<{ target: string; pid: number; t0: number }> {
+  const t0 = Date.now();
+  const r = await tmux(['new-window', '-d', '-P', '-F', '#{pane_pid}', '-n', name, '-t', 'bench', ...launch]);
+  if (r.exitCode !== 0) throw new Error(`tmux new-window: ${r.stderr}`);
+  return { target: `bench:${name}`, pid: Number(r.stdout.trim()), t0 };
+}
+
+async function quitUi(target: string): Promise<void> {
+  await tmux(['send-keys', '-t', target, 'q']);
+  const deadline = Date.now() + 10_000;
+  while ((await tmux(['list-windows', '-t', 'bench', '-F', '#{window_name}'])).stdout.split('\n').includes(target.split(':')[1]!)) {
+    if (Date.now() > deadline) throw new Error(`${target} did not quit`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function cpuTicks(pid: number): number {
+  // Fields after the command name (which is in parentheses): utime and stime are fields 14 and 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number) => `${Math.round(x)} ms`;
+
+try {
+  await kafkaLab(['down', '--volumes']);
+  await execa('node', [cliPath, 'up', '--stack', STACK, '--port-base', PORT_BASE], { env: { ...env, CI: '1' }, extendEnv: false });
+  await kafkaLab(['solve', 'broker-failover', '1', '--quiet']);
+  await tmux(['new-session', '-d', '-s', 'bench', '-x', '100', '-y', '30']);
+  await tmux(['set-option', '-g', 'remain-on-exit', 'off']);
+
+  // 1. Launch to first frame, on a ready stack.
+  const firstFrame: number[] = [];
+  const fullFrame: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const ui = await openUi(`first${i}`);
+    firstFrame.push((await until(ui.target, (s) => /kafka-lab|Opening/.test(s), 'the first frame', 20_000)) - ui.t0);
+    fullFrame.push((await until(ui.target, (s) => /Step 1\/8/.test(s) && /my-failsafe-topic +13 partitions/.test(s), 'the lab screen with the cluster', 30_000)) - ui.t0);
+    await quitUi(ui.target);
+  }
+
+  // 2. CPU while idle: the lab screen open on a ready stack, nothing running but the panel's polls.
+  const idle = await openUi('idle');
+  await until(idle.target, (s) => /my-failsafe-topic +13 partitions/.test(s), 'the lab screen', 30_000);
+  const clk = Number((await execa('getconf', ['CLK_TCK'])).stdout) || 100;
+  const startTicks = cpuTicks(idle.pid);
+  const startMs = Date.now();
+  const polls = new Set<string>();
+  while (Date.now() - startMs < idleSeconds * 1000) {
+    const at = /as of (\d\d:\d\d:\d\d)/.exec(await screen(idle.target))?.[1];
+    if (at) polls.add(at);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const cpuSeconds = (cpuTicks(idle.pid) - startTicks) / clk;
+  const wallSeconds = (Date.now() - startMs) / 1000;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${idle.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  await quitUi(idle.target);
+
+  // 3. The panel's delay after a fault injected from the UI, against the event log's atMs.
+  const toDown: number[] = [];
+  const toIsr: number[] = [];
+  const healToUp: number[] = [];
+  const eventsFile = join(stateDir, STACK, 'events.jsonl');
+  const faultRuns = Math.max(1, Math.min(runs, 3));
+  for (let i = 0; i < faultRuns; i++) {
+    const ui = await openUi(`fault${i}`);
+    await until(ui.target, (s) => /^kafka-2 +up/m.test(s) && /all in sync/.test(s), 'a healthy cluster', 120_000, 100);
+    await tmux(['send-keys', '-t', ui.target, 'n', 'n', 'n', 'n']);
+    await until(ui.target, (s) => s.includes('Step 5/8'), 'step 5', 10_000);
+    await tmux(['send-keys', '-t', ui.target, 'f']);
+    const down = await until(ui.target, (s) => /^kafka-2 +down/m.test(s), 'kafka-2 down in the panel', 60_000);
+    const isr = await until(ui.target, (s) => /13 under-replicated/.test(s), 'the ISRs shrunk in the panel', 60_000);
+    const events = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { atMs: number; action: string });
+    const stop = events.filter((e) => e.action === 'stop').at(-1)!;
+    toDown.push(down - stop.atMs);
+    toIsr.push(isr - stop.atMs);
+    await tmux(['send-keys', '-t', ui.target, 'H']);
+    await until(ui.target, (s) => /Healed/.test(s), 'the heal', 90_000, 50);
+    const healed = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { atMs: number; action: string }).filter((e) => e.action === 'heal').at(-1)!;
+    healToUp.push((await until(ui.target, (s) => /^kafka-2 +up/m.test(s), 'kafka-2 up again', 90_000)) - healed.atMs);
+    await tmux(['send-keys', '-t', ui.target, 'p', 'p', 'p', 'p']);
+    await until(ui.target, (s) => s.includes('Step 1/8'), 'step 1', 10_000);
+    await quitUi(ui.target);
+  }
+
+  const rows: [string, string][] = [
+    [`launch to first frame (median of ${runs})`, ms(median(firstFrame))],
+    ['launch to the lab screen with the cluster panel filled', ms(median(fullFrame))],
+    [`panel shows kafka-2 down, after the fault's atMs (median of ${faultRuns})`, ms(median(toDown))],
+    ['panel shows all 13 ISRs shrunk, after the fault', ms(median(toIsr))],
+    ['panel shows kafka-2 up, after the heal finished', ms(median(healToUp))],
+    [`UI process CPU while idle (${wallSeconds.toFixed(1)} s)`, `${((100 * cpuSeconds) / wallSeconds).toFixed(1)} % of one core (${cpuSeconds.toFixed(2)} s CPU)`],
+    ['  distinct panel refreshes seen in that time', `${polls.size}`],
+    ['  UI process resident memory', `${rss.toFixed(0)} MiB`],
+  ];
+  console.log('kafka-lab lab screen benchmark (tmux, stack ui-bench, offline images)');
+  for (const [k, v] of rows) console.log(`${k.padEnd(66)} ${v}`);
+  console.log(JSON.stringify({ firstFrame, fullFrame, toDown, toIsr, healToUp, cpuSeconds, wallSeconds, refreshes: polls.size, rssMiB: rss }));
+} finally {
+  await tmux(['kill-server']);
+  await kafkaLab(['down', '--volumes']).catch(() => {});
+  rmSync(stateDir, { recursive: true, force: true });
+}

@@ -1,0 +1,236 @@
+// `kafka-lab lab [LAB]`: the lab screen on a terminal (pick a lab, bring the stack up if it is not,
+// then steps, checks and a live cluster panel), or plain lines anywhere else. Wires the real
+// adapters (checkStep, runSolution, injectFault, heal, the inspector) into the session controllers.
+import { createElement } from 'react';
+import { render } from 'ink';
+import { EXIT, UsageError, UserError } from '../core/errors.js';
+import type { ProgressEvent } from '../core/events.js';
+import type { Lab, TemplateContext } from '../core/lab.js';
+import { stepText } from '../core/present.js';
+import { bootstrapServers, checkStackName, LABEL } from '../core/stack.js';
+import { internalBootstrap } from '../core/listeners.js';
+import { heal, injectFault } from '../faults/inject.js';
+import { checkStep } from '../lab/engine.js';
+import { loadLabs } from '../lab/load.js';
+import { fileProgressStore, progressPath, statusOf, type LabProgress, type ProgressStore } from '../lab/progress.js';
+import { describeAction, runSolution } from '../lab/runner.js';
+import { ClusterWatch, LabApp, LabSession, labNeedsCluster, panelNeeds, type AppDeps, type Notice, type Opened, type PickerRow, type SessionDeps } from '../lab/session.js';
+import { labsDir } from '../paths.js';
+import { systemClock } from '../runtime/clock.js';
+import { up } from '../runtime/up.js';
+import { App } from '../ui/App.js';
+import { ALT_SCREEN_OFF, ALT_SCREEN_ON, colorAllowed, osc52, SHOW_CURSOR } from '../ui/terminal.js';
+import { stackOptions, upOptions, type Command, type Invocation } from './command.js';
+import { imageProvider, stackContext, type StackContext } from './context.js';
+import { labContext, stateDirOf, type LabContext } from './lab-context.js';
+import { stackOptionsOf } from './up.js';
+
+export const labCommand: Command = {
+  name: 'lab',
+  summary: 'Open the lab screen: pick a lab, follow its steps, check them and watch the cluster live.',
+  usage: 'kafka-lab lab [LAB] [--stack NAME] [--images confluent|local] [--port-base PORT]',
+  details: [
+    'On a terminal: a lab picker (without LAB), then the lab screen; the stack is brought up first if it',
+    "is not. Press '?' there for the keys. Progress is saved per stack and lab, and reopening resumes it.",
+    'Not on a terminal (or with CI set): prints the current step and its last results as plain lines.',
+    'Quitting leaves the stack running. NO_COLOR turns colours off.',
+  ].join('\n'),
+  options: { ...stackOptions, ...upOptions },
+  maxPositionals: 1,
+  async run(inv) {
+    const stack = (inv.values.stack as string | undefined) ?? 'default';
+    const bad = checkStackName(stack);
+    if (bad) throw new UsageError(bad);
+    const labs = await loadLabs(labsDir);
+    const [labId] = inv.positionals;
+    const lab = labId === undefined ? undefined : labs.find((l) => l.id === labId);
+    if (labId !== undefined && !lab) throw new UserError(`There is no lab '${labId}'.`, `Labs: ${labs.map((l) => l.id).join(', ')}. Run 'kafka-lab labs' to see them.`);
+    const stateDir = stateDirOf(inv.env);
+    const store = fileProgressStore(stateDir, stack);
+    const terminal = inv.interactive && process.stdin.isTTY === true;
+    if (!terminal) return plain(inv, labs, lab, stack, store, stateDir);
+    return interactive(inv, labs, lab, stack, store);
+  },
+};
+
+// -- plain lines --------------------------------------------------------------------------------
+
+async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore, stateDir: string): Promise<number> {
+  const flag = stack === 'default' ? '' : ` --stack ${stack}`;
+  if (!lab) {
+    for (const r of await pickerRows(labs, store)) {
+      const state = !r.started ? 'not started' : `${r.passed}/${r.steps} passed, at step ${r.current + 1}`;
+      inv.out.write(`${r.id.padEnd(20)} ${r.title.padEnd(44)} ${state}\n`);
+    }
+    inv.out.write(`\nOpen one with 'kafka-lab lab ID${flag}' (on a terminal it opens the lab screen).\n`);
+    return EXIT.ok;
+  }
+  const loaded = await store.load(lab);
+  if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
+  const p = loaded.progress;
+  const { spec } = await stackContext(stackOptionsOf(inv));
+  const templates = templatesOf(spec);
+  inv.out.write(`${lab.title}  (lab ${lab.id}, stack ${stack})\n\n`);
+  for (const [i, s] of lab.steps.entries()) {
+    const st = statusOf(p, s.id);
+    const mark = st === 'passed' ? '✔' : st === 'failed' ? '✘' : '·';
+    inv.out.write(`${i === p.current ? '>' : ' '} ${mark} ${String(i + 1).padStart(2)} ${s.id.padEnd(22)} ${s.title}${st === 'not-started' ? '' : `  (${st})`}\n`);
+  }
+  const step = lab.steps[p.current]!;
+  inv.out.write(`\n${stepText(step, p.current, lab.steps.length, templates, { hint: false, solution: false })}\n`);
+  const r = p.steps[step.id];
+  if (r) {
+    inv.out.write(`\nLast check (${new Date(r.atMs).toISOString()}): ${r.status === 'passed' ? 'PASS' : 'FAIL'}\n`);
+    for (const l of r.lines) inv.out.write(`  ${l.pass ? '✔' : '✘'} ${l.text}\n`);
+    if (r.unknown.length) inv.out.write(`  (could not learn: ${r.unknown.join('; ')})\n`);
+  } else {
+    inv.out.write('\nNot checked yet.\n');
+  }
+  inv.out.write(`\nCheck it: kafka-lab check ${lab.id} ${p.current + 1}${flag}    Solve it: kafka-lab solve ${lab.id} ${p.current + 1}${flag}\n`);
+  inv.out.write(`Progress: ${progressPath(stateDir, stack, lab.id)}\n`);
+  return EXIT.ok;
+}
+
+// -- the lab screen -------------------------------------------------------------------------------
+
+export function templatesOf(spec: StackContext['spec']): TemplateContext {
+  // The values lab-context gives checks and solutions, without needing the stack to exist.
+  return {
+    containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
+    bootstrap: bootstrapServers(spec),
+    internalBootstrap: internalBootstrap(spec),
+    network: spec.network,
+  };
+}
+
+async function pickerRows(labs: Lab[], store: ProgressStore): Promise<PickerRow[]> {
+  return Promise.all(
+    labs.map(async (l) => {
+      const { progress } = await store.load(l, { setAside: false });
+      const passed = l.steps.filter((s) => statusOf(progress, s.id) === 'passed').length;
+      const started = Object.keys(progress.steps).length > 0 || progress.current > 0;
+      return { id: l.id, title: l.title, minutes: l.minutes, steps: l.steps.length, passed, current: progress.current, started };
+    }),
+  );
+}
+
+/** The stack is brought up when it does not exist, lacks a container, or has none running. */
+export function stackNeedsUp(ctx: Pick<StackContext, 'existing' | 'spec'>): boolean {
+  const services = new Set(ctx.existing.map((c) => c.labels[LABEL.service]));
+  const missing = ctx.spec.services.some((s) => !services.has(s.service));
+  return missing || !ctx.existing.some((c) => c.state === 'running');
+}
+
+function openingNotice(lab: Lab, p: LabProgress, warning: string | undefined, ctx: Pick<StackContext, 'existing'> | undefined): Notice | null {
+  if (warning) return { kind: 'warn', text: warning };
+  const stopped = (ctx?.existing ?? []).filter((c) => c.state !== 'running').map((c) => `${c.name} (${c.state})`);
+  if (stopped.length) return { kind: 'warn', text: `Not running: ${stopped.join(', ')}. If a fault of this lab did that, carry on; otherwise press H to heal.` };
+  if (Object.keys(p.steps).length || p.current > 0) return { kind: 'info', text: `Welcome back: resuming ${lab.id} at step ${p.current + 1}. Press ? for the keys.` };
+  if (!lab.steps.some((s) => s.commands.length)) return { kind: 'info', text: 'Press ? for the keys. Answer with the number keys; c checks the answers.' };
+  return { kind: 'info', text: 'Press ? for the keys. Type the commands in another terminal, then press c to check the step.' };
+}
+
+function sessionDeps(inv: Invocation, ctx: LabContext | undefined, store: ProgressStore): SessionDeps {
+  const need = (): LabContext => {
+    if (!ctx) throw new UserError('This lab does not use the cluster, so there is nothing to run or check there.');
+    return ctx;
+  };
+  return {
+    store,
+    clock: systemClock,
+    check: (step, o) =>
+      checkStep(step, ctx?.inspector ?? { snapshot: async () => Promise.reject(new Error('this lab has no cluster')) }, {
+        clock: systemClock,
+        signal: o.signal,
+        answers: o.answers,
+        onPoll: (_snap, outcomes) => o.onPoll(outcomes),
+      }),
+    solve: async (step, o) => {
+      if (step.solution.length === 0) return;
+      const c = need();
+      await runSolution({ ...c.runner(o.log), signal: o.signal, faults: { ...c.faults, signal: o.signal } }, step);
+    },
+    fault: (f, signal) => injectFault({ ...need().faults, signal }, f.action, f.target),
+    heal: (signal) => heal({ ...need().faults, signal }),
+    copy: (text) => void inv.out.write(osc52(text)),
+  };
+}
+
+function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore): AppDeps {
+  return {
+    labs,
+    stack,
+    rows: () => pickerRows(labs, store),
+    async open(lab: Lab, o: { onProgress: (e: ProgressEvent) => void; signal: AbortSignal }): Promise<Opened> {
+      const signal = AbortSignal.any([o.signal, inv.signal]);
+      let ctx: LabContext | undefined;
+      let observed: StackContext | undefined;
+      let templates: TemplateContext;
+      if (labNeedsCluster(lab)) {
+        const opts = stackOptionsOf(inv);
+        observed = await stackContext(opts);
+        if (stackNeedsUp(observed)) {
+          const s = observed;
+          await up({
+            docker: s.docker,
+            spec: s.spec,
+            sink: o.onProgress,
+            clock: systemClock,
+            signal,
+            labels: s.labels,
+            provideImage: imageProvider(s, opts, (line) => o.onProgress({ kind: 'step', message: line, atMs: 0 }), signal),
+          });
+          observed = undefined; // all running now: nothing to warn about
+        }
+        ctx = await labContext({ ...inv, signal });
+        templates = ctx.templates;
+      } else {
+        const spec = (await stackContext(stackOptionsOf(inv)).catch(() => undefined))?.spec;
+        templates = spec ? templatesOf(spec) : { containers: {}, bootstrap: '', internalBootstrap: '', network: '' };
+      }
+      const loaded = await store.load(lab);
+      const solutions = Object.fromEntries(lab.steps.map((s) => [s.id, s.solution.map((a) => describeAction(a, templates))]));
+      const session = new LabSession(sessionDeps({ ...inv, signal }, ctx, store), {
+        lab,
+        stack,
+        templates,
+        progress: loaded.progress,
+        solutions,
+        notice: openingNotice(lab, loaded.progress, loaded.warning, observed),
+      });
+      const watch = ctx ? new ClusterWatch({ inspector: ctx.inspector, needs: panelNeeds(lab), clock: systemClock, intervalMs: 1000 }) : null;
+      return { session, watch };
+    },
+  };
+}
+
+async function interactive(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore): Promise<number> {
+  const out = inv.out;
+  const color = colorAllowed(inv.env);
+  const restore = () => out.write(`${SHOW_CURSOR}${ALT_SCREEN_OFF}`);
+  // Whatever happens (a crash, a second Ctrl-C that exits at once), the shell gets its screen back.
+  process.on('exit', restore);
+  out.write(ALT_SCREEN_ON);
+  const app = new LabApp(deps(inv, labs, stack, store), lab);
+  const onAbort = () => app.interrupt();
+  inv.signal.addEventListener('abort', onAbort);
+  const ink = render(createElement(App, { app, stack, color }), { stdout: out, stdin: process.stdin, exitOnCtrlC: false, patchConsole: false });
+  try {
+    const code = await Promise.race([app.done, ink.waitUntilExit().then(() => EXIT.bug)]);
+    return code;
+  } finally {
+    inv.signal.removeEventListener('abort', onAbort);
+    ink.unmount();
+    restore();
+    process.off('exit', restore);
+    summary(inv, app, stack);
+  }
+}
+
+function summary(inv: Invocation, app: LabApp, stack: string): void {
+  const last = app.lastSession;
+  if (!last) return;
+  const st = last.getState();
+  const passed = st.lab.steps.filter((s) => statusOf(st.progress, s.id) === 'passed').length;
+  inv.out.write(`${st.lab.id}: ${passed}/${st.lab.steps.length} steps passed, at step ${st.progress.current + 1}. Progress saved; stack ${stack} keeps running.\n`);
+}
