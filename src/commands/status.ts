@@ -5,6 +5,12 @@ import { stackOptions, type Command } from './command.js';
 import { stackContext } from './context.js';
 import { stackOptionsOf } from './up.js';
 
+/** The stack's services in file order, then anything else it labelled (consumers kafka-lab started). */
+function rank(order: string[], service: string): number {
+  const i = order.indexOf(service);
+  return i < 0 ? order.length : i;
+}
+
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Show the stack, its containers and their state, the brokers the cluster reports, the controller and the bootstrap servers.',
@@ -19,7 +25,7 @@ export const statusCommand: Command = {
     const order = ctx.spec.services.map((s) => s.service);
     const containers = ctx.existing
       .map((c) => ({ service: c.labels[LABEL.service] ?? '?', name: c.name, state: c.state, id: c.id.slice(0, 12) }))
-      .sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
+      .sort((a, b) => rank(order, a.service) - rank(order, b.service) || a.name.localeCompare(b.name));
     const bootstrap = bootstrapServers(ctx.spec);
     let cluster: ClusterInfo | undefined;
     let problem: string | undefined;
