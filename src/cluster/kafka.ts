@@ -34,8 +34,8 @@ export function kafkaClient(bootstrap: string, o: ClientOptions = {}) {
 
 export async function withAdmin<T>(bootstrap: string, fn: (admin: kafkajs.Admin) => Promise<T>, o: ClientOptions = {}): Promise<T> {
   const admin = kafkaClient(bootstrap, o).admin();
-  await admin.connect();
   try {
+    await admin.connect();
     return await fn(admin);
   } finally {
     await admin.disconnect().catch(() => {});
@@ -47,25 +47,20 @@ export async function withAdmin<T>(bootstrap: string, fn: (admin: kafkajs.Admin)
  * accepts connections and never replies, and kafkajs would wait on it as its seed.
  */
 export async function describeCluster(bootstrap: string, o: ClientOptions = {}): Promise<ClusterInfo & { seed: string }> {
-  const seeds = bootstrap.split(',');
-  const admins = seeds.map((seed) => kafkaClient(seed, { requestTimeoutMs: 3000, ...o }).admin());
-  const attempts = admins.map(async (admin, i) => {
-    await admin.connect();
-    const c = await admin.describeCluster();
-    return {
-      seed: seeds[i]!,
+  // Each attempt closes its own client when it settles: closing one mid-connect makes kafkajs
+  // reject a promise nobody holds.
+  const attempts = bootstrap.split(',').map((seed) =>
+    withAdmin(seed, (admin) => admin.describeCluster(), { requestTimeoutMs: 3000, ...o }).then((c) => ({
+      seed,
       clusterId: c.clusterId,
       controller: c.controller ?? null,
       brokers: c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id),
-    };
-  });
+    })),
+  );
   try {
     return await Promise.any(attempts);
   } catch (err) {
     const first = (err as AggregateError).errors?.[0] as Error | undefined;
     throw new Error(`no broker of ${bootstrap} answered${first ? `: ${first.message}` : ''}`);
-  } finally {
-    // The losers may still be waiting on a frozen broker: close their sockets, without waiting on them.
-    for (const a of admins) void a.disconnect().catch(() => {});
   }
 }
