@@ -79,22 +79,31 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
   }
   const writeSeconds = (o.clock.now() - started) / 1000;
   if (faulted) await o.heal();
-  // Every partition needs a leader again before it can be read to its end.
+  // Read only once every replica is back in sync: then each partition's high watermark has
+  // settled past everything that was acknowledged, and reading to the end means reading it all.
   await waitFor(
     async () => {
       const s = await o.inspector.snapshot({ topics: [o.topic], groups: [], messagesOf: [] });
       const t = s.topics[o.topic];
       const live = new Set(s.brokers.map((b) => b.id));
-      const ok = !!t?.exists && t.partitions.every((p) => p.leader >= 0 && live.has(p.leader));
-      return ok ? { done: true, value: true } : { done: false, seen: `leaders ${t?.partitions.map((p) => p.leader).join(',') ?? '?'}` };
+      const ok = !!t?.exists && t.partitions.every((p) => p.leader >= 0 && live.has(p.leader) && p.isr.length === p.replicas.length);
+      return ok ? { done: true, value: true } : { done: false, seen: `leaders ${t?.partitions.map((p) => p.leader).join(',') ?? '?'}, ISR sizes ${t?.partitions.map((p) => p.isr.length).join(',') ?? '?'}` };
     },
-    { what: `every partition of ${o.topic} to have a leader again`, timeoutMs: 60_000, intervalMs: 500, clock: o.clock },
+    { what: `every partition of ${o.topic} to be led and fully in sync again`, timeoutMs: 90_000, intervalMs: 500, clock: o.clock },
   );
-  const records = await o.readAll(o.topic);
+  let records: { partition: number; offset: number; value: string }[] = [];
+  let readPastLastAcked = false;
+  await waitFor(
+    async () => {
+      records = await o.readAll(o.topic);
+      const maxRead: Record<number, number> = {};
+      for (const r of records) maxRead[r.partition] = Math.max(maxRead[r.partition] ?? -1, r.offset);
+      readPastLastAcked = Object.entries(lastAcked).every(([p, off]) => (maxRead[Number(p)] ?? -1) >= off);
+      return readPastLastAcked ? { done: true, value: true } : { done: false, seen: `read up to ${JSON.stringify(maxRead)}, acknowledged up to ${JSON.stringify(lastAcked)}` };
+    },
+    { what: `a read of ${o.topic} that reaches the last acknowledged offset of every partition`, timeoutMs: 30_000, intervalMs: 1000, clock: o.clock },
+  ).catch(() => o.log('could not read every partition up to its last acknowledged offset; the result below is inconclusive'));
   const mine = records.filter((r) => r.value.startsWith(`${runId}-`));
-  const maxRead: Record<number, number> = {};
-  for (const r of records) maxRead[r.partition] = Math.max(maxRead[r.partition] ?? -1, r.offset);
-  const readPastLastAcked = Object.entries(lastAcked).every(([p, off]) => (maxRead[Number(p)] ?? -1) >= off);
   const counts = account(sent, acked, failed, mine.map((r) => r.value));
   return {
     ...counts,

@@ -140,3 +140,17 @@ test('acked-survive: every write acknowledged before the last fault must be read
   assert.match(lost.message, /1 are lost: b/);
   assert.match(check({ kind: 'acked-survive', params: { topic: 't' } }, snap({ acked, messages: { t: ['a'] } })).message, /records none yet/);
 });
+
+test('durability accounting: lost, duplicated, unacknowledged-but-present, and an honest verdict', async () => {
+  const { account, verdict } = await import('../../src/core/durability.js');
+  const c = account(['a', 'b', 'c', 'd'], new Set(['a', 'b', 'c']), new Set(['d']), ['a', 'a', 'c', 'd']);
+  assert.deepEqual([c.acked, c.failed, c.lost, c.duplicated, c.unackedButPresent], [3, 1, ['b'], ['a'], ['d']]);
+  const v = verdict({ ...c, readPastLastAcked: true });
+  assert.equal(v.ok, false);
+  assert.match(v.lines.join(' '), /1 acknowledged messages were LOST.*1 of 4 writes failed.*1 messages were stored more than once/);
+  const none = verdict(account(['a'], new Set(), new Set(['a']), []));
+  assert.equal(none.ok, false);
+  assert.match(none.lines[0]!, /No write was acknowledged/);
+  assert.match(verdict({ ...account(['a'], new Set(['a']), new Set(), []), readPastLastAcked: false }).lines[0]!, /inconclusive/);
+  assert.equal(verdict({ ...account(['a'], new Set(['a']), new Set(), ['a']), readPastLastAcked: true }).ok, true);
+});
