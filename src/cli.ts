@@ -56,6 +56,13 @@ function overview(): string {
   ].join('\n');
 }
 
+// kafkajs can reject a promise nobody holds when a broker drops a connection it had abandoned
+// (a stopped or paused broker is the normal state of a lab); only other rejections are bugs.
+process.on('unhandledRejection', (err) => {
+  if ((err as Error)?.name?.startsWith('KafkaJS')) return;
+  throw err;
+});
+
 // `kafka-lab labs | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
