@@ -22,6 +22,8 @@ export interface DurabilityOptions {
   inspector: Inspector;
   clock: Clock;
   log: (line: string) => void;
+  /** heal at two thirds of the writes, or this long after the fault, whichever comes first */
+  faultWindowMs?: number;
 }
 
 export interface DurabilityReport extends DurabilityCounts {
@@ -50,17 +52,24 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
   const faultAt = Math.floor(o.messages / 3);
   const healAt = Math.floor((2 * o.messages) / 3);
   let faulted: { container: string; note?: string } | null = null;
+  let faultedAtMs = 0;
+  let healed = false;
+  // A frozen leader makes every write wait for its timeout: bound the fault's window in time too,
+  // long enough for the ZooKeeper session (6 s in the lab stack) to expire and leaders to move.
+  const windowMs = o.faultWindowMs ?? 20_000;
   const batch = 20;
   const started = o.clock.now();
   try {
     for (let i = 0; i < o.messages; i += batch) {
       if (o.fault && !faulted && i >= faultAt) {
         faulted = await o.inject(o.fault.action, o.fault.target);
+        faultedAtMs = o.clock.now();
         o.log(`fault: ${o.fault.action} ${faulted.note ?? faulted.container} after ${i} writes`);
       }
-      if (faulted && i >= healAt && i < healAt + batch) {
+      if (faulted && !healed && (i >= healAt || o.clock.now() - faultedAtMs >= windowMs)) {
         await o.heal();
-        o.log(`healed after ${i} writes`);
+        healed = true;
+        o.log(`healed after ${i} writes, ${((o.clock.now() - faultedAtMs) / 1000).toFixed(1)} s into the fault`);
       }
       const values = Array.from({ length: Math.min(batch, o.messages - i) }, (_, j) => `${runId}-${String(i + j).padStart(6, '0')}`);
       sent.push(...values);
@@ -78,7 +87,7 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
     await producer.disconnect().catch(() => {});
   }
   const writeSeconds = (o.clock.now() - started) / 1000;
-  if (faulted) await o.heal();
+  if (faulted && !healed) await o.heal();
   // Read only once every replica is back in sync: then each partition's high watermark has
   // settled past everything that was acknowledged, and reading to the end means reading it all.
   await waitFor(
