@@ -212,32 +212,36 @@ async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit:
   }
 
   if (brokers.length === 0) return;
-  for (const b of brokers) emit(b, 'waiting', 'for the cluster to list it');
-  const want = new Map(brokers.map((b) => [Number(b.environment.KAFKA_BROKER_ID), b]));
+  for (const b of brokers) emit(b, 'waiting', 'for it to answer and the cluster to list it');
+  const brokerIds = brokers.map((b) => Number(b.environment.KAFKA_BROKER_ID));
   const readySoFar = new Set<number>();
-  const bootstrap = bootstrapServers(o.spec);
   let polls = 0;
+  // A broker registers in ZooKeeper a moment before it serves requests, so each one must answer
+  // on its own address, and list every broker and a controller.
   await waitFor(
     async () => {
       if (polls++ % 4 === 0) for (const b of brokers) await assertRunning(o.docker, idOf(b), b.containerName);
-      try {
-        const c = await describeCluster(bootstrap);
-        for (const broker of c.brokers) {
-          const svc = want.get(broker.id);
-          if (svc && !readySoFar.has(broker.id)) {
-            readySoFar.add(broker.id);
-            emit(svc, 'ready');
+      const seen = await Promise.all(
+        brokers.map(async (b, i) => {
+          const address = `127.0.0.1:${b.ports[0]?.hostPort}`;
+          try {
+            const c = await describeCluster(address);
+            const complete = brokerIds.every((id) => c.brokers.some((x) => x.id === id)) && c.controller !== null && c.controller >= 0;
+            if (complete && !readySoFar.has(brokerIds[i]!)) {
+              readySoFar.add(brokerIds[i]!);
+              emit(b, 'ready');
+            }
+            return complete ? undefined : `${b.containerName} lists brokers ${c.brokers.map((x) => x.id).join(',') || 'none'}, controller ${c.controller ?? 'none'}`;
+          } catch (err) {
+            return `${b.containerName}: ${(err as Error).message}`;
           }
-        }
-        const missing = [...want.keys()].filter((id) => !c.brokers.some((b) => b.id === id));
-        if (missing.length === 0 && c.controller !== null && c.controller >= 0) return { done: true, value: c };
-        return { done: false, seen: `brokers ${c.brokers.map((b) => b.id).join(', ') || 'none'}, controller ${c.controller ?? 'none'}` };
-      } catch (err) {
-        return { done: false, seen: (err as Error).message };
-      }
+        }),
+      );
+      const waiting = seen.filter((x) => x !== undefined);
+      return waiting.length === 0 ? { done: true, value: true } : { done: false, seen: waiting.join('; ') };
     },
     {
-      what: `brokers ${[...want.keys()].join(', ')} and a controller in describeCluster at ${bootstrap}`,
+      what: `brokers ${brokerIds.join(', ')} to answer and list each other and a controller`,
       timeoutMs,
       intervalMs: 500,
       clock: o.clock,
