@@ -1,9 +1,10 @@
 // Figures for the lab screen, measured on the built CLI in tmux against a real stack of its own:
-//   node dist/bench/ui.js [--runs N] [--idle-seconds S]
-// - launch to first frame: from just before tmux types the command to the first capture-pane that
+//   node dist/bench/ui.js [--runs N] [--idle-seconds S] [--only first,idle,fault]
+// - launch to first frame: from just before tmux starts the command to the first capture-pane that
 //   shows the screen (and to the first one with the cluster panel filled in);
 // - the panel's delay after a fault: the stop of kafka-2, injected from the UI with its fault key,
-//   against the event log's atMs, until the panel shows broker 2 down (and the ISRs shrunk);
+//   against the event log's atMs (written once docker stop has returned), until the panel shows
+//   broker 2 down (and the ISRs shrunk); also from the key press, and from a heal to broker 2 up;
 // - CPU of the UI process while idle on a ready stack: utime+stime from /proc/<pid>/stat.
 // capture-pane is polled every 10 ms, so screen times are within about 15 ms.
 import { execa } from 'execa';
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'idle-seconds': { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'idle-seconds': { type: 'string', default: '10' }, only: { type: 'string', default: 'first,idle,fault' } } });
+const only = new Set(values.only!.split(','));
 const runs = Number(values.runs);
 const idleSeconds = Number(values['idle-seconds']);
 const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
@@ -29,6 +31,7 @@ const env: Record<string, string> = {
   LC_ALL: 'C.UTF-8',
   KAFKA_LAB_IMAGES: 'local',
   KAFKA_LAB_STATE: stateDir,
+  ...(process.env.NODE_ENV ? { NODE_ENV: process.env.NODE_ENV } : {}),
 };
 const launch = ['node', cliPath, 'lab', 'broker-failover', '--stack', STACK, '--port-base', PORT_BASE];
 
@@ -57,13 +60,16 @@ async function openUi(name: string): Promise<{ target: string; pid: number; t0: 
   return { target: `bench:${name}`, pid: Number(r.stdout.trim()), t0 };
 }
 
-async function quitUi(target: string): Promise<void> {
+/** Presses q; resolves with the time until the UI process has exited (its window closes). */
+async function quitUi(target: string): Promise<number> {
+  const t0 = Date.now();
   await tmux(['send-keys', '-t', target, 'q']);
   const deadline = Date.now() + 10_000;
   while ((await tmux(['list-windows', '-t', 'bench', '-F', '#{window_name}'])).stdout.split('\n').includes(target.split(':')[1]!)) {
     if (Date.now() > deadline) throw new Error(`${target} did not quit`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 10));
   }
+  return Date.now() - t0;
 }
 
 function cpuTicks(pid: number): number {
@@ -71,6 +77,25 @@ function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]);
+}
+
+async function idleCpu(): Promise<{ cpuSeconds: number; wallSeconds: number; rss: number; refreshes: number }> {
+  const ui = await openUi('idle');
+  await until(ui.target, (s) => /my-failsafe-topic +13 partitions/.test(s), 'the lab screen', 30_000);
+  const clk = Number((await execa('getconf', ['CLK_TCK'])).stdout) || 100;
+  const startTicks = cpuTicks(ui.pid);
+  const startMs = Date.now();
+  const seen = new Set<string>();
+  while (Date.now() - startMs < idleSeconds * 1000) {
+    const at = /as of (\d\d:\d\d:\d\d)/.exec(await screen(ui.target))?.[1];
+    if (at) seen.add(at);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const cpuSeconds = (cpuTicks(ui.pid) - startTicks) / clk;
+  const wallSeconds = (Date.now() - startMs) / 1000;
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${ui.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  await quitUi(ui.target);
+  return { cpuSeconds, wallSeconds, rss, refreshes: seen.size };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -86,47 +111,37 @@ try {
   // 1. Launch to first frame, on a ready stack.
   const firstFrame: number[] = [];
   const fullFrame: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const quit: number[] = [];
+  for (let i = 0; i < (only.has('first') ? runs : 0); i++) {
     const ui = await openUi(`first${i}`);
     firstFrame.push((await until(ui.target, (s) => /kafka-lab|Opening/.test(s), 'the first frame', 20_000)) - ui.t0);
     fullFrame.push((await until(ui.target, (s) => /Step 1\/8/.test(s) && /my-failsafe-topic +13 partitions/.test(s), 'the lab screen with the cluster', 30_000)) - ui.t0);
-    await quitUi(ui.target);
+    quit.push(await quitUi(ui.target));
   }
 
   // 2. CPU while idle: the lab screen open on a ready stack, nothing running but the panel's polls.
-  const idle = await openUi('idle');
-  await until(idle.target, (s) => /my-failsafe-topic +13 partitions/.test(s), 'the lab screen', 30_000);
-  const clk = Number((await execa('getconf', ['CLK_TCK'])).stdout) || 100;
-  const startTicks = cpuTicks(idle.pid);
-  const startMs = Date.now();
-  const polls = new Set<string>();
-  while (Date.now() - startMs < idleSeconds * 1000) {
-    const at = /as of (\d\d:\d\d:\d\d)/.exec(await screen(idle.target))?.[1];
-    if (at) polls.add(at);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const cpuSeconds = (cpuTicks(idle.pid) - startTicks) / clk;
-  const wallSeconds = (Date.now() - startMs) / 1000;
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${idle.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  await quitUi(idle.target);
+  const idle = only.has('idle') ? await idleCpu() : { cpuSeconds: NaN, wallSeconds: NaN, rss: NaN, refreshes: 0 };
 
   // 3. The panel's delay after a fault injected from the UI, against the event log's atMs.
   const toDown: number[] = [];
   const toIsr: number[] = [];
+  const keyToDown: number[] = [];
   const healToUp: number[] = [];
   const eventsFile = join(stateDir, STACK, 'events.jsonl');
-  const faultRuns = Math.max(1, Math.min(runs, 3));
+  const faultRuns = only.has('fault') ? Math.max(1, Math.min(runs, 3)) : 0;
   for (let i = 0; i < faultRuns; i++) {
     const ui = await openUi(`fault${i}`);
     await until(ui.target, (s) => /^kafka-2 +up/m.test(s) && /all in sync/.test(s), 'a healthy cluster', 120_000, 100);
     await tmux(['send-keys', '-t', ui.target, 'n', 'n', 'n', 'n']);
     await until(ui.target, (s) => s.includes('Step 5/8'), 'step 5', 10_000);
+    const pressed = Date.now();
     await tmux(['send-keys', '-t', ui.target, 'f']);
     const down = await until(ui.target, (s) => /^kafka-2 +down/m.test(s), 'kafka-2 down in the panel', 60_000);
     const isr = await until(ui.target, (s) => /13 under-replicated/.test(s), 'the ISRs shrunk in the panel', 60_000);
     const events = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { atMs: number; action: string });
     const stop = events.filter((e) => e.action === 'stop').at(-1)!;
     toDown.push(down - stop.atMs);
+    keyToDown.push(down - pressed);
     toIsr.push(isr - stop.atMs);
     await tmux(['send-keys', '-t', ui.target, 'H']);
     await until(ui.target, (s) => /Healed/.test(s), 'the heal', 90_000, 50);
@@ -137,21 +152,25 @@ try {
     await quitUi(ui.target);
   }
 
+  const med = (xs: number[]) => (xs.length ? ms(median(xs)) : '-');
   const rows: [string, string][] = [
-    [`launch to first frame (median of ${runs})`, ms(median(firstFrame))],
-    ['launch to the lab screen with the cluster panel filled', ms(median(fullFrame))],
-    [`panel shows kafka-2 down, after the fault's atMs (median of ${faultRuns})`, ms(median(toDown))],
-    ['panel shows all 13 ISRs shrunk, after the fault', ms(median(toIsr))],
-    ['panel shows kafka-2 up, after the heal finished', ms(median(healToUp))],
-    [`UI process CPU while idle (${wallSeconds.toFixed(1)} s)`, `${((100 * cpuSeconds) / wallSeconds).toFixed(1)} % of one core (${cpuSeconds.toFixed(2)} s CPU)`],
-    ['  distinct panel refreshes seen in that time', `${polls.size}`],
-    ['  UI process resident memory', `${rss.toFixed(0)} MiB`],
+    [`launch to first frame (median of ${runs})`, med(firstFrame)],
+    ['launch to the lab screen with the cluster panel filled', med(fullFrame)],
+    ['q to the UI process gone (terminal restored)', med(quit)],
+    [`panel shows kafka-2 down, after the fault's atMs (median of ${faultRuns})`, med(toDown)],
+    ['panel shows all 13 ISRs shrunk, after the fault', med(toIsr)],
+    ['  from pressing f (includes docker stop: a controlled shutdown)', med(keyToDown)],
+    ['panel shows kafka-2 up, after the heal finished', med(healToUp)],
+    [`UI process CPU while idle (${idle.wallSeconds.toFixed(1)} s)`, `${((100 * idle.cpuSeconds) / idle.wallSeconds).toFixed(1)} % of one core (${idle.cpuSeconds.toFixed(2)} s CPU)`],
+    ['  distinct panel refreshes seen in that time', `${idle.refreshes}`],
+    ['  UI process resident memory', `${idle.rss.toFixed(0)} MiB`],
   ];
   console.log('kafka-lab lab screen benchmark (tmux, stack ui-bench, offline images)');
   for (const [k, v] of rows) console.log(`${k.padEnd(66)} ${v}`);
-  console.log(JSON.stringify({ firstFrame, fullFrame, toDown, toIsr, healToUp, cpuSeconds, wallSeconds, refreshes: polls.size, rssMiB: rss }));
+  console.log(JSON.stringify({ firstFrame, fullFrame, quit, toDown, toIsr, keyToDown, healToUp, idle }));
 } finally {
   await tmux(['kill-server']);
+  rmSync(join(`/tmp/tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   await kafkaLab(['down', '--volumes']).catch(() => {});
   rmSync(stateDir, { recursive: true, force: true });
 }

@@ -58,9 +58,11 @@ export const labCommand: Command = {
 async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore, stateDir: string): Promise<number> {
   const flag = stack === 'default' ? '' : ` --stack ${stack}`;
   if (!lab) {
-    for (const r of await pickerRows(labs, store)) {
+    const rows = await pickerRows(labs, store);
+    const titleWidth = Math.max(...rows.map((r) => r.title.length)) + 2;
+    for (const r of rows) {
       const state = !r.started ? 'not started' : `${r.passed}/${r.steps} passed, at step ${r.current + 1}`;
-      inv.out.write(`${r.id.padEnd(20)} ${r.title.padEnd(44)} ${state}\n`);
+      inv.out.write(`${r.id.padEnd(20)} ${r.title.padEnd(titleWidth)} ${state}\n`);
     }
     inv.out.write(`\nOpen one with 'kafka-lab lab ID${flag}' (on a terminal it opens the lab screen).\n`);
     return EXIT.ok;
@@ -223,6 +225,7 @@ async function interactive(inv: Invocation, labs: Lab[], lab: Lab | undefined, s
     ink.unmount();
     restore();
     process.off('exit', restore);
+    if (app.message) inv.err.write(`${app.message}\n`);
     summary(inv, app, stack);
   }
 }

@@ -141,8 +141,10 @@ export class LabSession extends Store<SessionState> {
     const s = this.state;
     if (s.closed) return;
     switch (intent.type) {
-      case 'check':
-        return this.operate('check', `Checking step ${s.progress.current + 1}`, (signal) => this.checkCurrent(signal));
+      case 'check': {
+        const index = s.progress.current;
+        return this.operate('check', `Checking step ${index + 1}`, (signal) => this.checkStep(signal, index, this.state.progress.answers));
+      }
       case 'solve':
         return this.operate('solve', `Running the solution of step ${s.progress.current + 1}`, (signal) => this.solveCurrent(signal));
       case 'fault':
@@ -228,8 +230,8 @@ export class LabSession extends Store<SessionState> {
     if (b && !this.state.closed) this.set({ ...this.state, busy: { ...b, text } });
   }
 
-  private async checkCurrent(signal: AbortSignal, answers = this.state.progress.answers): Promise<void> {
-    const index = this.state.progress.current;
+  /** Checks step `index` (the one the key was pressed on, even if the student has moved on since). */
+  private async checkStep(signal: AbortSignal, index: number, answers: Record<string, number>): Promise<void> {
     const step = this.state.lab.steps[index]!;
     const r = await this.deps.check(step, {
       answers,
@@ -252,7 +254,8 @@ export class LabSession extends Store<SessionState> {
   }
 
   private async solveCurrent(signal: AbortSignal): Promise<void> {
-    const step = this.step();
+    const index = this.state.progress.current;
+    const step = this.state.lab.steps[index]!;
     this.set({ ...this.state, log: [] });
     await this.deps.solve(step, {
       signal,
@@ -268,10 +271,10 @@ export class LabSession extends Store<SessionState> {
       // Solving a quiz step means being shown the answers, as `kafka-lab solve` does.
       answers = { ...answers, ...Object.fromEntries(step.quiz.map((q) => [q.id, q.answer])) };
       this.setProgress({ ...this.state.progress, answers });
-      this.patchView({ solution: true });
+      if (this.state.progress.current === index) this.patchView({ solution: true });
     }
-    this.setBusyText(`Checking step ${this.state.progress.current + 1}...`);
-    await this.checkCurrent(signal, answers);
+    this.setBusyText(`Checking step ${index + 1}...`);
+    await this.checkStep(signal, index, answers);
   }
 
   private injectFault(): void {
@@ -556,6 +559,8 @@ export class LabApp extends Store<AppState> {
   private resolveDone!: (code: number) => void;
   /** The session last opened, for the summary printed after quitting. */
   lastSession: LabSession | null = null;
+  /** What to tell the student on the normal screen after quitting: why opening failed, or stopped. */
+  message: string | null = null;
   /** Resolves with the exit code once the app is closed. */
   readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
 
@@ -620,8 +625,9 @@ export class LabApp extends Store<AppState> {
           });
         },
         (err: unknown) => {
+          this.message = renderError(err);
           if (signal.aborted) return this.finish(EXIT.interrupted);
-          this.set({ phase: 'error', text: renderError(err), code: exitCodeOf(err) });
+          this.set({ phase: 'error', text: this.message, code: exitCodeOf(err) });
         },
       );
   }

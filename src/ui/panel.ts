@@ -83,7 +83,7 @@ function summaryText(name: string, t: TopicState | undefined, why: string | unde
   if (!t) return [span(name, { bold: true }), span(`  ? could not be read${why ? `: ${why}` : ''}`, { color: 'yellow' })];
   if (!t.exists) return [span(name, { bold: true }), span('  not created yet', { dim: true })];
   const s = topicSummary(t);
-  const out: Line = [span(name, { bold: true }), span(`  ${s.partitions} partitions, RF ${t.partitions[0]?.replicas.length ?? 0}`)];
+  const out: Line = [span(name, { bold: true }), span(`  ${s.partitions} partition${s.partitions === 1 ? '' : 's'}, RF ${t.partitions[0]?.replicas.length ?? 0}`)];
   const problems: Span[] = [];
   if (s.leaderless) problems.push(span(`${s.leaderless} without a leader`, { color: 'red', bold: true }));
   if (s.underReplicated) problems.push(span(`${s.underReplicated} under-replicated`, { color: 'red' }));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { cli, labelled } from './helpers.js';
+import { cli, expectOk, labelled } from './helpers.js';
 
 const STACK = 'ui-tui';
 const PORT_BASE = '29692';
@@ -66,8 +66,9 @@ before(async () => {
 after(async () => {
   await tmux(['kill-session', '-t', SESSION]);
   await tmux(['kill-server']);
-  await cli(['down', '--stack', STACK, '--volumes']);
+  rmSync(join(`/tmp/tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
   rmSync(stateDir, { recursive: true, force: true });
+  expectOk(await cli(['down', '--stack', STACK, '--volumes']), `down --stack ${STACK}`);
 });
 
 test('the lab screen: up, solve and check, inject a fault, watch the cluster, quit and resume', async () => {

@@ -1,13 +1,21 @@
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { emptyProgress, fileProgressStore, fitToLab, progressPath, writeFileAtomic, type LabProgress } from '../../src/lab/progress.js';
 import { brokerFailover } from './ui-fixtures.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'kafka-lab-ui-progress-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'kafka-lab-ui-progress-'));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function someProgress(): LabProgress {
   return {

@@ -2,7 +2,7 @@
 // snapshot fixtures. Every wait polls the last frame with a deadline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
@@ -12,8 +12,10 @@ import { fileProgressStore, type ProgressStore } from '../../src/lab/progress.js
 import { ClusterWatch, LabApp, LabSession, panelNeeds } from '../../src/lab/session.js';
 import { App } from '../../src/ui/App.js';
 import { KEYMAP } from '../../src/ui/keymap.js';
+import { clusterPanel } from '../../src/ui/panel.js';
+import { lineText } from '../../src/ui/text.js';
 import type { Size } from '../../src/ui/screen.js';
-import { brokerFailover, broker2Stopped, fakeDeps, MemoryStore, nonPreferredLeader, quizLab, realClock, shrunkIsr, snapshot, templates, waitForFrame } from './ui-fixtures.js';
+import { brokerFailover, broker2Stopped, fakeDeps, MemoryStore, nonPreferredLeader, quizLab, realClock, shrunkIsr, snapshot, templates, TOPIC, waitForFrame } from './ui-fixtures.js';
 
 const SMALL: Size = { columns: 80, rows: 24 };
 
@@ -229,6 +231,7 @@ test('quitting and opening again resumes at the same step with the same results'
     assert.match(back, /topic-exists holds/);
   } finally {
     await again.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -276,4 +279,14 @@ test('every frame fits the terminal: no line wider than 80, fewer lines than 24'
   } finally {
     await m.close();
   }
+});
+
+test('changed rows and cells are highlighted (inverse, so it shows without colours too)', () => {
+  const lines = clusterPanel({ snapshot: broker2Stopped(), topics: [TOPIC], groups: ['mygroup'], highlight: ['broker:2', `cell:${TOPIC}:1:2`], width: 80, height: 12 });
+  const row = lines.find((l) => lineText(l).startsWith('kafka-2'))!;
+  assert.equal(row[0]!.inverse, true, 'the broker label');
+  const inverse = row.filter((s) => s.inverse).map((s) => s.text.trim());
+  assert.deepEqual(inverse, ['kafka-2', 'down', '!'], 'the label, its state and the one changed cell');
+  const other = lines.find((l) => lineText(l).startsWith('kafka-3'))!;
+  assert.ok(other.every((s) => !s.inverse));
 });

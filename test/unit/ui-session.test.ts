@@ -46,6 +46,20 @@ test('solve runs the solution, then checks, like kafka-lab solve', async () => {
   assert.deepEqual(s.getState().log, ['$ solving create-topic']);
 });
 
+test('moving on while the solution runs still checks the step it was run for', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const { s, deps } = session(brokerFailover, fakeDeps({ gate }));
+  s.dispatch({ type: 'solve' });
+  s.dispatch({ type: 'next' });
+  release();
+  await s.settled();
+  assert.deepEqual(deps.calls.check.map((c) => c.step), ['create-topic']);
+  assert.equal(s.getState().progress.steps['create-topic']!.status, 'passed');
+  assert.equal(s.getState().progress.steps['start-consumers'], undefined);
+  assert.equal(s.getState().progress.current, 1);
+});
+
 test('one operation at a time: a second key while busy is refused with a notice', async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
