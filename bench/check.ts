@@ -19,7 +19,7 @@ async function timed(args: string[]): Promise<number> {
 }
 
 await timed(['down', ...at, '--volumes']);
-await timed(['up', ...at, '--port-base', '49292']);
+await timed(['up', ...at, '--port-base', '27292']);
 await timed(['solve', 'broker-failover', ...at, '--quiet']);
 const rows: [string, string[]][] = [
   ['check broker-failover create-topic (one step)', ['check', 'broker-failover', 'create-topic', ...at, '--wait', '0']],

@@ -71,7 +71,7 @@ const reset: number[] = [];
 
 await timed(['down', ...at, '--volumes']);
 for (let i = 0; i < runs; i++) {
-  const u = await timed(['up', ...at, '--port-base', '49092']);
+  const u = await timed(['up', ...at, '--port-base', '27092']);
   const started = await lastBrokerStarted();
   up.push(u.ms);
   brokerStarted.push(started - u.startMs);

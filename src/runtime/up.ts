@@ -118,9 +118,9 @@ async function checkPorts(spec: StackSpec, actions: Action[], byName: Map<string
   }
 }
 
-/** A port base whose whole block is free now, to suggest in messages. */
+/** A port base whose whole block is free now, to suggest in messages (below the kernel's ephemeral range). */
 async function freePortBase(spec: StackSpec): Promise<number> {
-  for (let base = 19092; base < 65000; base += 10000) {
+  for (let base = 19092; base < 32000; base += 1000) {
     const shift = base - spec.portBase;
     const ports = spec.services.flatMap((s) => s.ports.map((p) => p.hostPort + shift));
     if ((await takenPorts('127.0.0.1', ports)).length === 0) return base;

@@ -24,11 +24,11 @@ test('no Docker daemon: a clear message and exit 3', async () => {
 
 test('a taken host port is named, another port base is suggested, nothing is created', async () => {
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(39093, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(28093, '127.0.0.1', resolve));
   try {
-    const r = await cli(['up', ...at, '--port-base', '39092']);
+    const r = await cli(['up', ...at, '--port-base', '28092']);
     assert.equal(r.exitCode, 3, r.stderr);
-    assert.match(r.stderr, new RegExp(`Port 39093 \\(for ${STACK}-kafka-2\\) is already in use by another process`));
+    assert.match(r.stderr, new RegExp(`Port 28093 \\(for ${STACK}-kafka-2\\) is already in use by another process`));
     assert.match(r.stderr, /--port-base \d+/);
     assert.match(r.stderr, /Nothing was created/);
     assert.deepEqual(await labelled(STACK), none);
@@ -59,10 +59,11 @@ test('unknown commands and options are usage errors (exit 2)', async () => {
 });
 
 test('Ctrl-C during up stops cleanly, removes what it created, and a later up works', async () => {
-  const child = cliProcess(['up', ...at, '--port-base', '39092']);
+  const child = cliProcess(['up', ...at, '--port-base', '28092']);
   let seen = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`up never reached the brokers; output:\n${seen}`)), 120_000);
+    void child.then((r) => reject(new Error(`up ended (exit ${r.exitCode}) before the brokers started; output:\n${r.all}`)));
     child.all!.on('data', (d: Buffer) => {
       seen += d.toString();
       // Interrupt while the brokers are starting, after ZooKeeper is ready.
@@ -77,7 +78,7 @@ test('Ctrl-C during up stops cleanly, removes what it created, and a later up wo
   assert.equal(r.exitCode, 130, r.all);
   assert.match(r.all, /Interrupted\. Removed what this run had created \(5 containers, 5 volumes, 1 network\)/);
   assert.deepEqual(await labelled(STACK), none);
-  expectOk(await cli(['up', ...at, '--port-base', '39092']), 'up after the interruption');
+  expectOk(await cli(['up', ...at, '--port-base', '28092']), 'up after the interruption');
   assert.equal((await labelled(STACK)).containers.length, 5);
   expectOk(await cli(['down', ...at, '--volumes']), 'down');
   assert.deepEqual(await labelled(STACK), none);
