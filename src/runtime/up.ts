@@ -146,12 +146,15 @@ async function apply(
       emit(svc, 'started', 'unpaused');
       return action.containerId;
     case 'start':
+      await waitDeregistered(o, svc, emit);
       emit(svc, 'starting');
       await startContainer(o.docker, action.containerId, svc.containerName, ports);
       emit(svc, 'started');
       return action.containerId;
     case 'recreate':
       emit(svc, 'removing', action.reason);
+      // A clean stop ends a broker's ZooKeeper session now; a forced removal would leave it for 6 s.
+      await o.docker.getContainer(action.containerId).stop({ t: 30 }).catch(() => {});
       await removeContainer(o.docker, action.containerId, svc.containerName);
       return createAndStart(o, svc, hashes, created, emit);
     case 'create':
@@ -166,6 +169,7 @@ async function createAndStart(
   created: { containers: { id: string; name: string }[] },
   emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void,
 ): Promise<string> {
+  await waitDeregistered(o, svc, emit);
   emit(svc, 'creating');
   const labels = {
     ...o.labels,
@@ -182,6 +186,26 @@ async function createAndStart(
   await startContainer(o.docker, id, svc.containerName, svc.ports.map((p) => p.hostPort));
   emit(svc, 'started');
   return id;
+}
+
+/**
+ * A broker whose previous container died uncleanly stays registered until its ZooKeeper session
+ * expires; a new one with the same id would fail with NodeExistsException. Wait until it is gone.
+ */
+async function waitDeregistered(o: UpOptions, svc: ServiceSpec, emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void): Promise<void> {
+  const id = svc.environment.KAFKA_BROKER_ID;
+  if (id === undefined) return;
+  let told = false;
+  await waitFor(
+    async () => {
+      const c = await describeCluster(bootstrapServers(o.spec)).catch(() => undefined);
+      if (!c || !c.brokers.some((b) => b.id === Number(id))) return { done: true, value: true };
+      if (!told) emit(svc, 'waiting', `broker ${id} is still registered by its old container; waiting for its ZooKeeper session to end`);
+      told = true;
+      return { done: false, seen: `broker ${id} still registered` };
+    },
+    { what: `broker ${id}'s old ZooKeeper registration to expire`, timeoutMs: 40_000, intervalMs: 500, clock: o.clock, signal: o.signal },
+  );
 }
 
 /** ZooKeeper is ready when it answers `srvr`; brokers when the cluster lists them with a controller. */
