@@ -177,7 +177,7 @@ export async function startContainer(docker: Docker, id: string, name: string, p
 
 export async function removeContainer(docker: Docker, id: string, what: string): Promise<void> {
   try {
-    await docker.getContainer(id).remove({ force: true, v: false });
+    await docker.getContainer(id).remove({ force: true, v: true }); // v: anonymous volumes only; named ones stay
   } catch (err) {
     if (statusOf(err) === 404) return;
     throw wrap(`remove container ${what}`, err);

@@ -53,7 +53,7 @@ before(async () => {
 });
 after(async () => {
   await cli(['down', ...at, '--volumes']);
-  await docker.getContainer(name('kcat')).remove({ force: true }).catch(() => {});
+  await docker.getContainer(name('kcat')).remove({ force: true, v: true }).catch(() => {});
 });
 
 test('stop and start: the container exits and the broker leaves the cluster, then both come back', async () => {
@@ -136,7 +136,7 @@ test('heal undoes every fault at once, also ones made by hand with docker', asyn
 });
 
 test('a container without the stack labels is never a target', async () => {
-  await docker.getContainer(name('kcat')).remove({ force: true });
+  await docker.getContainer(name('kcat')).remove({ force: true, v: true });
   const image = (await docker.getContainer(name('kafka-1')).inspect()).Config.Image;
   const stranger = await docker.createContainer({ name: name('kcat'), Image: image, Entrypoint: ['sleep', 'infinity'] });
   await stranger.start();
@@ -144,7 +144,7 @@ test('a container without the stack labels is never a target', async () => {
   assert.equal(r.exitCode, 3);
   assert.match(r.stderr, /does not carry kafka-lab's labels/);
   assert.equal((await stranger.inspect()).State.Running, true);
-  await stranger.remove({ force: true });
+  await stranger.remove({ force: true, v: true });
   expectOk(await cli(['up', ...at]), 'up to bring kcat back');
 });
 

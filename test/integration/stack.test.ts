@@ -20,7 +20,7 @@ before(async () => {
 });
 after(async () => {
   await cli(['down', ...at, '--volumes']);
-  await docker.getContainer(`${STACK}-kafka-4`).remove({ force: true }).catch(() => {});
+  await docker.getContainer(`${STACK}-kafka-4`).remove({ force: true, v: true }).catch(() => {});
 });
 
 test('up gives three brokers and a controller, seen through kafkajs', async () => {
@@ -94,7 +94,7 @@ test('a changed service definition recreates only that service', async () => {
 
 test('a half-created stack is completed: a removed broker is created, a stopped one started, the rest kept', async () => {
   const before = await idsByService(STACK);
-  await docker.getContainer(before['kafka-2']!).remove({ force: true });
+  await docker.getContainer(before['kafka-2']!).remove({ force: true, v: true });
   await docker.getContainer(before['kafka-3']!).stop({ t: 5 });
   expectOk(await cli(['up', ...at]), 'up after damage');
   const afterIds = await idsByService(STACK);
@@ -124,7 +124,7 @@ test('down removes every labelled resource and nothing else', async () => {
 
 test('up refuses a name clash with an unlabelled container and creates nothing', async () => {
   const stranger = docker.getContainer(`${STACK}-kafka-4`);
-  await stranger.remove({ force: true });
+  await stranger.remove({ force: true, v: true });
   const clash = await docker.createContainer({ name: `${STACK}-kafka-2`, Image: await localKafkaImage(), Entrypoint: ['sleep', 'infinity'] });
   await clash.start();
   try {
@@ -136,7 +136,7 @@ test('up refuses a name clash with an unlabelled container and creates nothing',
     expectOk(await cli(['down', ...at]), 'down with a look-alike present');
     assert.equal((await clash.inspect()).State.Running, true);
   } finally {
-    await clash.remove({ force: true });
+    await clash.remove({ force: true, v: true });
   }
 });
 
