@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
 import type { TemplateContext } from '../core/lab.js';
 import { internalBootstrap } from '../core/listeners.js';
-import { bootstrapServers, brokerServices, LABEL, type StackSpec } from '../core/stack.js';
+import { bootstrapServers, brokerServices, LABEL, stackFlag, type StackSpec } from '../core/stack.js';
 import { createInspector, type Inspector } from '../cluster/inspector.js';
 import { brokerIdOf, type FaultContext } from '../faults/inject.js';
 import type { RunnerContext } from '../lab/runner.js';
@@ -34,7 +34,7 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
   const ctx = await stackContext(stackOptionsOf(inv));
   const { spec, docker } = ctx;
   if (ctx.existing.length === 0) {
-    throw new UserError(`Stack '${spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${spec.stack === 'default' ? '' : ` --stack ${spec.stack}`}'.`);
+    throw new UserError(`Stack '${spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${stackFlag(spec.stack)}'.`);
   }
   const stateDir = stateDirOf(inv.env);
   const inspector = stackInspector(docker, spec, stateDir);

@@ -7,7 +7,7 @@ import { EXIT, UsageError, UserError } from '../core/errors.js';
 import type { ProgressEvent } from '../core/events.js';
 import type { Lab, TemplateContext } from '../core/lab.js';
 import { stepText } from '../core/present.js';
-import { bootstrapServers, checkStackName, LABEL } from '../core/stack.js';
+import { bootstrapServers, checkStackName, LABEL, stackFlag } from '../core/stack.js';
 import { internalBootstrap } from '../core/listeners.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { checkStep } from '../lab/engine.js';
@@ -56,7 +56,7 @@ export const labCommand: Command = {
 // -- plain lines --------------------------------------------------------------------------------
 
 async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore, stateDir: string): Promise<number> {
-  const flag = stack === 'default' ? '' : ` --stack ${stack}`;
+  const flag = stackFlag(stack);
   if (!lab) {
     const rows = await pickerRows(labs, store);
     const titleWidth = Math.max(...rows.map((r) => r.title.length)) + 2;

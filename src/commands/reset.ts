@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { stackFlag } from '../core/stack.js';
 import { systemClock } from '../runtime/clock.js';
 import { down } from '../runtime/down.js';
 import { ensureImages, up } from '../runtime/up.js';
@@ -19,7 +20,7 @@ export const resetCommand: Command = {
     const opts = stackOptionsOf(inv);
     const ctx = await stackContext(opts);
     if (ctx.existing.length === 0) {
-      throw new UserError(`Stack '${ctx.spec.stack}' does not exist, so there is nothing to reset.`, `Create it with 'kafka-lab up${ctx.spec.stack === 'default' ? '' : ` --stack ${ctx.spec.stack}`}'.`);
+      throw new UserError(`Stack '${ctx.spec.stack}' does not exist, so there is nothing to reset.`, `Create it with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`);
     }
     const json = inv.values.json === true;
     const reporter = reporterFor(`kafka-lab reset: stack ${ctx.spec.stack}`, inv.interactive && !json, json ? inv.err : inv.out);

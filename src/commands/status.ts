@@ -1,5 +1,5 @@
 import { EXIT, UserError } from '../core/errors.js';
-import { bootstrapServers, brokerServices, LABEL } from '../core/stack.js';
+import { bootstrapServers, brokerServices, LABEL, stackFlag } from '../core/stack.js';
 import { describeCluster, type ClusterInfo } from '../cluster/kafka.js';
 import { stackOptions, type Command } from './command.js';
 import { stackContext } from './context.js';
@@ -20,7 +20,7 @@ export const statusCommand: Command = {
   async run(inv) {
     const ctx = await stackContext(stackOptionsOf(inv));
     if (ctx.existing.length === 0) {
-      throw new UserError(`Stack '${ctx.spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${ctx.spec.stack === 'default' ? '' : ` --stack ${ctx.spec.stack}`}'.`);
+      throw new UserError(`Stack '${ctx.spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`);
     }
     const order = ctx.spec.services.map((s) => s.service);
     const containers = ctx.existing

@@ -57,6 +57,11 @@ export function namePrefix(stack: string): string {
   return stack === DEFAULT_STACK ? '' : `${stack}-`;
 }
 
+/** ' --stack NAME' for commands suggested in messages; nothing for the default stack. */
+export function stackFlag(stack: string): string {
+  return stack === DEFAULT_STACK ? '' : ` --stack ${stack}`;
+}
+
 export function projectName(stack: string): string {
   return `kafka-lab-${stack}`;
 }

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import { CONDITION_OF, conflict, INVERSE_OF, parseTarget, type Condition } from '../core/faults.js';
 import { UserError } from '../core/errors.js';
 import type { FaultAction } from '../core/lab.js';
-import { LABEL, type ServiceSpec, type StackSpec } from '../core/stack.js';
+import { LABEL, stackFlag, type ServiceSpec, type StackSpec } from '../core/stack.js';
 import { waitFor, type Clock } from '../core/wait.js';
 import type { Inspector } from '../cluster/inspector.js';
 import { call, stackContainers } from '../runtime/docker.js';
@@ -72,7 +72,7 @@ async function inspectOwn(ctx: FaultContext, svc: ServiceSpec): Promise<Docker.C
   try {
     info = await ctx.docker.getContainer(svc.containerName).inspect();
   } catch {
-    throw new UserError(`Container ${svc.containerName} does not exist.`, `Bring the stack up with 'kafka-lab up${ctx.spec.stack === 'default' ? '' : ` --stack ${ctx.spec.stack}`}'.`);
+    throw new UserError(`Container ${svc.containerName} does not exist.`, `Bring the stack up with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`);
   }
   const labels = info.Config.Labels ?? {};
   if (labels[LABEL.stack] !== ctx.spec.stack || labels[LABEL.service] !== svc.service) {

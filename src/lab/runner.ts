@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
 import { render, type SolutionAction, type Step, type TemplateContext } from '../core/lab.js';
-import { LABEL, type StackSpec } from '../core/stack.js';
+import { LABEL, namePrefix, type StackSpec } from '../core/stack.js';
 import { splitWords } from '../core/words.js';
 import { call, removeContainer } from '../runtime/docker.js';
 import { injectFault, type FaultContext } from '../faults/inject.js';
@@ -73,7 +73,7 @@ export function withoutTty(argv: string[]): string[] {
 }
 
 export function consumerName(spec: StackSpec, id: string): string {
-  return `${spec.stack === 'default' ? '' : `${spec.stack}-`}consumer-${id}`;
+  return `${namePrefix(spec.stack)}consumer-${id}`;
 }
 
 async function startConsumer(ctx: RunnerContext, c: { id: string; topic: string; group?: string; from?: 'beginning' | 'end' }): Promise<void> {

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { Interrupted, UserError } from '../core/errors.js';
 import type { Phase, Sink } from '../core/events.js';
 import { describeClash, planUp, type Action } from '../core/reconcile.js';
-import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, startOrder, type ServiceSpec, type StackSpec } from '../core/stack.js';
+import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, stackFlag, startOrder, type ServiceSpec, type StackSpec } from '../core/stack.js';
 import { waitFor, type Clock } from '../core/wait.js';
 import { configHashes } from '../stack/hash.js';
 import { describeCluster } from '../cluster/kafka.js';
@@ -77,7 +77,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
     const undone = await rollback(o.docker, created);
     const undoneText = undone ? ` Removed what this run had created (${undone}).` : '';
     if (err instanceof Interrupted || o.signal?.aborted) {
-      throw new Interrupted(`Interrupted.${undoneText} Run 'kafka-lab up${stackFlag(o.spec)}' again to finish, or 'kafka-lab down${stackFlag(o.spec)}'.`);
+      throw new Interrupted(`Interrupted.${undoneText} Run 'kafka-lab up${stackFlag(o.spec.stack)}' again to finish, or 'kafka-lab down${stackFlag(o.spec.stack)}'.`);
     }
     if (err instanceof UserError && undone) throw new UserError(`${err.message}${undoneText}`, err.next, err.exitCode);
     throw err;
@@ -95,10 +95,6 @@ export async function ensureImages(o: Pick<UpOptions, 'docker' | 'sink' | 'provi
   }
 }
 
-function stackFlag(spec: StackSpec): string {
-  return spec.stack === 'default' ? '' : ` --stack ${spec.stack}`;
-}
-
 async function checkPorts(spec: StackSpec, actions: Action[], byName: Map<string, { state: string }>): Promise<void> {
   // A running container of ours that stays, or is recreated, holds its own ports: skip those.
   const needed = spec.services.filter((s) => {
@@ -112,7 +108,7 @@ async function checkPorts(spec: StackSpec, actions: Action[], byName: Map<string
       const base = await freePortBase(spec);
       throw new UserError(
         `Port ${taken} (for ${svc.containerName}) is already in use by another process.`,
-        `Stop it, or run 'kafka-lab up${stackFlag(spec)} --port-base ${base}' to move the stack's ports. Nothing was created.`,
+        `Stop it, or run 'kafka-lab up${stackFlag(spec.stack)} --port-base ${base}' to move the stack's ports. Nothing was created.`,
       );
     }
   }
