@@ -2,6 +2,7 @@
 // partition back past its last acknowledged offset.
 import { account, type DurabilityCounts } from '../core/durability.js';
 import type { FaultAction } from '../core/lab.js';
+import { UserError } from '../core/errors.js';
 import type { Clock } from '../core/wait.js';
 import { waitFor } from '../core/wait.js';
 import { describeCluster, kafkaClient, withAdmin } from './kafka.js';
@@ -22,6 +23,8 @@ export interface DurabilityOptions {
   inspector: Inspector;
   clock: Clock;
   log: (line: string) => void;
+  /** how a suggested command names the stack, e.g. ' --stack team-01' */
+  stackFlag: string;
   /** heal at two thirds of the writes, or this long after the fault, whichever comes first */
   faultWindowMs?: number;
 }
@@ -128,14 +131,25 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
 }
 
 async function ensureTopic(o: DurabilityOptions): Promise<void> {
-  const { seed } = await describeCluster(o.bootstrap);
+  const { seed, brokers } = await describeCluster(o.bootstrap);
   await withAdmin(seed, async (admin) => {
     const existing = await admin.listTopics();
     if (existing.includes(o.topic)) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: o.topic, numPartitions: 6, replicationFactor: o.replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(o.minInsync) }] }],
-    });
+    if (brokers.length < o.replicationFactor) {
+      throw new UserError(
+        `Topic ${o.topic} needs replication factor ${o.replicationFactor}, but only ${brokers.length} broker(s) are in the cluster (${brokers.map((b) => b.id).join(', ') || 'none'}).`,
+        `Bring the others back first: kafka-lab heal${o.stackFlag}, then run this again.`,
+      );
+    }
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: o.topic, numPartitions: 6, replicationFactor: o.replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(o.minInsync) }] }],
+      });
+    } catch (err) {
+      const why = (err as { errors?: { message?: string }[] }).errors?.map((e) => e.message).join('; ') || (err as Error).message;
+      throw new UserError(`Could not create topic ${o.topic}: ${why}`, `Check the cluster with kafka-lab status${o.stackFlag}, then run this again.`);
+    }
     o.log(`created topic ${o.topic}: 6 partitions, replication factor ${o.replicationFactor}, min.insync.replicas ${o.minInsync}`);
   });
 }

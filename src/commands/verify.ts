@@ -3,6 +3,7 @@ import { EXIT, UsageError } from '../core/errors.js';
 import { verdict } from '../core/durability.js';
 import { FAULT_ACTIONS } from '../core/faults.js';
 import type { FaultAction } from '../core/lab.js';
+import { stackFlag } from '../core/stack.js';
 import { verifyDurability } from '../cluster/durability.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { systemClock } from '../runtime/clock.js';
@@ -67,6 +68,7 @@ export const verifyCommand: Command = {
       inspector: ctx.inspector,
       clock: systemClock,
       log,
+      stackFlag: stackFlag(ctx.spec.stack),
       async readAll(topic) {
         const r = await execa('docker', ['exec', kcat, 'kcat', '-C', '-b', ctx.templates.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %s\\n'], { timeout: 120_000 });
         return r.stdout.split('\n').filter(Boolean).map((line) => {

@@ -8,7 +8,7 @@ import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, stackFlag, startOrder, type
 import { waitFor, type Clock } from '../core/wait.js';
 import { configHashes } from '../stack/hash.js';
 import { describeCluster } from '../cluster/kafka.js';
-import { zookeeperAnswers } from '../cluster/zookeeper.js';
+import { zookeeperAnswers, zookeeperEphemerals } from '../cluster/zookeeper.js';
 import {
   call,
   containerLogs,
@@ -186,22 +186,39 @@ async function createAndStart(
 
 /**
  * A broker whose previous container died uncleanly stays registered until its ZooKeeper session
- * expires; a new one with the same id would fail with NodeExistsException. Wait until it is gone.
+ * expires; a new one with the same id would fail with NodeExistsException. Wait until it is gone,
+ * asking ZooKeeper itself (`dump`) and, where `dump` is not allowed, the cluster's metadata.
  */
 async function waitDeregistered(o: UpOptions, svc: ServiceSpec, emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void): Promise<void> {
   const id = svc.environment.KAFKA_BROKER_ID;
   if (id === undefined) return;
+  const zk = zookeeperAddress(o.spec);
   let told = false;
+  const registered = async (): Promise<boolean> => {
+    const ephemerals = zk ? await zookeeperEphemerals(zk.host, zk.port).catch(() => undefined) : undefined;
+    if (ephemerals) return ephemerals.has(`/brokers/ids/${id}`);
+    const c = await describeCluster(bootstrapServers(o.spec)).catch(() => undefined);
+    return c !== undefined && c.brokers.some((b) => b.id === Number(id));
+  };
   await waitFor(
     async () => {
-      const c = await describeCluster(bootstrapServers(o.spec)).catch(() => undefined);
-      if (!c || !c.brokers.some((b) => b.id === Number(id))) return { done: true, value: true };
+      if (!(await registered())) return { done: true, value: true };
       if (!told) emit(svc, 'waiting', `broker ${id} is still registered by its old container; waiting for its ZooKeeper session to end`);
       told = true;
       return { done: false, seen: `broker ${id} still registered` };
     },
     { what: `broker ${id}'s old ZooKeeper registration to expire`, timeoutMs: 40_000, intervalMs: 500, clock: o.clock, signal: o.signal },
   );
+}
+
+function zookeeperAddress(spec: StackSpec): { host: string; port: number } | undefined {
+  for (const s of spec.services) {
+    const client = s.environment.ZOOKEEPER_CLIENT_PORT;
+    if (client === undefined) continue;
+    const p = s.ports.find((x) => x.containerPort === Number(client)) ?? s.ports[0];
+    if (p) return { host: p.hostIp, port: p.hostPort };
+  }
+  return undefined;
 }
 
 /** ZooKeeper is ready when it answers `srvr`; brokers when the cluster lists them with a controller. */

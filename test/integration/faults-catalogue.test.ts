@@ -1,6 +1,6 @@
 // Each fault and its inverse has an observable effect in Docker and in Kafka; heal undoes them all;
 // symbolic targets resolve to the right broker; durability holds with RF 3 and fails honestly with RF 1.
-import { test, before, after } from 'node:test';
+import { test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as pause } from 'node:timers/promises';
 import { describeCluster, withAdmin } from '../../src/cluster/kafka.js';
@@ -40,9 +40,12 @@ async function fault(action: string, target: string) {
 
 async function healthy() {
   await eventually('3 brokers and full ISRs', 90_000, async () => {
-    if ((await brokers()).length !== 3) return undefined;
+    const ids = await brokers();
+    if (ids.length !== 3) throw new Error(`brokers ${ids.join(',')}`);
     const md = await withAdmin(BOOT, (a) => a.fetchTopicMetadata({ topics: ['t'] }));
-    return md.topics[0]!.partitions.every((p) => p.isr.length === 3) ? true : undefined;
+    const sizes = md.topics[0]!.partitions.map((p) => p.isr.length);
+    if (sizes.some((n) => n !== 3)) throw new Error(`ISR sizes ${sizes.join(',')}`);
+    return true;
   });
 }
 
@@ -50,6 +53,11 @@ before(async () => {
   await cli(['down', ...at, '--volumes']);
   expectOk(await cli(['up', ...at, '--port-base', '29492']), 'up');
   await withAdmin(BOOT, (a) => a.createTopics({ waitForLeaders: true, topics: [{ topic: 't', numPartitions: 6, replicationFactor: 3 }] }));
+});
+// Each test starts from a whole cluster, so one failure shows once instead of in every later test.
+beforeEach(async () => {
+  expectOk(await cli(['heal', ...at]), 'heal before the test');
+  await healthy();
 });
 after(async () => {
   await cli(['down', ...at, '--volumes']);
