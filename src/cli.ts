@@ -6,6 +6,7 @@ import { EXIT, exitCodeOf, renderError, UsageError } from './core/errors.js';
 import { helpText, parse, type Command } from './commands/command.js';
 import { downCommand } from './commands/down.js';
 import { imagesCommand } from './commands/images.js';
+import { doctorCommand } from './commands/doctor.js';
 import { resetCommand } from './commands/reset.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
@@ -18,11 +19,13 @@ import { simulateCommand } from './commands/simulate.js';
 import { showCommand } from './commands/show.js';
 import { labCommand } from './commands/lab.js';
 import { verifyCommand } from './commands/verify.js';
+import { stacksCommand } from './commands/stacks.js';
 import { packageRoot } from './paths.js';
 
 const commands: Command[] = [
   upCommand,
   statusCommand,
+  stacksCommand,
   downCommand,
   resetCommand,
   labsCommand,
@@ -37,6 +40,7 @@ const commands: Command[] = [
   verifyCommand,
   simulateCommand,
   imagesCommand,
+  doctorCommand,
 ];
 
 function overview(): string {

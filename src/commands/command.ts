@@ -33,6 +33,13 @@ export const stackOptions: Record<string, OptionSpec> = {
   stack: { type: 'string', value: 'NAME', description: "stack to act on (default: 'default', whose containers are named like the tutorials')" },
 };
 
+/** Naming many stacks at once (up, down, reset). */
+export const manyOptions: Record<string, OptionSpec> = {
+  stacks: { type: 'string', value: 'NAMES', description: "many stacks: 'team-01..team-12', 'a,b,c', or both" },
+  'stacks-file': { type: 'string', value: 'FILE', description: 'many stacks: one name per line (# comments allowed)' },
+  parallel: { type: 'string', value: 'N', description: 'with many stacks: how many at once (default 3; 4 for down)' },
+};
+
 export const upOptions: Record<string, OptionSpec> = {
   images: { type: 'string', value: 'confluent|local', description: "Confluent's public images (default) or kafka-lab's offline ones; also KAFKA_LAB_IMAGES" },
   'port-base': { type: 'string', value: 'PORT', description: 'first broker port on 127.0.0.1; the others move with it (default 9092, or a free block for other stacks)' },

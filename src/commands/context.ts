@@ -76,13 +76,16 @@ function parseImages(text: string | undefined): ImageChoice | undefined {
   throw new UsageError(`--images ${text} is not known: use 'confluent' (Confluent's public images) or 'local' (kafka-lab's offline images).`);
 }
 
-/** Another stack's block is 9092 + 100*k: the first one no stack records and whose ports are free. */
-async function choosePortBase(docker: Docker, composeFile: string, stack: string): Promise<number> {
+/**
+ * Another stack's block is 9092 + 100*k: the first one no stack records, none in `exclude` (blocks
+ * handed out to stacks being created in the same run), and whose ports are free.
+ */
+export async function choosePortBase(docker: Docker, composeFile: string, stack: string, exclude: Set<number> = new Set()): Promise<number> {
   const atDefault = await loadStack(composeFile, { stack, portBase: DEFAULT_PORT_BASE });
   const ports = atDefault.services.flatMap((s) => s.ports.map((p) => p.hostPort));
   const used = new Set((await stackContainers(docker)).map((c) => Number(c.labels[LABEL.portBase])));
   for (let base = DEFAULT_PORT_BASE + 100; base < 60000; base += 100) {
-    if (used.has(base)) continue;
+    if (used.has(base) || exclude.has(base)) continue;
     const offset = base - DEFAULT_PORT_BASE;
     if ((await takenPorts('127.0.0.1', ports.map((p) => p + offset))).length === 0) return base;
   }

@@ -5,21 +5,34 @@ import { connectDocker } from '../runtime/docker.js';
 import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
-import { stackOptions, type Command } from './command.js';
+import { manyOptions, stackOptions, type Command } from './command.js';
+import { downStacks, stackNamesOf } from './classroom.js';
 import { clearStackState } from '../faults/log.js';
 import { stateDirOf } from './lab-context.js';
 
 export const downCommand: Command = {
   name: 'down',
   summary: "Remove the stack's containers and network (and its volumes with --volumes).",
-  usage: 'kafka-lab down [--stack NAME] [--volumes] [--json]',
-  details: "Only resources labelled kafka-lab.stack=NAME are touched; a container that merely has the same name is left alone.",
+  usage: 'kafka-lab down [--stack NAME] [--volumes] [--json] | kafka-lab down --all | --stacks NAMES [--keep-volumes]',
+  details:
+    "Only resources labelled kafka-lab.stack=NAME are touched; a container that merely has the same name is left alone.\n" +
+    '--all removes every kafka-lab stack on this host, several at once, with its volumes (the end of a class),\n' +
+    "including what a killed 'up' left behind; --keep-volumes keeps the volumes.",
   options: {
     ...stackOptions,
+    all: { type: 'boolean', description: 'every kafka-lab stack on this host' },
+    ...manyOptions,
     volumes: { type: 'boolean', description: "also remove the stack's volumes (its topics and messages)" },
+    'keep-volumes': { type: 'boolean', description: 'with --all or --stacks: keep the volumes' },
     json: { type: 'boolean', description: 'print what was removed as JSON' },
   },
   async run(inv) {
+    const many = await stackNamesOf(inv);
+    if (inv.values.all || many) {
+      if (inv.values.all && many) throw new UsageError('Give --all or --stacks, not both.');
+      if (inv.values.stack !== undefined) throw new UsageError(`Give --stack or ${inv.values.all ? '--all' : '--stacks'}, not both.`);
+      return downStacks(inv, many, inv.values['keep-volumes'] !== true);
+    }
     const stack = (inv.values.stack as string | undefined) ?? 'default';
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);

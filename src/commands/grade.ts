@@ -1,32 +1,147 @@
-import { EXIT, UsageError } from '../core/errors.js';
-import { grade, loadRubric } from '../grading/rubric.js';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { parseParallel } from '../core/classroom.js';
+import { EXIT, UsageError, UserError } from '../core/errors.js';
+import { bootstrapServers, stackFlag } from '../core/stack.js';
+import { createInspector } from '../cluster/inspector.js';
+import { readTopicFromHost } from '../cluster/canary.js';
+import { gradeBatch, type Target } from '../grading/batch.js';
+import * as formats from '../grading/formats.js';
+import { parseRoster, type RosterEntry } from '../grading/roster.js';
+import { loadRubric } from '../grading/rubric.js';
 import { gradersDir } from '../paths.js';
-import { stackOptions, type Command } from './command.js';
-import { labContext } from './lab-context.js';
+import { systemClock } from '../runtime/clock.js';
+import { connectDocker } from '../runtime/docker.js';
+import { listStacks } from '../runtime/stacks.js';
+import { stackOptions, type Command, type Invocation } from './command.js';
+import { stackContext } from './context.js';
+import { stackInspector, stateDirOf } from './lab-context.js';
+import { stackOptionsOf } from './up.js';
+
+const FORMATS = ['table', 'json', 'csv', 'junit', 'markdown', 'gradescope'] as const;
+type Format = (typeof FORMATS)[number];
+/** These write one file per student, so --out names a directory. */
+const PER_STUDENT: Format[] = ['markdown', 'gradescope'];
+
+function localTarget(docker: Docker, inv: Invocation, student: string, stack: string): Target {
+  return {
+    student,
+    target: `stack ${stack}`,
+    name: stack,
+    async open() {
+      const ctx = await stackContext({ ...stackOptionsOf(inv), stack });
+      if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
+      return { inspector: stackInspector(docker, ctx.spec, stateDirOf(inv.env), { grader: true }), bootstrap: bootstrapServers(ctx.spec) };
+    },
+  };
+}
+
+function remoteTarget(student: string, bootstrap: string): Target {
+  const inspector = createInspector({ bootstrap, internalBootstrap: bootstrap, now: systemClock.now, containers: async () => [], readMessages: (topic) => readTopicFromHost(bootstrap, topic) });
+  return { student, target: bootstrap, name: bootstrap, open: async () => ({ inspector, bootstrap }) };
+}
+
+async function rosterOf(file: string): Promise<RosterEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`Cannot read the roster ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Give a YAML file with a students: list.');
+  }
+  return parseRoster(file, text);
+}
+
+/** Writes the report atomically: a half-written grade file is worse than none. */
+async function writeOut(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.partial`, text);
+  await rename(`${path}.partial`, path);
+}
 
 export const gradeCommand: Command = {
   name: 'grade',
-  summary: "Grade a lab on one stack with its rubric in graders/ (points, partial credit, hidden checks).",
-  usage: 'kafka-lab grade LAB [--stack NAME] [--json]',
-  details: 'The grade reads the cluster as it is now. Exit 0 for full marks, 1 otherwise.',
-  options: { ...stackOptions, json: { type: 'boolean', description: 'print the grade, with its evidence, as JSON' } },
+  summary: 'Grade a lab with its rubric in graders/: one stack, every stack on the host, or a roster of students.',
+  usage: 'kafka-lab grade LAB [--stack NAME | --all | --roster FILE] [--format F] [--out PATH] [--json]',
+  details:
+    'The grade reads the clusters as they are now, from this process only: Kafka for topics, groups and data (after writing\n' +
+    "a canary message to each topic it reads), Docker's own record for containers; nothing is asked of a student's container.\n" +
+    'A roster is YAML: students: [{id: alice, stack: team-01}, {id: bob, bootstrap: "10.0.0.5:9092"}].\n' +
+    'Formats: table (default), json, csv, junit, markdown and gradescope (one file per student: --out is a directory).\n' +
+    'Exit 0 when everyone has full marks, 1 otherwise.',
+  options: {
+    ...stackOptions,
+    all: { type: 'boolean', description: 'grade every kafka-lab stack on this host' },
+    roster: { type: 'string', value: 'FILE', description: 'grade the students listed in FILE (stack names or bootstrap servers)' },
+    format: { type: 'string', value: 'F', description: `${FORMATS.join('|')} (default table)` },
+    out: { type: 'string', value: 'PATH', description: 'write the report there instead of stdout (a directory for markdown and gradescope)' },
+    parallel: { type: 'string', value: 'N', description: 'how many clusters to grade at once (default 4)' },
+    json: { type: 'boolean', description: 'same as --format json' },
+  },
   maxPositionals: 1,
   async run(inv) {
     const [labId] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab grade LAB.', "Run 'kafka-lab labs' to see them.");
+    const format = (inv.values.json ? 'json' : ((inv.values.format as string | undefined) ?? 'table')) as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format ${format} is not known: use ${FORMATS.join(', ')}.`);
+    const out = inv.values.out as string | undefined;
+    if (PER_STUDENT.includes(format) && !out) throw new UsageError(`--format ${format} writes one file per student: give --out DIRECTORY.`);
+    const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(Boolean).length;
+    if (chosen > 1) throw new UsageError('Give one of --stack, --all or --roster.');
     const rubric = await loadRubric(gradersDir, labId);
-    const ctx = await labContext(inv);
-    const g = await grade(rubric, ctx.spec.stack, ctx.inspector, () => new Date());
-    if (inv.values.json) {
-      inv.out.write(`${JSON.stringify(g, null, 2)}\n`);
+    const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
+
+    const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+    let targets: Target[];
+    if (inv.values.roster) {
+      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(docker, inv, e.student, e.stack) : remoteTarget(e.student, e.bootstrap!)));
+    } else if (inv.values.all) {
+      targets = (await listStacks(docker)).filter((s) => s.containers.length > 0).map((s) => localTarget(docker, inv, s.stack, s.stack));
+      if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
     } else {
-      inv.out.write(`${rubric.title}: ${g.earned} / ${g.possible} points (stack ${g.stack}, rubric ${g.rubricVersion})\n`);
-      for (const item of g.items) {
-        inv.out.write(`  ${String(item.earned).padStart(6)} / ${String(item.points).padEnd(4)} ${item.title}${item.hidden ? ' (hidden)' : ''}\n`);
-        for (const r of item.results) if (!r.pass) inv.out.write(`                 ✘ ${r.message}\n`);
-      }
-      if (g.evidence.unknown.length) inv.out.write(`  could not learn: ${g.evidence.unknown.join('; ')}\n`);
+      const stack = stackOptionsOf(inv).stack;
+      targets = [localTarget(docker, inv, stack, stack)];
     }
-    return g.earned === g.possible ? EXIT.ok : EXIT.failed;
+
+    const many = targets.length > 1;
+    let done = 0;
+    const batch = await gradeBatch(rubric, targets, parallel, () => new Date(), (r) => {
+      done++;
+      if (many && (format !== 'table' || out)) inv.err.write(`[${done}/${targets.length}] ${r.student}: ${r.grade ? `${r.grade.earned} / ${r.grade.possible}` : `not graded (${r.error})`}\n`);
+    });
+
+    const alone = inv.values.roster === undefined && !inv.values.all;
+    if (alone && batch.results[0]!.error) {
+      const stack = stackOptionsOf(inv).stack;
+      throw new UserError(batch.results[0]!.error, `Check it with 'kafka-lab status${stackFlag(stack)}', then grade again.`);
+    }
+    if (PER_STUDENT.includes(format)) {
+      const files = format === 'markdown' ? formats.markdown(batch) : formats.gradescopeAll(batch);
+      await mkdir(out!, { recursive: true });
+      for (const [name, text] of files) await writeOut(join(out!, name), text);
+      inv.err.write(`Wrote ${files.size} ${format} file(s) to ${out}.\n`);
+    } else {
+      const one = alone ? batch.results[0] : undefined;
+      const text = format === 'json' && one?.grade ? `${JSON.stringify(one.grade, null, 2)}\n` : format === 'json' ? formats.json(batch) : format === 'csv' ? formats.csv(batch) : format === 'junit' ? formats.junit(batch) : single(batch) ?? formats.table(batch);
+      if (out) {
+        await writeOut(out, text);
+        inv.err.write(`Wrote ${format} for ${batch.results.length} student(s) to ${out}.\n`);
+      } else inv.out.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
+    return batch.results.every((r) => r.grade && r.grade.earned === r.grade.possible) ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** One stack graded for a person: every item, and what failed. */
+function single(batch: formats.Batch): string | undefined {
+  if (batch.results.length !== 1) return undefined;
+  const r = batch.results[0]!;
+  if (!r.grade) return `${batch.rubric.title}: not graded (${r.target}): ${r.error}\n`;
+  const g = r.grade;
+  const lines = [`${batch.rubric.title}: ${g.earned} / ${g.possible} points (${r.target}, rubric ${g.rubricVersion})`];
+  for (const item of g.items) {
+    lines.push(`  ${String(item.earned).padStart(6)} / ${String(item.points).padEnd(4)} ${item.title}${item.hidden ? ' (hidden)' : ''}`);
+    for (const c of item.results) if (!c.pass) lines.push(`                 ✘ ${c.message}`);
+  }
+  if (g.evidence.unknown.length) lines.push(`  could not learn: ${g.evidence.unknown.join('; ')}`);
+  return `${lines.join('\n')}\n`;
+}

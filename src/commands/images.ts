@@ -1,26 +1,50 @@
-import { UsageError } from '../core/errors.js';
+import { resolve } from 'node:path';
+import { UsageError, UserError } from '../core/errors.js';
 import { buildImages, localImages, missingImages, recipeTag } from '../images/kit.js';
+import { formatMiB, formatRate, transferMeter } from '../images/progress.js';
+import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { imageKitDir } from '../paths.js';
 import { connectDocker } from '../runtime/docker.js';
-import { type Command } from './command.js';
-import { cacheDirOf } from './context.js';
+import { checkArchive, loadImages, saveImages } from '../runtime/image-archive.js';
+import { upOptions, type Command, type Invocation } from './command.js';
+import { cacheDirOf, stackContext } from './context.js';
+import { stackOptionsOf } from './up.js';
+
+const ACTIONS = ['build', 'list', 'save', 'load'] as const;
 
 export const imagesCommand: Command = {
   name: 'images',
-  summary: "Build kafka-lab's offline images (drop-in replacements for Confluent's cp-zookeeper, cp-kafka and for kcat).",
-  usage: 'kafka-lab images build [--force] | kafka-lab images list [--json]',
+  summary: "Build kafka-lab's offline images (drop-in replacements for Confluent's cp-zookeeper, cp-kafka and for kcat), or carry a stack's images to another host in one file.",
+  usage:
+    'kafka-lab images build [--force] | kafka-lab images list [--json]\n' +
+    '       kafka-lab images save FILE [--images confluent|local] [--json] | kafka-lab images load FILE [--json]',
   details:
-    "build: needs Debian's debootstrap, Maven and the Docker engine, and no container registry; prepares an air-gapped\nclassroom host. Skipped when images for the same recipe exist. Use them with 'kafka-lab up --images local'.\nlist:  shows the image names for this recipe and whether they are present.",
+    "build: needs Debian's debootstrap, Maven and the Docker engine, and no container registry; prepares an air-gapped\n" +
+    "       classroom host. Skipped when images for the same recipe exist. Use them with 'kafka-lab up --images local'.\n" +
+    'list:  shows the image names for this recipe and whether they are present.\n' +
+    'save:  writes the images a stack runs (ZooKeeper, Kafka, kcat) into one tar archive, FILE. FILE appears only\n' +
+    '       when complete; Ctrl-C leaves nothing behind. Copy it to hosts without a registry and load it there.\n' +
+    "load:  loads an archive made by 'kafka-lab images save' (or 'docker save') into the Docker engine.\n" +
+    'save and load show progress on stderr; --json prints {file, images, bytes, seconds} on stdout.',
   options: {
-    force: { type: 'boolean', description: 'rebuild even when images for this recipe exist' },
-    json: { type: 'boolean', description: 'print JSON (list)' },
+    force: { type: 'boolean', description: 'rebuild even when images for this recipe exist (build)' },
+    images: { ...upOptions.images!, description: `which images to save (save): ${upOptions.images!.description}` },
+    json: { type: 'boolean', description: 'print JSON (list, save, load)' },
   },
-  maxPositionals: 1,
+  maxPositionals: 2,
   async run(inv) {
-    const action = inv.positionals[0];
-    if (action !== 'build' && action !== 'list') {
-      throw new UsageError(`'kafka-lab images' needs an action: build or list${action ? ` (got '${action}')` : ''}.`, "Run 'kafka-lab images --help'.");
+    const [action, file] = inv.positionals;
+    if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) {
+      throw new UsageError(`'kafka-lab images' needs an action: ${ACTIONS.join(', ')}${action ? ` (got '${action}')` : ''}.`, "Run 'kafka-lab images --help'.");
     }
+    if (action === 'save' || action === 'load') {
+      if (!file) {
+        const example = action === 'save' ? 'kafka-lab images save kafka-lab-images.tar' : 'kafka-lab images load kafka-lab-images.tar';
+        throw new UsageError(`'kafka-lab images ${action}' needs a FILE to ${action === 'save' ? 'write' : 'read'}.`, `For example: ${example}`);
+      }
+      return action === 'save' ? save(inv, resolve(file)) : load(inv, resolve(file));
+    }
+    if (file !== undefined) throw new UsageError(`Unexpected argument '${file}' for 'kafka-lab images ${action}'.`, "Run 'kafka-lab images --help'.");
     const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
     const tag = await recipeTag(imageKitDir);
     if (action === 'list') {
@@ -46,3 +70,47 @@ export const imagesCommand: Command = {
     return 0;
   },
 };
+
+// The default stack's spec says which images `up` would run for this --images choice.
+async function save(inv: Invocation, file: string): Promise<number> {
+  const ctx = await stackContext(stackOptionsOf(inv));
+  const images = stackImages(ctx.spec);
+  const missing = await absentImages(ctx.docker, images);
+  if (missing.length > 0) {
+    const which = missing.length === 1 ? `Image ${missing[0]} is` : `Images ${missing.join(', ')} are`;
+    throw new UserError(`${which} not on this host, so ${file} was not written.`, howToGetImages(ctx.images, missing));
+  }
+  const started = Date.now();
+  const meter = transferMeter({ out: inv.err, label: `Saving ${images.length} images to ${file}` });
+  try {
+    const { bytes } = await saveImages({ docker: ctx.docker, images, file, signal: inv.signal, onBytes: (n) => meter.add(n) });
+    meter.done();
+    return report(inv, 'Saved', 'to', { file, images, bytes, ms: Date.now() - started });
+  } finally {
+    meter.done();
+  }
+}
+
+async function load(inv: Invocation, file: string): Promise<number> {
+  const total = await checkArchive(file);
+  const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+  const started = Date.now();
+  const meter = transferMeter({ out: inv.err, label: `Loading ${file}`, total });
+  try {
+    const { images } = await loadImages({ docker, file, signal: inv.signal, onBytes: (n) => meter.add(n) });
+    meter.done();
+    return report(inv, 'Loaded', 'from', { file, images, bytes: total, ms: Date.now() - started });
+  } finally {
+    meter.done();
+  }
+}
+
+function report(inv: Invocation, verb: string, preposition: string, r: { file: string; images: string[]; bytes: number; ms: number }): number {
+  if (inv.values.json) {
+    inv.out.write(`${JSON.stringify({ file: r.file, images: r.images, bytes: r.bytes, seconds: Number((r.ms / 1000).toFixed(1)) }, null, 2)}\n`);
+  } else {
+    const what = r.images.length ? r.images.join(', ') : 'no images (the archive lists none)';
+    inv.out.write(`${verb} ${what} ${preposition} ${r.file}: ${formatMiB(r.bytes)} in ${(r.ms / 1000).toFixed(1)} s (${formatRate(r.bytes, r.ms)}).\n`);
+  }
+  return 0;
+}

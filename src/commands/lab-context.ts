@@ -14,6 +14,7 @@ import { readAcked } from '../faults/acked.js';
 import { readEvents } from '../faults/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { stackContainers } from '../runtime/docker.js';
+import { readTopicFromHost } from '../cluster/canary.js';
 import type { Invocation } from './command.js';
 import { stackContext, type StackContext } from './context.js';
 import { stackOptionsOf } from './up.js';
@@ -55,10 +56,15 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
   };
 }
 
-/** One stack's inspector: kafkajs from the host, kcat inside the stack, Docker for containers. */
-export function stackInspector(docker: Docker, spec: StackSpec, stateDir: string): Inspector {
+/**
+ * One stack's inspector: kafkajs from the host, kcat inside the stack, Docker for containers.
+ * The grader's (`grader: true`) never runs anything in the stack: it reads topics with its own client.
+ */
+export function stackInspector(docker: Docker, spec: StackSpec, stateDir: string, o: { grader?: boolean } = {}): Inspector {
+  const bootstrap = bootstrapServers(spec);
   return createInspector({
-    bootstrap: bootstrapServers(spec),
+    bootstrap,
+    ...(o.grader ? { readMessages: (topic: string) => readTopicFromHost(bootstrap, topic) } : { exec: execIn(spec) }),
     internalBootstrap: internalBootstrap(spec),
     now: systemClock.now,
     acked: (topic) => readAcked(stateDir, spec.stack, topic),
@@ -82,12 +88,16 @@ export function stackInspector(docker: Docker, spec: StackSpec, stateDir: string
         return { service: svc.service, name: svc.containerName, state: c?.state ?? 'missing', brokerId: brokerIdOf(svc) };
       });
     },
-    async exec(service, argv, timeoutMs) {
-      const svc = spec.services.find((s) => s.service === service);
-      if (!svc) throw new Error(`no service ${service} in stack ${spec.stack}`);
-      const r = await execa('docker', ['exec', svc.containerName, ...argv], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
-      if (r.exitCode !== 0) throw new Error(`docker exec ${svc.containerName} ${argv[0]} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`);
-      return r.stdout;
-    },
   });
+}
+
+/** Runs a command in one of the stack's containers (the student's own view, never the grader's). */
+function execIn(spec: StackSpec) {
+  return async (service: string, argv: string[], timeoutMs: number): Promise<string> => {
+    const svc = spec.services.find((s) => s.service === service);
+    if (!svc) throw new Error(`no service ${service} in stack ${spec.stack}`);
+    const r = await execa('docker', ['exec', svc.containerName, ...argv], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+    if (r.exitCode !== 0) throw new Error(`docker exec ${svc.containerName} ${argv[0]} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`);
+    return r.stdout;
+  };
 }

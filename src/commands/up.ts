@@ -1,7 +1,8 @@
 import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
-import { stackOptions, upOptions, type Command, type Invocation } from './command.js';
+import { manyOptions, stackOptions, upOptions, type Command, type Invocation } from './command.js';
+import { stackNamesOf, upStacks } from './classroom.js';
 import { imageProvider, stackContext, type StackOptions } from './context.js';
 
 export function stackOptionsOf(inv: Invocation): StackOptions {
@@ -19,11 +20,21 @@ export function stackOptionsOf(inv: Invocation): StackOptions {
 export const upCommand: Command = {
   name: 'up',
   summary: 'Create or complete the stack (ZooKeeper + 3 brokers) and wait until the cluster is ready.',
-  usage: 'kafka-lab up [--stack NAME] [--images confluent|local] [--port-base PORT] [--json]',
+  usage: 'kafka-lab up [--stack NAME | --stacks NAMES | --stacks-file FILE] [--images confluent|local] [--port-base PORT] [--json]',
   details:
-    'Idempotent: a healthy stack is left as it is (same container IDs), a half-created one is completed,\nand only services whose definition changed are recreated. Ctrl-C removes what this run created.',
-  options: { ...stackOptions, ...upOptions, json: { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' } },
+    'Idempotent: a healthy stack is left as it is (same container IDs), a half-created one is completed,\nand only services whose definition changed are recreated. Ctrl-C removes what this run created.\n' +
+    'With --stacks, each stack gets its own network, names and block of ports (--port-base, then +100 per stack);\n' +
+    'the memory they need is checked against what the host has first.',
+  options: {
+    ...stackOptions,
+    ...manyOptions,
+    ...upOptions,
+    force: { type: 'boolean', description: 'with many stacks: start them even if the memory estimate says they will not fit' },
+    json: { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' },
+  },
   async run(inv) {
+    const many = await stackNamesOf(inv);
+    if (many) return upStacks(inv, many);
     const opts = stackOptionsOf(inv);
     const ctx = await stackContext(opts);
     const json = inv.values.json === true;

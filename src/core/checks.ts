@@ -135,6 +135,11 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
   'broker-state': (s, p) => {
     const c = s.containers.find((x) => x.brokerId === p.broker);
     const member = s.brokers.some((b) => b.id === p.broker);
+    if (s.containers.length === 0) {
+      // A remote cluster: no containers to see, only whether the cluster lists the broker.
+      const ok = (p.state === 'up') === member;
+      return ok ? pass(`broker ${p.broker} is ${member ? 'in' : 'out of'} the cluster.`) : fail(`expected broker ${p.broker} ${p.state}; the cluster ${member ? 'lists' : 'does not list'} it.`);
+    }
     const state = c?.state ?? 'missing';
     if (p.state === 'up') {
       return c?.state === 'running' && member ? pass(`broker ${p.broker} is running and in the cluster.`) : fail(`expected broker ${p.broker} up; found its container ${state} and it is ${member ? '' : 'not '}in the cluster.`);

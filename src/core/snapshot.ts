@@ -33,6 +33,9 @@ export interface GroupState {
   offsets: Record<string, Record<number, number>>;
 }
 
+/** Values the grader writes to prove it reads the real topic; never counted as the student's data. */
+export const CANARY_PREFIX = 'kafka-lab-canary-';
+
 export interface ContainerInfo {
   service: string;
   name: string;

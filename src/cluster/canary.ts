@@ -1,0 +1,79 @@
+// The grader's own view of a topic's data: it writes a canary with a random value, then reads the
+// whole topic from this process. A read that does not return the canary is not the real topic.
+import { randomBytes } from 'node:crypto';
+import { CANARY_PREFIX } from '../core/snapshot.js';
+import { kafkaClient, withAdmin } from './kafka.js';
+
+export interface Canary {
+  topic: string;
+  value: string;
+  partition?: number;
+  offset?: number;
+  /** why it could not be written */
+  error?: string;
+}
+
+export async function writeCanaries(bootstrap: string, topics: string[]): Promise<Canary[]> {
+  if (topics.length === 0) return [];
+  const producer = kafkaClient(bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 5000 }).producer({ allowAutoTopicCreation: false, retry: { retries: 2 } });
+  const canaries: Canary[] = topics.map((topic) => ({ topic, value: `${CANARY_PREFIX}${randomBytes(16).toString('hex')}` }));
+  try {
+    await producer.connect();
+    for (const c of canaries) {
+      try {
+        // acks 1: the leader alone proves the data path; a shrunken ISR is something to grade, not to trip on.
+        const [r] = await producer.send({ topic: c.topic, acks: 1, messages: [{ value: c.value }] });
+        c.partition = r!.partition;
+        c.offset = Number(r!.baseOffset);
+      } catch (err) {
+        c.error = (err as Error).message;
+      }
+    }
+  } catch (err) {
+    for (const c of canaries) c.error ??= `could not connect: ${(err as Error).message}`;
+  } finally {
+    await producer.disconnect().catch(() => {});
+  }
+  return canaries;
+}
+
+/**
+ * Every value in a topic, read from this process with kafkajs up to the end offsets it had when the
+ * read began. kafkajs consumers always join a group: a throwaway one, deleted afterwards.
+ */
+export async function readTopicFromHost(bootstrap: string, topic: string, timeoutMs = 20_000): Promise<string[]> {
+  const ends = await withAdmin(bootstrap, (a) => a.fetchTopicOffsets(topic));
+  const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
+  const reached = new Map<number, number>();
+  const done = () => [...want].every(([p, high]) => high === 0 || (reached.get(p) ?? 0) >= high);
+  const values: string[] = [];
+  if (done()) return values;
+  const groupId = `kafka-lab-grader-${randomBytes(6).toString('hex')}`;
+  const consumer = kafkaClient(bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }).consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`reading ${topic} did not reach its end offsets within ${timeoutMs / 1000} s`)), timeoutMs);
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            for (const m of batch.messages) {
+              if (Number(m.offset) < (want.get(batch.partition) ?? 0)) values.push(m.value?.toString('utf8') ?? '');
+              reached.set(batch.partition, Math.max(reached.get(batch.partition) ?? 0, Number(m.offset) + 1));
+            }
+            if (done()) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect().catch(() => {});
+    await withAdmin(bootstrap, (a) => a.deleteGroups([groupId])).catch(() => {});
+  }
+  return values;
+}

@@ -1,0 +1,214 @@
+// Many stacks at once: up for a list of names, down and reset for every stack on the host.
+// Each stack is its own reconcile (see runtime/up.ts); a failure in one is reported, not fatal to the rest.
+import { readFile } from 'node:fs/promises';
+import { expandStackNames, mapLimit, parseNamesFile, parseParallel } from '../core/classroom.js';
+import { EXIT, exitCodeOf, renderError, UsageError, UserError } from '../core/errors.js';
+import { silent } from '../core/events.js';
+import { stackMemoryMiB } from '../core/memory.js';
+import { DEFAULT_PORT_BASE } from '../core/stack.js';
+import { clearStackState } from '../faults/log.js';
+import { defaultComposeFile } from '../paths.js';
+import { systemClock } from '../runtime/clock.js';
+import { connectDocker } from '../runtime/docker.js';
+import { down } from '../runtime/down.js';
+import { availableMemory } from '../runtime/host.js';
+import { acquireLock, lockPath } from '../runtime/lock.js';
+import { listStacks } from '../runtime/stacks.js';
+import { ensureImages, up } from '../runtime/up.js';
+import { loadStack } from '../stack/compose.js';
+import type { Invocation } from './command.js';
+import { choosePortBase, imageProvider, stackContext } from './context.js';
+import { stateDirOf } from './lab-context.js';
+import { stackOptionsOf } from './up.js';
+
+export interface StackOutcome {
+  stack: string;
+  ok: boolean;
+  bootstrap?: string;
+  elapsedMs: number;
+  error?: string;
+  exitCode?: number;
+}
+
+/** The names from --stacks or --stacks-file, or undefined when neither was given. */
+export async function stackNamesOf(inv: Invocation): Promise<string[] | undefined> {
+  const list = inv.values.stacks as string | undefined;
+  const file = inv.values['stacks-file'] as string | undefined;
+  if (list !== undefined && file !== undefined) throw new UsageError('Give --stacks or --stacks-file, not both.');
+  if (list !== undefined) return expandStackNames(list);
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`Cannot read the names file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Give a file with one stack name per line.');
+  }
+  return parseNamesFile(file, text);
+}
+
+/** Lines as each stack finishes, and a summary every 10 s, so a room-sized run never looks stuck. */
+function progress(inv: Invocation, verb: string, total: number) {
+  const started = Date.now();
+  let done = 0;
+  const stream = inv.values.json ? inv.err : inv.out;
+  const timer = setInterval(() => stream.write(`  … ${done}/${total} ${verb}, ${((Date.now() - started) / 1000).toFixed(0)} s so far\n`), 10_000);
+  timer.unref();
+  return {
+    finished(o: StackOutcome) {
+      done++;
+      const n = `[${String(done).padStart(String(total).length)}/${total}]`;
+      stream.write(o.ok ? `${n} ${o.stack.padEnd(14)} ${verb} in ${(o.elapsedMs / 1000).toFixed(1)} s${o.bootstrap ? `  ${o.bootstrap}` : ''}\n` : `${n} ${o.stack.padEnd(14)} FAILED: ${o.error}\n`);
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+async function outcome(stack: string, work: () => Promise<string | undefined>): Promise<StackOutcome> {
+  const started = Date.now();
+  try {
+    const bootstrap = await work();
+    return { stack, ok: true, bootstrap, elapsedMs: Date.now() - started };
+  } catch (err) {
+    return { stack, ok: false, elapsedMs: Date.now() - started, error: renderError(err).replace(/\n/g, ' '), exitCode: exitCodeOf(err) };
+  }
+}
+
+function finish(inv: Invocation, outcomes: StackOutcome[], what: string): number {
+  const failed = outcomes.filter((o) => !o.ok);
+  if (inv.values.json) inv.out.write(`${JSON.stringify(outcomes, null, 2)}\n`);
+  else inv.out.write(`${outcomes.length - failed.length} of ${outcomes.length} stacks ${what}${failed.length ? `; failed: ${failed.map((f) => f.stack).join(', ')}` : ''}.\n`);
+  if (inv.signal.aborted) return EXIT.interrupted;
+  return failed.length ? (failed[0]!.exitCode ?? EXIT.failed) : EXIT.ok;
+}
+
+export async function upStacks(inv: Invocation, names: string[]): Promise<number> {
+  const opts = stackOptionsOf(inv);
+  if (inv.values.stack !== undefined) throw new UsageError('Give --stack or --stacks, not both.');
+  const parallel = parseParallel(inv.values.parallel as string | undefined, 3);
+  const docker = await connectDocker({ host: opts.dockerHost });
+  const composeFile = opts.compose ?? defaultComposeFile;
+  const known = new Map((await listStacks(docker)).map((s) => [s.stack, s]));
+
+  // Memory first: a room's worth of JVMs on a laptop-sized host is the usual way this goes wrong.
+  const perStack = stackMemoryMiB(await loadStack(composeFile, { stack: names[0]!, portBase: DEFAULT_PORT_BASE }));
+  const running = (n: string) => (known.get(n)?.containers.length ?? 0) > 0 && known.get(n)!.containers.every((c) => c.state === 'running');
+  const toStart = names.filter((n) => !running(n));
+  const needed = Math.round(perStack * toStart.length);
+  const available = Math.round((await availableMemory()).mib);
+  if (needed > available && inv.values.force !== true) {
+    throw new UserError(
+      `${toStart.length} stack(s) need about ${needed} MiB (${Math.round(perStack)} MiB each) but this host has ${available} MiB available.`,
+      `Start fewer (at most ${Math.max(0, Math.floor(available / perStack))}), free memory, or add --force to go ahead anyway. Nothing was created.`,
+    );
+  }
+
+  // Port blocks are handed out here, one by one, so stacks starting side by side never pick the same block.
+  const explicit = opts.portBase === undefined ? undefined : Number(opts.portBase);
+  const handedOut = new Set<number>();
+  const bases = new Map<string, string | undefined>();
+  for (const [i, name] of names.entries()) {
+    if (known.get(name)?.portBase != null) continue;
+    const base = explicit !== undefined ? explicit + 100 * i : await choosePortBase(docker, composeFile, name, handedOut);
+    handedOut.add(base);
+    bases.set(name, String(base));
+  }
+
+  const first = await stackContext({ ...opts, stack: names[0]!, portBase: bases.get(names[0]!) });
+  const provideImage = imageProvider(first, opts, (line) => inv.err.write(`${line}\n`), inv.signal);
+  await ensureImages({ docker, sink: silent, provideImage }, first.spec.services.map((s) => s.image));
+
+  (inv.values.json ? inv.err : inv.out).write(`Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${toStart.length} not yet running; ${available} MiB available).\n`);
+  const shown = progress(inv, 'ready', names.length);
+  const outcomes = await mapLimit(names, parallel, (name) =>
+    inv.signal.aborted
+      ? Promise.resolve({ stack: name, ok: false, elapsedMs: 0, error: 'not started: interrupted', exitCode: EXIT.interrupted })
+      : outcome(name, async () => {
+          const ctx = await stackContext({ ...opts, stack: name, portBase: bases.get(name) });
+          const r = await up({ docker, spec: ctx.spec, sink: silent, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage });
+          return r.bootstrap;
+        }).then((o) => (shown.finished(o), o)),
+  );
+  shown.stop();
+  return finish(inv, outcomes, 'are ready');
+}
+
+/** Every stack on the host, or the ones named; a name with nothing on the host is an error. */
+async function targets(inv: Invocation, names: string[] | undefined) {
+  const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+  const stacks = await listStacks(docker);
+  if (names) {
+    const missing = names.filter((n) => !stacks.some((s) => s.stack === n));
+    if (missing.length) throw new UserError(`No stack named ${missing.join(', ')} on this host.`, "Run 'kafka-lab stacks' to see them.");
+    return { docker, stacks: stacks.filter((s) => names.includes(s.stack)) };
+  }
+  return { docker, stacks };
+}
+
+export async function downStacks(inv: Invocation, names: string[] | undefined, volumes: boolean): Promise<number> {
+  const { docker, stacks } = await targets(inv, names);
+  if (stacks.length === 0) {
+    inv.out.write(inv.values.json ? '[]\n' : 'No kafka-lab stacks on this host; nothing to remove.\n');
+    return EXIT.ok;
+  }
+  const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
+  const shown = progress(inv, 'removed', stacks.length);
+  const outcomes = await mapLimit(stacks, parallel, (s) =>
+    outcome(s.stack, async () => {
+      await down(docker, s.stack, { volumes, sink: silent, clock: systemClock });
+      if (volumes) await clearStackState(stateDirOf(inv.env), s.stack);
+      return undefined;
+    }).then((o) => (shown.finished(o), o)),
+  );
+  shown.stop();
+  return finish(inv, outcomes, volumes ? 'removed with their volumes' : 'removed (volumes kept)');
+}
+
+/** Reset one stack: images first (a reset that cannot come back must not go down), then down, then up. */
+export async function resetStack(inv: Invocation, stack: string, sink = silent): Promise<{ bootstrap: string }> {
+  const opts = { ...stackOptionsOf(inv), stack };
+  const ctx = await stackContext(opts);
+  if (ctx.existing.length === 0) {
+    throw new UserError(`Stack '${stack}' does not exist, so there is nothing to reset.`, `Create it with 'kafka-lab up --stack ${stack}'.`);
+  }
+  const provideImage = imageProvider(ctx, opts, (line) => sink({ kind: 'step', message: line, atMs: 0 }), inv.signal);
+  await ensureImages({ docker: ctx.docker, sink, provideImage }, ctx.spec.services.map((s) => s.image));
+  await down(ctx.docker, stack, { volumes: true, sink, clock: systemClock });
+  await clearStackState(stateDirOf(inv.env), stack);
+  const r = await up({ docker: ctx.docker, spec: ctx.spec, sink, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage });
+  return { bootstrap: r.bootstrap };
+}
+
+/** Resets run under one host-wide lock, so two facilitators cannot reset the same stacks at once. */
+export async function withResetLock<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  const release = await acquireLock(lockPath('reset'), what);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+export async function resetStacks(inv: Invocation, names: string[] | undefined): Promise<number> {
+  return withResetLock(`reset ${names ? names.join(',') : '--all'}`, async () => {
+    const { docker, stacks } = await targets(inv, names);
+    if (stacks.length === 0) {
+      inv.out.write(inv.values.json ? '[]\n' : 'No kafka-lab stacks on this host; nothing to reset.\n');
+      return EXIT.ok;
+    }
+    const parallel = parseParallel(inv.values.parallel as string | undefined, 3);
+    const shown = progress(inv, 'reset', stacks.length);
+    const outcomes = await mapLimit(stacks, parallel, (s) =>
+      outcome(s.stack, async () => {
+        // Only a network or volumes left (an `up` killed early): nothing to reset, so nothing is left.
+        if (s.containers.length === 0) {
+          await down(docker, s.stack, { volumes: true, sink: silent, clock: systemClock });
+          await clearStackState(stateDirOf(inv.env), s.stack);
+          return undefined;
+        }
+        return (await resetStack(inv, s.stack)).bootstrap;
+      }).then((o) => (shown.finished(o), o)),
+    );
+    shown.stop();
+    return finish(inv, outcomes, 'reset');
+  });
+}

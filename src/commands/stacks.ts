@@ -1,0 +1,88 @@
+import { bootstrapServers } from '../core/stack.js';
+import { defaultComposeFile } from '../paths.js';
+import { connectDocker } from '../runtime/docker.js';
+import { listStacks, residentMiB, type StackSummary } from '../runtime/stacks.js';
+import { loadStack } from '../stack/compose.js';
+import { type Command } from './command.js';
+
+export interface StackRow {
+  stack: string;
+  state: string;
+  running: number;
+  containers: number;
+  bootstrap: string | null;
+  portBase: number | null;
+  ageSeconds: number | null;
+  memoryMiB: number | null;
+  networks: string[];
+  volumes: string[];
+}
+
+/** 'running' when every container runs, 'partial', 'stopped', or 'leftovers' (network or volumes only). */
+function stateOf(s: StackSummary): string {
+  const running = s.containers.filter((c) => c.state === 'running').length;
+  if (s.containers.length === 0) return 'leftovers';
+  if (running === s.containers.length) return 'running';
+  return running === 0 ? 'stopped' : 'partial';
+}
+
+export async function stackRows(stacks: StackSummary[], nowMs: number, memory: Map<string, number>): Promise<StackRow[]> {
+  return Promise.all(
+    stacks.map(async (s) => {
+      const running = s.containers.filter((c) => c.state === 'running');
+      const mem = running.map((c) => memory.get(c.id)).filter((m): m is number => m !== undefined);
+      const spec = s.portBase === null ? undefined : await loadStack(defaultComposeFile, { stack: s.stack, portBase: s.portBase }).catch(() => undefined);
+      return {
+        stack: s.stack,
+        state: stateOf(s),
+        running: running.length,
+        containers: s.containers.length,
+        bootstrap: spec ? bootstrapServers(spec) : null,
+        portBase: s.portBase,
+        ageSeconds: s.createdMs === null ? null : Math.round((nowMs - s.createdMs) / 1000),
+        memoryMiB: mem.length ? Math.round(mem.reduce((a, b) => a + b, 0)) : null,
+        networks: s.networks,
+        volumes: s.volumes,
+      };
+    }),
+  );
+}
+
+function age(seconds: number | null): string {
+  if (seconds === null) return '-';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  return seconds < 172800 ? `${Math.round(seconds / 3600)}h` : `${Math.round(seconds / 86400)}d`;
+}
+
+export const stacksCommand: Command = {
+  name: 'stacks',
+  summary: 'List every kafka-lab stack on this host: state, bootstrap servers, age and resident memory.',
+  usage: 'kafka-lab stacks [--json]',
+  details: "Stacks are found by their kafka-lab.stack labels only. 'leftovers' means a network or volumes without containers\n(for example after a killed 'up'); 'kafka-lab down --all' removes them.",
+  options: { json: { type: 'boolean', description: 'print a JSON array, one object per stack' } },
+  async run(inv) {
+    const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+    const stacks = await listStacks(docker);
+    const memory = await residentMiB(docker, stacks.flatMap((s) => s.containers.filter((c) => c.state === 'running').map((c) => c.id)));
+    const rows = await stackRows(stacks, Date.now(), memory);
+    if (inv.values.json) {
+      inv.out.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    if (rows.length === 0) {
+      inv.out.write("No kafka-lab stacks on this host. Create one with 'kafka-lab up', or many with 'kafka-lab up --stacks team-01..team-12'.\n");
+      return 0;
+    }
+    const width = Math.max(5, ...rows.map((r) => r.stack.length)) + 2;
+    inv.out.write(`${'STACK'.padEnd(width)}${'STATE'.padEnd(16)}${'AGE'.padEnd(6)}${'MEMORY'.padEnd(10)}BOOTSTRAP SERVERS\n`);
+    for (const r of rows) {
+      const state = r.state === 'leftovers' ? 'leftovers' : `${r.state} ${r.running}/${r.containers}`;
+      const mem = r.memoryMiB === null ? '-' : `${r.memoryMiB} MiB`;
+      inv.out.write(`${r.stack.padEnd(width)}${state.padEnd(16)}${age(r.ageSeconds).padEnd(6)}${mem.padEnd(10)}${r.bootstrap ?? '-'}\n`);
+    }
+    const total = rows.reduce((a, r) => a + (r.memoryMiB ?? 0), 0);
+    inv.out.write(`${rows.length} stack${rows.length === 1 ? '' : 's'}, ${total} MiB resident in all.\n`);
+    return 0;
+  },
+};

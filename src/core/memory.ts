@@ -1,0 +1,53 @@
+// How much memory one stack needs, from its spec alone, so `doctor` can say how many stacks fit.
+import type { ServiceSpec, StackSpec } from './stack.js';
+
+// A JVM's resident size is well below its -Xmx while a lab is idle, plus a fixed part for
+// metaspace, code cache and threads. Checked against `docker stats` of a ready built-in stack:
+// 836 MiB measured in total, and these constants give 903 MiB, a little above on purpose.
+const HEAP_SHARE = 0.6;
+const JVM_FIXED_MiB = 90;
+const NON_JVM_MiB = 5; // kcat's container is a shell sleeping
+
+// When KAFKA_HEAP_OPTS is unset, the start scripts pick these (kafka-server-start, zookeeper-server-start).
+const DEFAULT_BROKER_XMX_MiB = 1024;
+const DEFAULT_ZOOKEEPER_XMX_MiB = 512;
+
+/** Estimated resident memory of one stack, in MiB. */
+export function stackMemoryMiB(spec: StackSpec): number {
+  return Math.round(spec.services.reduce((sum, s) => sum + serviceMemoryMiB(s), 0));
+}
+
+export function serviceMemoryMiB(svc: ServiceSpec): number {
+  const xmx = heapMaxMiB(svc);
+  return xmx === undefined ? NON_JVM_MiB : HEAP_SHARE * xmx + JVM_FIXED_MiB;
+}
+
+/** The service's JVM -Xmx in MiB, or undefined when it runs no JVM. */
+export function heapMaxMiB(svc: ServiceSpec): number | undefined {
+  const opts = svc.environment.KAFKA_HEAP_OPTS;
+  // Heap options without -Xmx leave the JVM's own default, which depends on the host: assume a broker's.
+  if (opts !== undefined) return parseXmxMiB(opts) ?? DEFAULT_BROKER_XMX_MiB;
+  return defaultXmxMiB(svc);
+}
+
+function defaultXmxMiB(svc: ServiceSpec): number | undefined {
+  if (svc.environment.KAFKA_BROKER_ID !== undefined || svc.environment.KAFKA_ZOOKEEPER_CONNECT !== undefined) return DEFAULT_BROKER_XMX_MiB;
+  if (svc.environment.ZOOKEEPER_CLIENT_PORT !== undefined) return DEFAULT_ZOOKEEPER_XMX_MiB;
+  return undefined;
+}
+
+const UNIT_MiB: Record<string, number> = { '': 1 / (1024 * 1024), k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
+
+/** '-Xmx256m -Xms64m' -> 256; the last -Xmx wins, as in the JVM. */
+export function parseXmxMiB(opts: string): number | undefined {
+  const all = [...opts.matchAll(/-Xmx(\d+)([kKmMgGtT]?)(?=\s|$)/g)];
+  const last = all.at(-1);
+  if (!last) return undefined;
+  return Number(last[1]) * UNIT_MiB[last[2]!.toLowerCase()]!;
+}
+
+/** MemAvailable from /proc/meminfo text, in MiB. */
+export function parseMemAvailableMiB(meminfo: string): number | undefined {
+  const m = /^MemAvailable:\s+(\d+)\s+kB$/m.exec(meminfo);
+  return m ? Number(m[1]) / 1024 : undefined;
+}

@@ -1,0 +1,61 @@
+// Grading as an instructor: from this process, through Kafka and Docker's own view of containers only.
+// Nothing a student's container says is asked (no exec into it); data checks read the topics with
+// this process's own client, after writing a canary the student cannot predict.
+import { mapLimit } from '../core/classroom.js';
+import { renderError, UserError } from '../core/errors.js';
+import { CANARY_PREFIX, mergeNeeds } from '../core/snapshot.js';
+import { needsOf } from '../core/checks.js';
+import { writeCanaries, type Canary } from '../cluster/canary.js';
+import type { Inspector } from '../cluster/inspector.js';
+import type { Batch, StudentResult } from './formats.js';
+import { gradeSnapshot, type Grade, type Rubric } from './rubric.js';
+
+export interface Target {
+  student: string;
+  /** 'stack team-01' or the bootstrap servers, for people reading the results */
+  target: string;
+  /** the stack's name, or the bootstrap servers: the grade's `stack` */
+  name: string;
+  /** Throws a UserError when the target cannot be graded at all (a stack that does not exist). */
+  open: () => Promise<{ inspector: Inspector; bootstrap: string }>;
+}
+
+export type CanaryEvidence = Canary & { readBack: boolean | null };
+
+export async function gradeTarget(rubric: Rubric, t: Target, now: () => Date): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
+  const { inspector, bootstrap } = await t.open();
+  const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
+  const canaries = await writeCanaries(bootstrap, needs.messagesOf);
+  const snap = await inspector.snapshot(needs);
+  if (snap.brokers.length === 0) {
+    throw new UserError(`No broker answered at ${bootstrap}${snap.unknown.length ? ` (${snap.unknown[0]})` : ''}: the cluster is down or unreachable, so nothing could be graded.`);
+  }
+  const evidence: CanaryEvidence[] = canaries.map((c) => {
+    const values = snap.messages[c.topic];
+    if (values === undefined || c.error) return { ...c, readBack: null };
+    const readBack = values.includes(c.value);
+    snap.messages[c.topic] = values.filter((v) => !v.startsWith(CANARY_PREFIX));
+    if (!readBack) {
+      delete snap.messages[c.topic];
+      snap.unknown.push(`messages of ${c.topic}: the grader's canary (partition ${c.partition}, offset ${c.offset}) was not read back, so what was read is not trusted`);
+    }
+    return { ...c, readBack };
+  });
+  const g = gradeSnapshot(rubric, t.name, snap, now());
+  return { ...g, evidence: { ...g.evidence, canaries: evidence } };
+}
+
+/** Grades every target, `parallel` at once; one that cannot be graded gets a failing result with the reason. */
+export async function gradeBatch(rubric: Rubric, targets: Target[], parallel: number, now: () => Date, onResult?: (r: StudentResult) => void): Promise<Batch> {
+  const results = await mapLimit(targets, parallel, async (t): Promise<StudentResult> => {
+    let r: StudentResult;
+    try {
+      r = { student: t.student, target: t.target, grade: await gradeTarget(rubric, t, now) };
+    } catch (err) {
+      r = { student: t.student, target: t.target, error: renderError(err).split('\n').slice(0, 2).join(' ') };
+    }
+    onResult?.(r);
+    return r;
+  });
+  return { rubric, results, gradedAt: now().toISOString() };
+}

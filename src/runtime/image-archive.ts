@@ -1,0 +1,128 @@
+// Images to and from one `docker save` archive, for classroom hosts without a registry.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Docker from 'dockerode';
+import { ExternalError, Interrupted, UserError } from '../core/errors.js';
+
+// @types/dockerode does not declare getImages (GET /images/get, several images in one tar).
+type SavesImages = { getImages(opts: { names: string[]; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream> };
+
+export interface SaveOptions {
+  docker: Docker;
+  images: string[];
+  file: string;
+  signal?: AbortSignal;
+  onBytes?: (n: number) => void;
+}
+
+/** Streams the images into FILE.partial and renames it, so FILE is either complete or untouched. */
+export async function saveImages(o: SaveOptions): Promise<{ bytes: number }> {
+  const partial = `${o.file}.partial`;
+  const what = `save ${o.images.join(' ')}`;
+  let bytes = 0;
+  try {
+    const source = await (o.docker as unknown as SavesImages).getImages({ names: o.images, abortSignal: o.signal });
+    await pipeline(source, counter((n) => ((bytes += n), o.onBytes?.(n))), createWriteStream(partial), { signal: o.signal });
+    await rename(partial, o.file);
+    return { bytes };
+  } catch (err) {
+    await rm(partial, { force: true });
+    if (o.signal?.aborted) throw new Interrupted(`Interrupted; ${o.file} was not written (the partial file was removed).`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && /^E[A-Z]+$/.test(code) && (err as NodeJS.ErrnoException).syscall) {
+      throw new UserError(`Cannot write ${o.file}: ${(err as Error).message}.`, 'Choose a writable directory with enough free space.');
+    }
+    throw new ExternalError(`Docker could not ${what}: ${firstLine(err)}`, `docker API: ${what}`, (err as { statusCode?: number }).statusCode);
+  }
+}
+
+/** Size of FILE after checking that it looks like an image archive, so Docker is not sent a wrong file. */
+export async function checkArchive(file: string): Promise<number> {
+  const next = "Give the path of an archive made by 'kafka-lab images save' (or 'docker save').";
+  let size: number;
+  const head = Buffer.alloc(512);
+  let read = 0;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UserError(`${file} is not a file.`, next);
+    size = info.size;
+    const handle = await open(file, 'r');
+    try {
+      read = (await handle.read(head, 0, head.length, 0)).bytesRead;
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : firstLine(err);
+    throw new UserError(`Cannot read ${file}: ${why}.`, next);
+  }
+  if (!looksLikeArchive(head.subarray(0, read))) throw new UserError(`${file} is not an image archive (not a tar file).`, next);
+  return size;
+}
+
+/** A tar header, or one of the compressions `docker load` accepts. */
+export function looksLikeArchive(head: Buffer): boolean {
+  if (head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return true;
+  const magics = [[0x1f, 0x8b], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd]];
+  return magics.some((m) => head.length >= m.length && m.every((b, i) => head[i] === b));
+}
+
+export interface LoadOptions {
+  docker: Docker;
+  file: string;
+  signal?: AbortSignal;
+  onBytes?: (n: number) => void;
+}
+
+/** Sends FILE to the engine; returns the image names (or IDs, for untagged images) it reports as loaded. */
+export async function loadImages(o: LoadOptions): Promise<{ images: string[] }> {
+  const body = createReadStream(o.file);
+  body.on('data', (chunk) => o.onBytes?.(chunk.length));
+  const images: string[] = [];
+  let refused: string | undefined;
+  try {
+    const response = await o.docker.loadImage(body, { quiet: true, abortSignal: o.signal } as {});
+    await new Promise<void>((resolve, reject) => {
+      o.docker.modem.followProgress(
+        response,
+        (err) => (err ? reject(err) : resolve()),
+        (e: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
+          if (e.error) refused = e.errorDetail?.message ?? e.error;
+          const loaded = /^Loaded image(?: ID)?: (\S+)/.exec(e.stream?.trim() ?? '');
+          if (loaded) images.push(loaded[1]!);
+        },
+      );
+    });
+  } catch (err) {
+    if (o.signal?.aborted) {
+      throw new Interrupted(`Interrupted while loading ${o.file}; images Docker finished before that are kept. Run the command again to load the rest.`);
+    }
+    refused ??= firstLine(err);
+  } finally {
+    body.destroy();
+  }
+  if (refused !== undefined) {
+    throw new UserError(
+      `Docker could not load ${o.file}: ${refused.replace(/\.$/, '')}.`,
+      "Is it complete? Compare its size with the original, or save it again with 'kafka-lab images save FILE'.",
+    );
+  }
+  return { images };
+}
+
+function counter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
+function firstLine(err: unknown): string {
+  return ((err as Error).message ?? String(err)).split('\n')[0]!;
+}
