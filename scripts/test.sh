@@ -12,6 +12,9 @@ if ! node dist/src/cli.js images list >/dev/null; then
   node dist/src/cli.js images build
 fi
 
+# xmllint validates the JUnit reports against test/fixtures/junit.xsd.
+bash scripts/ensure-packages.sh xmllint:libxml2-utils
+
 export KAFKA_LAB_IMAGES=local
 shopt -s globstar
 exec node --test --test-concurrency=1 --test-reporter=spec dist/test/**/*.test.js

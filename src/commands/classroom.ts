@@ -132,33 +132,39 @@ export async function upStacks(inv: Invocation, names: string[]): Promise<number
   return finish(inv, outcomes, 'are ready');
 }
 
-/** Every stack on the host, or the ones named; a name with nothing on the host is an error. */
-async function targets(inv: Invocation, names: string[] | undefined) {
+/** Every stack on the host, or the ones named; a name with nothing on the host is an error unless `missingOk`. */
+async function targets(inv: Invocation, names: string[] | undefined, missingOk = false) {
   const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
   const stacks = await listStacks(docker);
   if (names) {
     const missing = names.filter((n) => !stacks.some((s) => s.stack === n));
-    if (missing.length) throw new UserError(`No stack named ${missing.join(', ')} on this host.`, "Run 'kafka-lab stacks' to see them.");
+    if (missing.length && !missingOk) throw new UserError(`No stack named ${missing.join(', ')} on this host.`, "Run 'kafka-lab stacks' to see them.");
     return { docker, stacks: stacks.filter((s) => names.includes(s.stack)) };
   }
   return { docker, stacks };
 }
 
 export async function downStacks(inv: Invocation, names: string[] | undefined, volumes: boolean): Promise<number> {
-  const { docker, stacks } = await targets(inv, names);
+  const { docker, stacks } = await targets(inv, names, true);
   if (stacks.length === 0) {
-    inv.out.write(inv.values.json ? '[]\n' : 'No kafka-lab stacks on this host; nothing to remove.\n');
+    inv.out.write(inv.values.json ? '[]\n' : `No ${names ? 'such' : 'kafka-lab'} stacks on this host; nothing to remove.\n`);
     return EXIT.ok;
   }
   const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
   const shown = progress(inv, 'removed', stacks.length);
-  const outcomes = await mapLimit(stacks, parallel, (s) =>
-    outcome(s.stack, async () => {
-      await down(docker, s.stack, { volumes, sink: silent, clock: systemClock });
-      if (volumes) await clearStackState(stateDirOf(inv.env), s.stack);
+  const remove = (stack: string) =>
+    outcome(stack, async () => {
+      // A second look: a container whose creation was in flight when a killed `up` died appears late.
+      for (let pass = 0; pass < 3; pass++) {
+        const r = await down(docker, stack, { volumes, sink: silent, clock: systemClock });
+        if (r.containers.length + r.networks.length + r.volumes.length === 0) break;
+      }
+      if (volumes) await clearStackState(stateDirOf(inv.env), stack);
       return undefined;
-    }).then((o) => (shown.finished(o), o)),
-  );
+    }).then((o) => (shown.finished(o), o));
+  const outcomes = await mapLimit(stacks, parallel, (s) => remove(s.stack));
+  const late = (await listStacks(docker)).filter((s) => (names ? names.includes(s.stack) : true) && (s.containers.length > 0 || s.networks.length > 0));
+  for (const s of late) if (!outcomes.some((o) => o.stack === s.stack && !o.ok)) await remove(s.stack);
   shown.stop();
   return finish(inv, outcomes, volumes ? 'removed with their volumes' : 'removed (volumes kept)');
 }

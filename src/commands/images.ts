@@ -5,7 +5,7 @@ import { formatMiB, formatRate, transferMeter } from '../images/progress.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { imageKitDir } from '../paths.js';
 import { connectDocker } from '../runtime/docker.js';
-import { checkArchive, loadImages, saveImages } from '../runtime/image-archive.js';
+import { checkArchive, checkWritable, loadImages, saveImages } from '../runtime/image-archive.js';
 import { upOptions, type Command, type Invocation } from './command.js';
 import { cacheDirOf, stackContext } from './context.js';
 import { stackOptionsOf } from './up.js';
@@ -73,6 +73,7 @@ export const imagesCommand: Command = {
 
 // The default stack's spec says which images `up` would run for this --images choice.
 async function save(inv: Invocation, file: string): Promise<number> {
+  await checkWritable(file);
   const ctx = await stackContext(stackOptionsOf(inv));
   const images = stackImages(ctx.spec);
   const missing = await absentImages(ctx.docker, images);

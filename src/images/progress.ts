@@ -57,8 +57,10 @@ export function transferMeter(o: MeterOptions): TransferMeter {
         lastDraw = t;
         return;
       }
+      // The clock starts at the first bytes: Docker may think for a while first, and '0.0 MiB' says nothing.
+      if (lastDraw === 0) lastDraw = t;
       const tenth = o.total ? Math.floor((10 * bytes) / o.total) : 0;
-      if (tenth > lastTenth || t - Math.max(lastDraw, started) >= PLAIN_EVERY_MS) {
+      if (tenth > lastTenth || t - lastDraw >= PLAIN_EVERY_MS) {
         lastTenth = tenth;
         lastDraw = t;
         o.out.write(`${line()}\n`);

@@ -1,6 +1,7 @@
 // Images to and from one `docker save` archive, for classroom hosts without a registry.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { access, constants, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
@@ -35,6 +36,20 @@ export async function saveImages(o: SaveOptions): Promise<{ bytes: number }> {
       throw new UserError(`Cannot write ${o.file}: ${(err as Error).message}.`, 'Choose a writable directory with enough free space.');
     }
     throw new ExternalError(`Docker could not ${what}: ${firstLine(err)}`, `docker API: ${what}`, (err as { statusCode?: number }).statusCode);
+  }
+}
+
+/** Fails before any work when FILE cannot be written: a missing directory, no permission, or a directory in its place. */
+export async function checkWritable(file: string): Promise<void> {
+  const dir = dirname(file);
+  const next = 'Choose a path in an existing directory you can write to.';
+  const isDir = await stat(file).then((s) => s.isDirectory(), () => false);
+  if (isDir) throw new UserError(`Cannot write ${file}: it is a directory.`, next);
+  try {
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable';
+    throw new UserError(`Cannot write ${file}: directory ${dir} ${why}.`, next);
   }
 }
 
@@ -104,6 +119,9 @@ export async function loadImages(o: LoadOptions): Promise<{ images: string[] }> 
     refused ??= firstLine(err);
   } finally {
     body.destroy();
+  }
+  if (refused !== undefined && /(manifest\.json|repositories): no such file/.test(refused)) {
+    throw new UserError(`${o.file} is a tar file but not an image archive (it has no manifest.json).`, "Give the path of an archive made by 'kafka-lab images save' (or 'docker save').");
   }
   if (refused !== undefined) {
     throw new UserError(
