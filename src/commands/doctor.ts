@@ -11,7 +11,7 @@ import { availableMemory } from '../runtime/host.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
 import { upOptions, type Command } from './command.js';
-import { stackContext } from './context.js';
+import { choosePortBase, stackContext } from './context.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -26,8 +26,6 @@ const MAX_STACKS = 100;
 const MAX_SKEW_MS = 2000;
 // Below this much memory left over, the OS and the students' own tools start to squeeze the brokers.
 const SPARE_MiB = 512;
-// The block size `up` gives each further stack (choosePortBase in commands/context.ts, which is private there).
-const BLOCK_STEP = 100;
 
 export const doctorCommand: Command = {
   name: 'doctor',
@@ -65,7 +63,7 @@ export const doctorCommand: Command = {
     spec ??= await loadStack(defaultComposeFile, { stack: DEFAULT_STACK });
     const blocks = docker ? await stackBlocks(docker) : [];
     checks.push(await checkMemory(spec, stacks, blocks.filter((b) => b.running).length));
-    checks.push(await checkPorts(spec, stacks, blocks));
+    checks.push(await checkPorts(spec, stacks, blocks, docker));
     checks.push(docker ? await checkClock(docker) : skip('clock'));
 
     const failed = checks.filter((c) => c.status === 'fail').length;
@@ -142,11 +140,8 @@ async function checkMemory(spec: StackSpec, stacks: number, running: number): Pr
   return { name: 'memory', status: 'ok', detail };
 }
 
-/**
- * The default stack needs its own block (9092-9094, 2181); `up` gives every other stack the first block
- * of BLOCK_STEP that no stack records and whose ports are free, so a taken block there is only moved past.
- */
-async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[]): Promise<Check> {
+/** The default stack needs its own block (9092-9094, 2181); every other stack gets one from choosePortBase. */
+async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[], docker: Docker | undefined): Promise<Check> {
   const base = spec.services.flatMap((s) => s.ports.map((p) => ({ host: p.hostIp, port: p.hostPort })));
   const taken = async (offset: number) => {
     const result: number[] = [];
@@ -155,7 +150,6 @@ async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[])
     }
     return result.sort((a, b) => a - b);
   };
-  const recorded = new Set(blocks.map((b) => b.portBase));
   const notes: string[] = [];
   let status: Status = 'ok';
   let fix: string | undefined;
@@ -173,23 +167,16 @@ async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[])
   }
 
   const more = stacks - 1;
-  const chosen: number[] = [];
-  const movedPast: number[] = [];
-  for (let b = DEFAULT_PORT_BASE + BLOCK_STEP; chosen.length < more && b < 60000; b += BLOCK_STEP) {
-    if (recorded.has(b)) continue;
-    const busy = await taken(b - DEFAULT_PORT_BASE);
-    if (busy.length > 0) movedPast.push(...busy);
-    else chosen.push(b);
-  }
-  if (more > 0) {
-    notes.push(`${more} more stack${more > 1 ? 's' : ''} would get port base${more > 1 ? 's' : ''} ${chosen.join(', ')}`);
-    if (chosen.length < more) {
+  if (more > 0 && docker) {
+    // The blocks `up --stacks` would hand out, by the same rule.
+    const chosen = new Set<number>();
+    try {
+      for (let i = 0; i < more; i++) chosen.add(await choosePortBase(docker, defaultComposeFile, `doctor-${i}`, chosen));
+      notes.push(`${more} more stack${more > 1 ? 's' : ''} would get port base${more > 1 ? 's' : ''} ${[...chosen].join(', ')}`);
+    } catch (err) {
       status = 'fail';
-      fix = 'Not enough free port blocks below 60000: stop other listeners, or run fewer stacks.';
-    } else if (movedPast.length > 0) {
-      if (status === 'ok') status = 'warn';
-      notes.push(`moving past blocks where ${portsAre(movedPast)} in use`);
-      fix ??= "Tell students their stack's ports from 'kafka-lab status --stack NAME', or free those ports to keep blocks in sequence.";
+      notes.push(`only ${chosen.size} of ${more} more stacks find a free block of ports`);
+      fix = `${(err as Error).message} Stop other listeners, or run fewer stacks.`;
     }
   }
   return { name: 'ports', status, detail: notes.join('; '), ...(fix ? { fix } : {}) };
