@@ -21,8 +21,9 @@ export async function writeCanaries(bootstrap: string, topics: string[]): Promis
     await producer.connect();
     for (const c of canaries) {
       try {
-        // acks 1: the leader alone proves the data path; a shrunken ISR is something to grade, not to trip on.
-        const [r] = await producer.send({ topic: c.topic, acks: 1, messages: [{ value: c.value }] });
+        // acks=all: the reply comes once the high watermark has passed the canary, so a read up to the
+        // end offsets taken afterwards must include it (with acks=1 it may not yet).
+        const [r] = await producer.send({ topic: c.topic, acks: -1, messages: [{ value: c.value }] });
         c.partition = r!.partition;
         c.offset = Number(r!.baseOffset);
       } catch (err) {
