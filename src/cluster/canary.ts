@@ -2,6 +2,8 @@
 // whole topic from this process. A read that does not return the canary is not the real topic.
 import { randomBytes } from 'node:crypto';
 import { CANARY_PREFIX } from '../core/snapshot.js';
+import { systemClock } from '../runtime/clock.js';
+import { waitFor } from '../core/wait.js';
 import { kafkaClient, withAdmin } from './kafka.js';
 
 export interface Canary {
@@ -43,6 +45,7 @@ export async function writeCanaries(bootstrap: string, topics: string[]): Promis
  * read began. kafkajs consumers always join a group: a throwaway one, deleted afterwards.
  */
 export async function readTopicFromHost(bootstrap: string, topic: string, timeoutMs = 20_000): Promise<string[]> {
+  await coordinatorReady(bootstrap);
   const ends = await withAdmin(bootstrap, (a) => a.fetchTopicOffsets(topic));
   const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
   const reached = new Map<number, number>();
@@ -77,4 +80,22 @@ export async function readTopicFromHost(bootstrap: string, topic: string, timeou
     await withAdmin(bootstrap, (a) => a.deleteGroups([groupId])).catch(() => {});
   }
   return values;
+}
+
+/**
+ * A cluster where no group was ever used creates __consumer_offsets (50 partitions) on the first
+ * group request, which takes tens of seconds on a small host: wait for it rather than time out a read.
+ */
+async function coordinatorReady(bootstrap: string): Promise<void> {
+  await waitFor(
+    async () => {
+      try {
+        await withAdmin(bootstrap, (a) => a.describeGroups(['kafka-lab-grader-probe']), { retries: 3 });
+        return { done: true, value: true };
+      } catch (err) {
+        return { done: false, seen: (err as Error).message };
+      }
+    },
+    { what: 'a group coordinator (the cluster creates __consumer_offsets on first use)', timeoutMs: 120_000, intervalMs: 500, clock: systemClock },
+  );
 }

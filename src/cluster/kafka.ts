@@ -19,6 +19,8 @@ export interface ClusterInfo {
 export interface ClientOptions {
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** kafkajs' own retries (default none: callers poll with their own deadlines) */
+  retries?: number;
 }
 
 export function kafkaClient(bootstrap: string, o: ClientOptions = {}) {
@@ -28,7 +30,7 @@ export function kafkaClient(bootstrap: string, o: ClientOptions = {}) {
     logLevel: logLevel.NOTHING,
     connectionTimeout: o.connectionTimeoutMs ?? 1500,
     requestTimeout: o.requestTimeoutMs ?? 5000,
-    retry: { retries: 0 },
+    retry: { retries: o.retries ?? 0 },
   });
 }
 
