@@ -63,6 +63,10 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
     for (const t of missingTopics) snap.unknown.push(`topic ${t}: kafkajs could not describe it (a partition without a leader?)`);
   }
   for (const topic of needs.messagesOf) {
+    if (snap.brokers.length === 0) {
+      snap.unknown.push(`messages of ${topic}: no broker answered`);
+      continue;
+    }
     try {
       snap.messages[topic] = deps.readMessages ? await deps.readMessages(topic) : await readAll(deps, topic);
     } catch (err) {
