@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { Clock } from '../core/wait.js';
 import { waitFor } from '../core/wait.js';
 import { describeCluster, kafkaClient, withAdmin } from './kafka.js';
+import { partitionCount, partitionedSender } from './produce.js';
 import type { Inspector } from './inspector.js';
 
 export interface DurabilityOptions {
@@ -48,6 +49,7 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 2000 },
   });
   await producer.connect();
+  const send = partitionedSender(producer, o.topic, await partitionCount(o.bootstrap, o.topic));
   const sent: string[] = [];
   const acked = new Set<string>();
   const failed = new Set<string>();
@@ -56,41 +58,50 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
   const healAt = Math.floor((2 * o.messages) / 3);
   let faulted: { container: string; note?: string } | null = null;
   let faultedAtMs = 0;
-  let healed = false;
   // A frozen leader makes every write wait for its timeout: bound the fault's window in time too,
   // long enough for the ZooKeeper session (6 s in the lab stack) to expire and leaders to move.
   const windowMs = o.faultWindowMs ?? 20_000;
   const batch = 20;
   const started = o.clock.now();
+  let written = 0;
+  let healTimer: NodeJS.Timeout | undefined;
+  let healing: Promise<void> | undefined;
+  const healNow = () =>
+    (healing ??= (async () => {
+      clearTimeout(healTimer);
+      await o.heal();
+      o.log(`healed after ${written} writes, ${((o.clock.now() - faultedAtMs) / 1000).toFixed(1)} s into the fault`);
+    })());
   try {
     for (let i = 0; i < o.messages; i += batch) {
       if (o.fault && !faulted && i >= faultAt) {
         faulted = await o.inject(o.fault.action, o.fault.target);
         faultedAtMs = o.clock.now();
         o.log(`fault: ${o.fault.action} ${faulted.note ?? faulted.container} after ${i} writes`);
+        // On time even while a write waits on a frozen leader: a batch can block for its retries.
+        healTimer = setTimeout(() => void healNow(), windowMs);
       }
-      if (faulted && !healed && (i >= healAt || o.clock.now() - faultedAtMs >= windowMs)) {
-        await o.heal();
-        healed = true;
-        o.log(`healed after ${i} writes, ${((o.clock.now() - faultedAtMs) / 1000).toFixed(1)} s into the fault`);
-      }
+      if (faulted && i >= healAt) await healNow();
       const values = Array.from({ length: Math.min(batch, o.messages - i) }, (_, j) => `${runId}-${String(i + j).padStart(6, '0')}`);
       sent.push(...values);
-      try {
-        const meta = await producer.send({ topic: o.topic, acks: -1, timeout: 5000, messages: values.map((value) => ({ key: value, value })) });
-        for (const v of values) acked.add(v);
-        // baseOffset is where this batch starts on each partition: a lower bound of the last acked offset.
-        for (const m of meta) lastAcked[m.partition] = Math.max(lastAcked[m.partition] ?? -1, Number(m.baseOffset));
-      } catch (err) {
-        for (const v of values) failed.add(v);
-        if (failed.size === values.length) o.log(`writes failing: ${(err as Error).message}`);
+      written = i;
+      for (const r of await send(values.map((value) => ({ key: value, value })), { acks: -1, timeout: 5000 })) {
+        const vs = r.messages.map((m) => m.value);
+        if (r.error) {
+          if (failed.size === 0) o.log(`writes failing: ${r.error.message}`);
+          for (const v of vs) failed.add(v);
+          continue;
+        }
+        for (const v of vs) acked.add(v);
+        // baseOffset is where this group starts on its partition: a lower bound of the last acked offset.
+        lastAcked[r.partition] = Math.max(lastAcked[r.partition] ?? -1, r.baseOffset!);
       }
     }
   } finally {
     await producer.disconnect().catch(() => {});
   }
   const writeSeconds = (o.clock.now() - started) / 1000;
-  if (faulted && !healed) await o.heal();
+  if (faulted) await healNow();
   // Read only once every replica is back in sync: then each partition's high watermark has
   // settled past everything that was acknowledged, and reading to the end means reading it all.
   await waitFor(

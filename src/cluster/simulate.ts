@@ -1,6 +1,7 @@
 // The purchase simulator: keyed JSON purchases with acks=all, counted as the broker acknowledges them.
 import { purchase, randomSource } from '../core/purchases.js';
 import { kafkaClient } from './kafka.js';
+import { partitionCount, partitionedSender } from './produce.js';
 
 export interface SimulateOptions {
   bootstrap: string;
@@ -18,6 +19,7 @@ export interface SimulateOptions {
 export async function simulatePurchases(o: SimulateOptions): Promise<{ acked: number; failed: number }> {
   const producer = kafkaClient(o.bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }).producer({ allowAutoTopicCreation: false });
   await producer.connect();
+  const send = partitionedSender(producer, o.topic, await partitionCount(o.bootstrap, o.topic));
   const random = randomSource(o.seed);
   let acked = 0;
   let failed = 0;
@@ -30,12 +32,13 @@ export async function simulatePurchases(o: SimulateOptions): Promise<{ acked: nu
         const p = purchase(random, new Date());
         return { key: p.key, value: JSON.stringify(p.value) };
       });
-      try {
-        await producer.send({ topic: o.topic, acks: -1, messages });
-        acked += n;
-        await o.onAcked?.(messages.map((m) => m.value));
-      } catch {
-        failed += n;
+      for (const r of await send(messages, { acks: -1 })) {
+        if (r.error) {
+          failed += r.messages.length;
+          continue;
+        }
+        acked += r.messages.length;
+        await o.onAcked?.(r.messages.map((m) => m.value));
       }
       o.onSent?.(acked);
       if (o.rate) {

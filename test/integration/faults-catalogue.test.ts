@@ -156,7 +156,7 @@ test('a container without the stack labels is never a target', async () => {
   expectOk(await cli(['up', ...at]), 'up to bring kcat back');
 });
 
-for (const f of ['stop', 'kill', 'disconnect']) {
+for (const f of ['stop', 'kill', 'pause', 'disconnect']) {
   for (const target of ['leader:durable/0', 'controller']) {
     test(`durability: ${f} of the ${target.split(':')[0]} with RF 3 and min.insync.replicas 2 loses nothing`, async () => {
       const r = await cli(['verify', 'durability', ...at, '--topic', 'durable', '--messages', '600', '--fault', `${f}:${target}`, '--json']);
@@ -169,23 +169,6 @@ for (const f of ['stop', 'kill', 'disconnect']) {
       await healthy();
     });
   }
-}
-
-// A frozen leader (pause) can acknowledge writes that the cluster later discards when it rejoins as a
-// zombie in ZooKeeper mode: kafka-lab measured 6 of 1980 lost on this machine. The claim tested here is
-// that the report is honest and complete, whatever Kafka does.
-for (const target of ['leader:durable/0', 'controller']) {
-  test(`durability: pause of the ${target.split(':')[0]} is reported honestly (every acknowledged write accounted for)`, async () => {
-    const r = await cli(['verify', 'durability', ...at, '--topic', 'durable', '--messages', '600', '--fault', `pause:${target}`, '--json']);
-    assert.ok(r.exitCode === 0 || r.exitCode === 1, `exit ${r.exitCode}: ${r.stderr}`);
-    const report = JSON.parse(r.stdout);
-    assert.equal(report.readPastLastAcked, true, r.stdout);
-    assert.equal(report.ok, report.lost === 0 && report.failed === 0);
-    assert.equal(r.exitCode, report.ok ? 0 : 1);
-    if (report.lost > 0) assert.match(report.verdict[0], new RegExp(`^${report.lost} acknowledged messages were LOST`));
-    assert.equal(report.lostValues.length, Math.min(report.lost, 100));
-    await healthy();
-  });
 }
 
 test('durability negative control: RF 1 with its broker stopped reports failed writes, never "all good"', async () => {
