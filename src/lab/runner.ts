@@ -9,6 +9,7 @@ import { splitWords } from '../core/words.js';
 import { call, removeContainer } from '../runtime/docker.js';
 import { injectFault, type FaultContext } from '../faults/inject.js';
 import { simulatePurchases } from '../cluster/simulate.js';
+import { withAdmin } from '../cluster/kafka.js';
 import { recordAcked } from '../faults/acked.js';
 
 export interface RunnerContext {
@@ -86,8 +87,11 @@ async function startConsumer(ctx: RunnerContext, c: { id: string; topic: string;
   }
   if (existing) await removeContainer(ctx.docker, existing.Id, name);
   const from = c.from ?? 'end';
+  // 'latest' is applied when a member first fetches a partition, which can come after the next step's
+  // writes: those would be skipped. On an empty topic 'earliest' means the same and has no such race.
+  const reset = from === 'beginning' || (await topicIsEmpty(ctx.templates.bootstrap, c.topic)) ? 'earliest' : 'latest';
   const cmd = c.group
-    ? ['-b', ctx.templates.internalBootstrap, '-G', c.group, '-X', `auto.offset.reset=${from === 'end' ? 'latest' : 'earliest'}`, '-q', c.topic]
+    ? ['-b', ctx.templates.internalBootstrap, '-G', c.group, '-X', `auto.offset.reset=${reset}`, '-X', 'auto.commit.interval.ms=1000', '-q', c.topic]
     : ['-C', '-b', ctx.templates.internalBootstrap, '-t', c.topic, '-o', from, '-q'];
   const container = await call(`create consumer ${name}`, () =>
     ctx.docker.createContainer({
@@ -120,4 +124,13 @@ export async function produce(ctx: RunnerContext, topic: string, values: string[
   if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker ${argv.join(' ')}`, r.exitCode, r.all);
   // kcat -P exits 0 only when every message was delivered with acks=all.
   await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, Date.now());
+}
+
+async function topicIsEmpty(bootstrap: string, topic: string): Promise<boolean> {
+  try {
+    const offsets = await withAdmin(bootstrap, (a) => a.fetchTopicOffsets(topic));
+    return offsets.every((o) => o.high === o.low);
+  } catch {
+    return false;
+  }
 }
