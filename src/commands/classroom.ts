@@ -104,6 +104,9 @@ export async function upStacks(inv: Invocation, names: string[]): Promise<number
 
   // Port blocks are handed out here, one by one, so stacks starting side by side never pick the same block.
   const explicit = opts.portBase === undefined ? undefined : Number(opts.portBase);
+  if (explicit !== undefined && (!Number.isInteger(explicit) || explicit < 1024 || explicit + 100 * names.length > 65000)) {
+    throw new UsageError(`--port-base ${opts.portBase} does not leave room for ${names.length} blocks of ports below 65000.`, 'For example: --port-base 19092.');
+  }
   const handedOut = new Set<number>();
   const bases = new Map<string, string | undefined>();
   for (const [i, name] of names.entries()) {
