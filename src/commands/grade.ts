@@ -24,7 +24,7 @@ type Format = (typeof FORMATS)[number];
 /** These write one file per student, so --out names a directory. */
 const PER_STUDENT: Format[] = ['markdown', 'gradescope'];
 
-function localTarget(docker: Docker, inv: Invocation, student: string, stack: string): Target {
+function localTarget(docker: () => Promise<Docker>, inv: Invocation, student: string, stack: string): Target {
   return {
     student,
     target: `stack ${stack}`,
@@ -32,7 +32,7 @@ function localTarget(docker: Docker, inv: Invocation, student: string, stack: st
     async open() {
       const ctx = await stackContext({ ...stackOptionsOf(inv), stack });
       if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
-      return { inspector: stackInspector(docker, ctx.spec, stateDirOf(inv.env), { grader: true }), bootstrap: bootstrapServers(ctx.spec) };
+      return { inspector: stackInspector(await docker(), ctx.spec, stateDirOf(inv.env), { grader: true }), bootstrap: bootstrapServers(ctx.spec) };
     },
   };
 }
@@ -90,12 +90,14 @@ export const gradeCommand: Command = {
     const rubric = await loadRubric(gradersDir, labId);
     const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
 
-    const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+    // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
+    let connected: Promise<Docker> | undefined;
+    const docker = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
       targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(docker, inv, e.student, e.stack) : remoteTarget(e.student, e.bootstrap!)));
     } else if (inv.values.all) {
-      targets = (await listStacks(docker)).filter((s) => s.containers.length > 0).map((s) => localTarget(docker, inv, s.stack, s.stack));
+      targets = (await listStacks(await docker())).filter((s) => s.containers.length > 0).map((s) => localTarget(docker, inv, s.stack, s.stack));
       if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
     } else {
       const stack = stackOptionsOf(inv).stack;
