@@ -46,6 +46,17 @@ export async function writeCanaries(bootstrap: string, topics: string[]): Promis
  */
 export async function readTopicFromHost(bootstrap: string, topic: string, timeoutMs = 20_000): Promise<string[]> {
   await coordinatorReady(bootstrap);
+  // A group coordinator that has just been created may still be loading: a failed join gets a new try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOnce(bootstrap, topic, timeoutMs);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+async function readOnce(bootstrap: string, topic: string, timeoutMs: number): Promise<string[]> {
   const ends = await withAdmin(bootstrap, (a) => a.fetchTopicOffsets(topic));
   const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
   // A partition whose records were all deleted by retention has low == high > 0: nothing to read there.
