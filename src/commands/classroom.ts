@@ -1,8 +1,9 @@
 // Many stacks at once: up for a list of names, down and reset for every stack on the host.
 // Each stack is its own reconcile (see runtime/up.ts); a failure in one is reported, not fatal to the rest.
 import { readFile } from 'node:fs/promises';
+import type Docker from 'dockerode';
 import { expandStackNames, mapLimit, parseNamesFile, parseParallel } from '../core/classroom.js';
-import { EXIT, exitCodeOf, renderError, UsageError, UserError } from '../core/errors.js';
+import { EXIT, exitCodeOf, Interrupted, renderError, UsageError, UserError } from '../core/errors.js';
 import { silent } from '../core/events.js';
 import { stackMemoryMiB } from '../core/memory.js';
 import { DEFAULT_PORT_BASE } from '../core/stack.js';
@@ -73,6 +74,30 @@ async function outcome(stack: string, work: () => Promise<string | undefined>): 
   }
 }
 
+/** `work` for each stack, `parallel` at once, with progress. A failure is that stack's outcome, not the end of the run. */
+async function eachStack(inv: Invocation, verb: string, stacks: string[], parallel: number, work: (stack: string) => Promise<string | undefined>): Promise<StackOutcome[]> {
+  const shown = progress(inv, verb, stacks.length);
+  try {
+    return await mapLimit(stacks, parallel, async (stack) => {
+      const o = await outcome(stack, () => work(stack));
+      shown.finished(o);
+      return o;
+    });
+  } finally {
+    shown.stop();
+  }
+}
+
+/** Removes what carries the stack's label, looking twice: a container whose creation was in flight when a killed `up` died appears late. */
+async function removeStack(inv: Invocation, docker: Docker, stack: string, volumes: boolean): Promise<undefined> {
+  for (let pass = 0; pass < 3; pass++) {
+    const r = await down(docker, stack, { volumes, sink: silent, clock: systemClock });
+    if (r.containers.length + r.networks.length + r.volumes.length === 0) break;
+  }
+  if (volumes) await clearStackState(stateDirOf(inv.env), stack);
+  return undefined;
+}
+
 function finish(inv: Invocation, outcomes: StackOutcome[], what: string): number {
   const failed = outcomes.filter((o) => !o.ok);
   if (inv.values.json) inv.out.write(`${JSON.stringify(outcomes, null, 2)}\n`);
@@ -121,17 +146,11 @@ export async function upStacks(inv: Invocation, names: string[]): Promise<number
   await ensureImages({ docker, sink: silent, provideImage }, first.spec.services.map((s) => s.image));
 
   (inv.values.json ? inv.err : inv.out).write(`Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${toStart.length} not yet running; ${available} MiB available).\n`);
-  const shown = progress(inv, 'ready', names.length);
-  const outcomes = await mapLimit(names, parallel, (name) =>
-    inv.signal.aborted
-      ? Promise.resolve({ stack: name, ok: false, elapsedMs: 0, error: 'not started: interrupted', exitCode: EXIT.interrupted })
-      : outcome(name, async () => {
-          const ctx = await stackContext({ ...opts, stack: name, portBase: bases.get(name) });
-          const r = await up({ docker, spec: ctx.spec, sink: silent, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage });
-          return r.bootstrap;
-        }).then((o) => (shown.finished(o), o)),
-  );
-  shown.stop();
+  const outcomes = await eachStack(inv, 'ready', names, parallel, async (name) => {
+    if (inv.signal.aborted) throw new Interrupted('not started: interrupted');
+    const ctx = await stackContext({ ...opts, stack: name, portBase: bases.get(name) });
+    return (await up({ docker, spec: ctx.spec, sink: silent, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage })).bootstrap;
+  });
   return finish(inv, outcomes, 'are ready');
 }
 
@@ -154,21 +173,10 @@ export async function downStacks(inv: Invocation, names: string[] | undefined, v
     return EXIT.ok;
   }
   const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
-  const shown = progress(inv, 'removed', stacks.length);
-  const remove = (stack: string) =>
-    outcome(stack, async () => {
-      // A second look: a container whose creation was in flight when a killed `up` died appears late.
-      for (let pass = 0; pass < 3; pass++) {
-        const r = await down(docker, stack, { volumes, sink: silent, clock: systemClock });
-        if (r.containers.length + r.networks.length + r.volumes.length === 0) break;
-      }
-      if (volumes) await clearStackState(stateDirOf(inv.env), stack);
-      return undefined;
-    }).then((o) => (shown.finished(o), o));
-  const outcomes = await mapLimit(stacks, parallel, (s) => remove(s.stack));
+  const outcomes = await eachStack(inv, 'removed', stacks.map((s) => s.stack), parallel, (stack) => removeStack(inv, docker, stack, volumes));
+  // and a last look for a stack whose first resource appeared while this ran
   const late = (await listStacks(docker)).filter((s) => (names ? names.includes(s.stack) : true) && (s.containers.length > 0 || s.networks.length > 0));
-  for (const s of late) if (!outcomes.some((o) => o.stack === s.stack && !o.ok)) await remove(s.stack);
-  shown.stop();
+  for (const s of late) if (!outcomes.some((o) => o.stack === s.stack && !o.ok)) await outcome(s.stack, () => removeStack(inv, docker, s.stack, volumes));
   return finish(inv, outcomes, volumes ? 'removed with their volumes' : 'removed (volumes kept)');
 }
 
@@ -205,19 +213,11 @@ export async function resetStacks(inv: Invocation, names: string[] | undefined):
       return EXIT.ok;
     }
     const parallel = parseParallel(inv.values.parallel as string | undefined, 3);
-    const shown = progress(inv, 'reset', stacks.length);
-    const outcomes = await mapLimit(stacks, parallel, (s) =>
-      outcome(s.stack, async () => {
-        // Only a network or volumes left (an `up` killed early): nothing to reset, so nothing is left.
-        if (s.containers.length === 0) {
-          await down(docker, s.stack, { volumes: true, sink: silent, clock: systemClock });
-          await clearStackState(stateDirOf(inv.env), s.stack);
-          return undefined;
-        }
-        return (await resetStack(inv, s.stack)).bootstrap;
-      }).then((o) => (shown.finished(o), o)),
+    const leftovers = new Set(stacks.filter((s) => s.containers.length === 0).map((s) => s.stack));
+    // Only a network or volumes left (an `up` killed early): nothing to reset, so nothing is left.
+    const outcomes = await eachStack(inv, 'reset', stacks.map((s) => s.stack), parallel, async (stack) =>
+      leftovers.has(stack) ? removeStack(inv, docker, stack, true) : (await resetStack(inv, stack)).bootstrap,
     );
-    shown.stop();
     return finish(inv, outcomes, 'reset');
   });
 }

@@ -3,10 +3,11 @@
 import type Docker from 'dockerode';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import { stackMemoryMiB } from '../core/memory.js';
-import { DEFAULT_PORT_BASE, DEFAULT_STACK, LABEL, type StackSpec } from '../core/stack.js';
+import { DEFAULT_PORT_BASE, DEFAULT_STACK, type StackSpec } from '../core/stack.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { defaultComposeFile } from '../paths.js';
-import { connectDocker, stackContainers } from '../runtime/docker.js';
+import { connectDocker } from '../runtime/docker.js';
+import { listStacks } from '../runtime/stacks.js';
 import { availableMemory } from '../runtime/host.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
@@ -111,18 +112,9 @@ interface StackBlock {
 
 /** Every kafka-lab stack on this host with the port base it recorded, and whether any of its containers runs. */
 async function stackBlocks(docker: Docker): Promise<StackBlock[]> {
-  const containers = await stackContainers(docker);
-  const bases = new Map<string, number>();
-  for (const c of containers) {
-    // Consumers kafka-lab started carry the stack label but not the port base.
-    const base = Number(c.labels[LABEL.portBase]);
-    if (Number.isInteger(base)) bases.set(c.labels[LABEL.stack]!, base);
-  }
-  return [...bases].map(([stack, portBase]) => ({
-    stack,
-    portBase,
-    running: containers.some((c) => c.labels[LABEL.stack] === stack && c.state === 'running'),
-  }));
+  return (await listStacks(docker))
+    .filter((s) => s.portBase !== null)
+    .map((s) => ({ stack: s.stack, portBase: s.portBase!, running: s.containers.some((c) => c.state === 'running') }));
 }
 
 async function checkMemory(spec: StackSpec, stacks: number, running: number): Promise<Check> {

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { Interrupted, UserError } from '../core/errors.js';
 import type { Phase, Sink } from '../core/events.js';
 import { describeClash, planUp, type Action } from '../core/reconcile.js';
-import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, stackFlag, startOrder, type ServiceSpec, type StackSpec } from '../core/stack.js';
+import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, stackFlag, startOrder, type PortSpec, type ServiceSpec, type StackSpec } from '../core/stack.js';
 import { waitFor, type Clock } from '../core/wait.js';
 import { configHashes } from '../stack/hash.js';
 import { describeCluster } from '../cluster/kafka.js';
@@ -211,14 +211,16 @@ async function waitDeregistered(o: UpOptions, svc: ServiceSpec, emit: (svc: Serv
   );
 }
 
+/** The host port on which a ZooKeeper service publishes its client port, or undefined for other services. */
+function zookeeperPort(svc: ServiceSpec): PortSpec | undefined {
+  const client = svc.environment.ZOOKEEPER_CLIENT_PORT;
+  if (client === undefined) return undefined;
+  return svc.ports.find((p) => p.containerPort === Number(client)) ?? svc.ports[0];
+}
+
 function zookeeperAddress(spec: StackSpec): { host: string; port: number } | undefined {
-  for (const s of spec.services) {
-    const client = s.environment.ZOOKEEPER_CLIENT_PORT;
-    if (client === undefined) continue;
-    const p = s.ports.find((x) => x.containerPort === Number(client)) ?? s.ports[0];
-    if (p) return { host: p.hostIp, port: p.hostPort };
-  }
-  return undefined;
+  const p = spec.services.map(zookeeperPort).find((x) => x !== undefined);
+  return p && { host: p.hostIp, port: p.hostPort };
 }
 
 /** ZooKeeper is ready when it answers `srvr`; brokers when the cluster lists them with a controller. */
@@ -232,7 +234,7 @@ async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit:
 
   for (const zk of zks) {
     emit(zk, 'waiting', 'for ZooKeeper to answer');
-    const port = zk.ports.find((p) => p.containerPort === Number(zk.environment.ZOOKEEPER_CLIENT_PORT)) ?? zk.ports[0];
+    const port = zookeeperPort(zk);
     if (!port) throw new UserError(`Service ${zk.service} publishes no port, so kafka-lab cannot ask ZooKeeper whether it is ready.`);
     await waitFor(
       async () => {
