@@ -49,7 +49,7 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
     retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 2000 },
   });
   await producer.connect();
-  const send = partitionedSender(producer, o.topic, await partitionCount(o.bootstrap, o.topic));
+  const send = partitionedSender(producer, o.topic, await partitionCount(o.bootstrap, o.topic, o.clock));
   const sent: string[] = [];
   const acked = new Set<string>();
   const failed = new Set<string>();

@@ -7,6 +7,8 @@
 // holds one partition has one leader, so its retry is always whole: send per partition.
 import kafkajs from 'kafkajs';
 import { UserError } from '../core/errors.js';
+import { waitFor, WaitTimeout, type Clock, type Probe } from '../core/wait.js';
+import { systemClock } from '../runtime/clock.js';
 import { withAdmin } from './kafka.js';
 
 export interface Outcome<M> {
@@ -19,12 +21,24 @@ export interface Outcome<M> {
 
 export type PartitionedSend = <M extends kafkajs.Message>(messages: M[], o: { acks: number; timeout?: number }) => Promise<Outcome<M>[]>;
 
-export async function partitionCount(bootstrap: string, topic: string): Promise<number> {
+/**
+ * A topic created a moment ago may not yet be in the metadata of the broker that answers, so an
+ * unknown topic is asked about again for a few seconds before it counts as missing.
+ */
+export async function partitionCount(bootstrap: string, topic: string, clock: Clock = systemClock): Promise<number> {
+  const probe: Probe<number> = async () => {
+    try {
+      const md = await withAdmin(bootstrap, (a) => a.fetchTopicMetadata({ topics: [topic] }));
+      return { done: true, value: md.topics[0]!.partitions.length };
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+      return { done: false, seen: 'unknown topic' };
+    }
+  };
   try {
-    const md = await withAdmin(bootstrap, (a) => a.fetchTopicMetadata({ topics: [topic] }));
-    return md.topics[0]!.partitions.length;
+    return await waitFor(probe, { what: `topic ${topic}`, timeoutMs: 5000, intervalMs: 250, clock });
   } catch (err) {
-    if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+    if (!(err instanceof WaitTimeout)) throw err;
     throw new UserError(`Topic ${topic} does not exist on this cluster.`, `Create it first (kafka-topics --create --topic ${topic} ...), or run the lab step that creates it.`);
   }
 }

@@ -175,6 +175,16 @@ for (const f of ['stop', 'kill', 'pause', 'disconnect']) {
   }
 }
 
+test('simulate: a topic that does not exist is named with what to do (exit 3); one created a moment ago is found', async () => {
+  const missing = await cli(['simulate', 'purchases', ...at, '--topic', 'no-such-topic', '--count', '5']);
+  assert.equal(missing.exitCode, 3, missing.stderr);
+  assert.match(missing.stderr, /Topic no-such-topic does not exist on this cluster/);
+  assert.match(missing.stderr, /kafka-topics --create --topic no-such-topic/);
+  await withAdmin(BOOT, (a) => a.createTopics({ topics: [{ topic: 'fresh', numPartitions: 3, replicationFactor: 3 }] }));
+  expectOk(await cli(['simulate', 'purchases', ...at, '--topic', 'fresh', '--count', '30', '--rate', '0']), 'simulate into a topic created a moment ago');
+  const offsets = await withAdmin(BOOT, (a) => a.fetchTopicOffsets('fresh'));
+  assert.equal(offsets.reduce((n, p) => n + Number(p.high), 0), 30);
+});
 test('durability negative control: RF 1 with its broker stopped reports failed writes, never "all good"', async () => {
   const r = await cli(['verify', 'durability', ...at, '--topic', 'fragile', '--replication-factor', '1', '--messages', '300', '--fault', 'stop:leader:fragile/0', '--json']);
   assert.equal(r.exitCode, 1, r.stdout);
