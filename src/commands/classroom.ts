@@ -47,6 +47,15 @@ export async function stackNamesOf(inv: Invocation): Promise<string[] | undefine
   return parseNamesFile(file, text);
 }
 
+/** down and reset: `{ names }` for --stacks or --stacks-file, `{}` for --all, undefined for the one-stack form. */
+export async function manyTargetsOf(inv: Invocation): Promise<{ names?: string[] } | undefined> {
+  const names = await stackNamesOf(inv);
+  if (!inv.values.all && !names) return undefined;
+  if (inv.values.all && names) throw new UsageError('Give --all or --stacks, not both.');
+  if (inv.values.stack !== undefined) throw new UsageError(`Give --stack or ${inv.values.all ? '--all' : '--stacks'}, not both.`);
+  return { names };
+}
+
 /** Lines as each stack finishes, and a summary every 10 s, so a room-sized run never looks stuck. */
 function progress(inv: Invocation, verb: string, total: number) {
   const started = Date.now();
@@ -88,7 +97,7 @@ async function eachStack(inv: Invocation, verb: string, stacks: string[], parall
   }
 }
 
-/** Removes what carries the stack's label, looking twice: a container whose creation was in flight when a killed `up` died appears late. */
+/** Removes what carries the stack's label, looking again (three times at most) while a pass still finds something: a container whose creation was in flight when a killed `up` died appears late. */
 async function removeStack(inv: Invocation, docker: Docker, stack: string, volumes: boolean): Promise<undefined> {
   for (let pass = 0; pass < 3; pass++) {
     const r = await down(docker, stack, { volumes, sink: silent, clock: systemClock });

@@ -6,7 +6,7 @@ import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
 import { manyOptions, stackOptions, type Command } from './command.js';
-import { downStacks, stackNamesOf } from './classroom.js';
+import { downStacks, manyTargetsOf } from './classroom.js';
 import { clearStackState } from '../faults/log.js';
 import { stateDirOf } from './lab-context.js';
 
@@ -27,12 +27,8 @@ export const downCommand: Command = {
     json: { type: 'boolean', description: 'print what was removed as JSON' },
   },
   async run(inv) {
-    const many = await stackNamesOf(inv);
-    if (inv.values.all || many) {
-      if (inv.values.all && many) throw new UsageError('Give --all or --stacks, not both.');
-      if (inv.values.stack !== undefined) throw new UsageError(`Give --stack or ${inv.values.all ? '--all' : '--stacks'}, not both.`);
-      return downStacks(inv, many, inv.values['keep-volumes'] !== true);
-    }
+    const many = await manyTargetsOf(inv);
+    if (many) return downStacks(inv, many.names, inv.values['keep-volumes'] !== true);
     const stack = (inv.values.stack as string | undefined) ?? 'default';
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { parseParallel } from '../core/classroom.js';
@@ -10,6 +10,7 @@ import { gradeBatch, type Target } from '../grading/batch.js';
 import * as formats from '../grading/formats.js';
 import { parseRoster, type RosterEntry } from '../grading/roster.js';
 import { loadRubric } from '../grading/rubric.js';
+import { writeFileAtomic } from '../lab/progress.js';
 import { gradersDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { connectDocker } from '../runtime/docker.js';
@@ -50,12 +51,6 @@ async function rosterOf(file: string): Promise<RosterEntry[]> {
     throw new UserError(`Cannot read the roster ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Give a YAML file with a students: list.');
   }
   return parseRoster(file, text);
-}
-
-/** Writes the report atomically: a half-written grade file is worse than none. */
-async function writeOut(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.partial`, text);
-  await rename(`${path}.partial`, path);
 }
 
 export const gradeCommand: Command = {
@@ -119,13 +114,13 @@ export const gradeCommand: Command = {
     if (PER_STUDENT.includes(format)) {
       const files = format === 'markdown' ? formats.markdown(batch) : formats.gradescopeAll(batch);
       await mkdir(out!, { recursive: true });
-      for (const [name, text] of files) await writeOut(join(out!, name), text);
+      for (const [name, text] of files) await writeFileAtomic(join(out!, name), text);
       inv.err.write(`Wrote ${files.size} ${format} file(s) to ${out}.\n`);
     } else {
       const one = alone ? batch.results[0] : undefined;
       const text = format === 'json' && one?.grade ? `${JSON.stringify(one.grade, null, 2)}\n` : format === 'json' ? formats.json(batch) : format === 'csv' ? formats.csv(batch) : format === 'junit' ? formats.junit(batch) : single(batch) ?? formats.table(batch);
       if (out) {
-        await writeOut(out, text);
+        await writeFileAtomic(out, text);
         inv.err.write(`Wrote ${format} for ${batch.results.length} student(s) to ${out}.\n`);
       } else inv.out.write(text.endsWith('\n') ? text : `${text}\n`);
     }

@@ -1,8 +1,7 @@
-import { UsageError } from '../core/errors.js';
 import { systemClock } from '../runtime/clock.js';
 import { reporterFor } from '../ui/reporter.js';
 import { manyOptions, stackOptions, type Command } from './command.js';
-import { resetStack, resetStacks, stackNamesOf, withResetLock } from './classroom.js';
+import { manyTargetsOf, resetStack, resetStacks, withResetLock } from './classroom.js';
 import { stackOptionsOf } from './up.js';
 
 export const resetCommand: Command = {
@@ -14,12 +13,8 @@ export const resetCommand: Command = {
     'Resets take a host-wide lock, so two facilitators cannot reset at the same time; --all resets every stack, several at once.',
   options: { ...stackOptions, all: { type: 'boolean', description: 'every kafka-lab stack on this host' }, ...manyOptions, json: { type: 'boolean', description: 'print the result as JSON' } },
   async run(inv) {
-    const many = await stackNamesOf(inv);
-    if (inv.values.all || many) {
-      if (inv.values.all && many) throw new UsageError('Give --all or --stacks, not both.');
-      if (inv.values.stack !== undefined) throw new UsageError(`Give --stack or ${inv.values.all ? '--all' : '--stacks'}, not both.`);
-      return resetStacks(inv, many);
-    }
+    const many = await manyTargetsOf(inv);
+    if (many) return resetStacks(inv, many.names);
     const stack = stackOptionsOf(inv).stack;
     const json = inv.values.json === true;
     const reporter = reporterFor(`kafka-lab reset: stack ${stack}`, inv.interactive && !json, json ? inv.err : inv.out);
