@@ -39,7 +39,7 @@ function localTarget(docker: () => Promise<Docker>, inv: Invocation, student: st
 }
 
 function remoteTarget(student: string, bootstrap: string): Target {
-  const inspector = createInspector({ bootstrap, internalBootstrap: bootstrap, now: systemClock.now, containers: async () => [], readMessages: (topic) => readTopicFromHost(bootstrap, topic) });
+  const inspector = createInspector({ bootstrap, internalBootstrap: bootstrap, now: systemClock.now, containers: async () => [], readMessages: (topic, through) => readTopicFromHost(bootstrap, topic, through) });
   return { student, target: bootstrap, name: bootstrap, open: async () => ({ inspector, bootstrap }) };
 }
 

@@ -14,7 +14,7 @@ import { readAcked } from '../faults/acked.js';
 import { readEvents } from '../faults/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { stackContainers } from '../runtime/docker.js';
-import { readTopicFromHost } from '../cluster/canary.js';
+import { readTopicFromHost, type Position } from '../cluster/canary.js';
 import type { Invocation } from './command.js';
 import { stackContext, type StackContext } from './context.js';
 import { stackOptionsOf } from './up.js';
@@ -64,7 +64,7 @@ export function stackInspector(docker: Docker, spec: StackSpec, stateDir: string
   const bootstrap = bootstrapServers(spec);
   return createInspector({
     bootstrap,
-    ...(o.grader ? { readMessages: (topic: string) => readTopicFromHost(bootstrap, topic) } : { exec: execIn(spec) }),
+    ...(o.grader ? { readMessages: (topic: string, through?: Position) => readTopicFromHost(bootstrap, topic, through) } : { exec: execIn(spec) }),
     internalBootstrap: internalBootstrap(spec),
     now: systemClock.now,
     acked: (topic) => readAcked(stateDir, spec.stack, topic),

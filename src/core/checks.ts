@@ -80,6 +80,15 @@ function withTopic(s: ClusterSnapshot, name: string, fn: (t: TopicState) => Chec
   return fn(t);
 }
 
+/** A read that failed is said as such: an unread topic must not look empty (or its messages lost). */
+function withMessages(s: ClusterSnapshot, name: string, fn: (values: string[]) => CheckResult): CheckResult {
+  if (s.topics[name]?.exists === false) return fail(`expected topic ${name}, found no such topic.`);
+  const values = s.messages[name];
+  if (values !== undefined) return fn(values);
+  const why = s.unknown.find((u) => u.startsWith(`messages of ${name}:`))?.slice(`messages of ${name}: `.length);
+  return fail(`the messages of ${name} could not be read${why ? ` (${why})` : ''}, so they were not checked.`);
+}
+
 function perPartition(t: TopicState, ok: (p: PartitionState) => boolean, expected: string, found: (p: PartitionState) => string): CheckResult {
   const bad = t.partitions.filter((p) => !ok(p));
   if (bad.length === 0) return pass(`${t.name}: ${expected} on all ${t.partitions.length} partitions.`);
@@ -178,24 +187,28 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     const total = Object.values(g?.offsets[p.topic] ?? {}).reduce((a, b) => a + Math.max(0, b), 0);
     return total >= p.atLeast ? pass(`group ${p.group} has committed ${total} messages of ${p.topic}.`) : fail(`expected group ${p.group} to have committed at least ${p.atLeast} messages of ${p.topic}; found ${total}.`, Math.min(1, total / p.atLeast));
   },
-  'topic-contains': (s, p) => {
-    const seen = new Set(s.messages[p.topic] ?? []);
-    const missing = p.values.filter((v) => !seen.has(v));
-    if (missing.length === 0) return pass(`topic ${p.topic} holds all ${p.values.length} expected messages.`);
-    return fail(`expected ${p.topic} to hold ${p.values.length} messages; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}.`, partial(p.values.length - missing.length, p.values.length));
-  },
-  'topic-holds-at-least': (s, p) => {
-    const n = s.messages[p.topic]?.length ?? 0;
-    return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages.`) : fail(`expected at least ${p.count} messages in ${p.topic}; found ${n}.`, Math.min(1, n / p.count));
-  },
+  'topic-contains': (s, p) =>
+    withMessages(s, p.topic, (values) => {
+      const seen = new Set(values);
+      const missing = p.values.filter((v) => !seen.has(v));
+      if (missing.length === 0) return pass(`topic ${p.topic} holds all ${p.values.length} expected messages.`);
+      return fail(`expected ${p.topic} to hold ${p.values.length} messages; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}.`, partial(p.values.length - missing.length, p.values.length));
+    }),
+  'topic-holds-at-least': (s, p) =>
+    withMessages(s, p.topic, (values) => {
+      const n = values.length;
+      return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages.`) : fail(`expected at least ${p.count} messages in ${p.topic}; found ${n}.`, Math.min(1, n / p.count));
+    }),
   'acked-survive': (s, p) => {
     if (s.lastFaultMs === null) return fail(`expected a fault to have been injected; kafka-lab's event log records none yet.`);
     const before = (s.acked[p.topic] ?? []).filter((a) => a.atMs <= s.lastFaultMs!);
     if (before.length === 0) return fail(`expected messages acknowledged before the fault; kafka-lab recorded none on ${p.topic} (write them with 'kafka-lab solve' or 'kafka-lab simulate').`);
-    const seen = new Set(s.messages[p.topic] ?? []);
-    const lost = before.filter((a) => !seen.has(a.value));
-    if (lost.length === 0) return pass(`all ${before.length} messages acknowledged on ${p.topic} before the fault are still readable.`);
-    return fail(`expected all ${before.length} messages acknowledged before the fault to be readable; ${lost.length} are lost: ${lost.slice(0, 5).map((a) => a.value).join(', ')}.`, partial(before.length - lost.length, before.length));
+    return withMessages(s, p.topic, (values) => {
+      const seen = new Set(values);
+      const lost = before.filter((a) => !seen.has(a.value));
+      if (lost.length === 0) return pass(`all ${before.length} messages acknowledged on ${p.topic} before the fault are still readable.`);
+      return fail(`expected all ${before.length} messages acknowledged before the fault to be readable; ${lost.length} are lost: ${lost.slice(0, 5).map((a) => a.value).join(', ')}.`, partial(before.length - lost.length, before.length));
+    });
   },
 };
 

@@ -26,7 +26,8 @@ export async function gradeTarget(rubric: Rubric, t: Target, now: () => Date): P
   const { inspector, bootstrap } = await t.open();
   const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
   const canaries = await writeCanaries(bootstrap, needs.messagesOf);
-  const snap = await inspector.snapshot(needs);
+  const written = canaries.filter((c) => c.offset !== undefined);
+  const snap = await inspector.snapshot({ ...needs, readThrough: Object.fromEntries(written.map((c) => [c.topic, { partition: c.partition!, offset: c.offset! }])) });
   if (snap.brokers.length === 0) {
     throw new UserError(`No broker answered at ${bootstrap}${snap.unknown.length ? ` (${snap.unknown[0]})` : ''}: the cluster is down or unreachable, so nothing could be graded.`);
   }
