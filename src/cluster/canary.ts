@@ -1,7 +1,7 @@
 // The grader's own view of a topic's data: it writes a canary with a random value, then reads the
 // whole topic from this process. A read that does not return the canary is not the real topic.
 import { randomBytes } from 'node:crypto';
-import { CANARY_PREFIX } from '../core/snapshot.js';
+import { CANARY_PREFIX, type Position } from '../core/snapshot.js';
 import { systemClock } from '../runtime/clock.js';
 import { waitFor } from '../core/wait.js';
 import { kafkaClient, withAdmin } from './kafka.js';
@@ -40,12 +40,6 @@ export async function writeCanaries(bootstrap: string, topics: string[]): Promis
   return canaries;
 }
 
-/** A position the read must reach even if the end offsets fetched first are behind it. */
-export interface Position {
-  partition: number;
-  offset: number;
-}
-
 /**
  * Every value in a topic, read from this process with kafkajs up to the end offsets it had when the
  * read began (and at least through `through`, the grader's canary). kafkajs consumers always join a
@@ -64,7 +58,7 @@ export async function readTopicFromHost(bootstrap: string, topic: string, throug
         return { done: false, seen: (err as Error).message };
       }
     },
-    { what: `a whole read of ${topic}`, timeoutMs: 60_000, intervalMs: 1000, clock: systemClock },
+    { what: `a whole read of ${topic}`, timeoutMs: 30_000, intervalMs: 1000, clock: systemClock },
   );
 }
 

@@ -2,7 +2,7 @@
 // partition anywhere fails whole metadata calls, tulios/kafkajs#1460) kcat -L -J, a real librdkafka
 // client in the stack's kcat container, fills in what it can. What stays unknown is said.
 import kafkajs from 'kafkajs';
-import { CANARY_PREFIX, type ClusterSnapshot, type ContainerInfo, type GroupState, type Needs, type PartitionState, type TopicState } from '../core/snapshot.js';
+import { CANARY_PREFIX, type ClusterSnapshot, type ContainerInfo, type GroupState, type Needs, type PartitionState, type Position, type TopicState } from '../core/snapshot.js';
 import { describeCluster, withAdmin, type ClientOptions } from './kafka.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -18,7 +18,7 @@ export interface InspectorDeps {
   exec?: (service: string, argv: string[], timeoutMs: number) => Promise<string>;
   internalBootstrap: string;
   /** Reads every value of a topic some other way than kcat in the stack (the grader's own client). */
-  readMessages?: (topic: string, through?: { partition: number; offset: number }) => Promise<string[]>;
+  readMessages?: (topic: string, through?: Position) => Promise<string[]>;
   now: () => number;
   /** Values kafka-lab wrote to a topic and had acknowledged, and the time of the last fault. */
   acked?: (topic: string) => Promise<{ value: string; atMs: number }[]>;

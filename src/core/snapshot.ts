@@ -71,7 +71,12 @@ export interface Needs {
   /** Topics whose partitions' end offsets are wanted (the UI's consumer lag). */
   endOffsetsOf?: string[];
   /** topic -> a position the read of its messages must reach (the grader's canary) */
-  readThrough?: Record<string, { partition: number; offset: number }>;
+  readThrough?: Record<string, Position>;
+}
+
+export interface Position {
+  partition: number;
+  offset: number;
 }
 
 export function mergeNeeds(all: Needs[]): Needs {

@@ -142,7 +142,7 @@ test('acked-survive: every write acknowledged before the last fault must be read
 });
 
 test('a topic whose messages could not be read says why, instead of looking empty or lost', () => {
-  const unread = snap({ acked: { t: [{ value: 'a', atMs: 10 }] }, lastFaultMs: 30, unknown: ['messages of t: Timed out after 60 s waiting for a whole read of t (last seen: not the leader)'] });
+  const unread = snap({ acked: { t: [{ value: 'a', atMs: 10 }] }, lastFaultMs: 30, unknown: ['messages of t: Timed out after 30 s waiting for a whole read of t (last seen: not the leader)'] });
   for (const c of [
     { kind: 'topic-contains', params: { topic: 't', values: ['m1'] } },
     { kind: 'topic-holds-at-least', params: { topic: 't', count: 1 } },
@@ -151,7 +151,7 @@ test('a topic whose messages could not be read says why, instead of looking empt
     const r = check(c, unread);
     assert.equal(r.pass, false, c.kind);
     assert.equal(r.score, 0, c.kind);
-    assert.equal(r.message, 'the messages of t could not be read (Timed out after 60 s waiting for a whole read of t (last seen: not the leader)), so they were not checked.', c.kind);
+    assert.equal(r.message, 'the messages of t could not be read (Timed out after 30 s waiting for a whole read of t (last seen: not the leader)), so they were not checked.', c.kind);
   }
   const gone = snap({ topics: { t: { name: 't', exists: false, partitions: [], configs: {} } } });
   assert.equal(check({ kind: 'topic-contains', params: { topic: 't', values: ['m1'] } }, gone).message, 'expected topic t, found no such topic.');
