@@ -72,17 +72,18 @@ const pass = (message: string): CheckResult => ({ pass: true, score: 1, message 
 const fail = (message: string, score = 0): CheckResult => ({ pass: false, score, message });
 const list = (xs: number[]) => (xs.length ? xs.join(',') : 'none');
 const partial = (good: number, all: number) => (all === 0 ? 0 : good / all);
+const noSuchTopic = (name: string) => fail(`expected topic ${name}, found no such topic.`);
 
 function withTopic(s: ClusterSnapshot, name: string, fn: (t: TopicState) => CheckResult): CheckResult {
   const t = s.topics[name];
   if (!t) return fail(`topic ${name} could not be inspected${s.unknown.length ? ` (${s.unknown[0]})` : ''}.`);
-  if (!t.exists) return fail(`expected topic ${name}, found no such topic.`);
+  if (!t.exists) return noSuchTopic(name);
   return fn(t);
 }
 
 /** A read that failed is said as such: an unread topic must not look empty (or its messages lost). */
 function withMessages(s: ClusterSnapshot, name: string, fn: (values: string[]) => CheckResult): CheckResult {
-  if (s.topics[name]?.exists === false) return fail(`expected topic ${name}, found no such topic.`);
+  if (s.topics[name]?.exists === false) return noSuchTopic(name);
   const values = s.messages[name];
   if (values !== undefined) return fn(values);
   const why = s.unknown.find((u) => u.startsWith(`messages of ${name}:`))?.slice(`messages of ${name}: `.length);

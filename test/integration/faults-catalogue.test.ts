@@ -2,31 +2,14 @@
 // symbolic targets resolve to the right broker; durability holds with RF 3 and fails honestly with RF 1.
 import { test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as pause } from 'node:timers/promises';
 import { describeCluster, withAdmin } from '../../src/cluster/kafka.js';
-import { cli, docker, expectOk } from './helpers.js';
+import { cli, docker, eventually, expectOk } from './helpers.js';
 
 const STACK = 'it-faultcat';
 const at = ['--stack', STACK];
 const BOOT = '127.0.0.1:29492,127.0.0.1:29493,127.0.0.1:29494';
 const NET = `kafka-lab-${STACK}`;
 const name = (s: string) => `${STACK}-${s}`;
-
-/** Polls until `fn` holds, failing with what was last seen after `ms`. */
-async function eventually<T>(what: string, ms: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await pause(300);
-  }
-}
 
 const brokers = async () => (await describeCluster(BOOT)).brokers.map((b) => b.id);
 const inspect = (s: string) => docker.getContainer(name(s)).inspect();
@@ -185,6 +168,7 @@ test('simulate: a topic that does not exist is named with what to do (exit 3); o
   const offsets = await withAdmin(BOOT, (a) => a.fetchTopicOffsets('fresh'));
   assert.equal(offsets.reduce((n, p) => n + Number(p.high), 0), 30);
 });
+
 test('durability negative control: RF 1 with its broker stopped reports failed writes, never "all good"', async () => {
   const r = await cli(['verify', 'durability', ...at, '--topic', 'fragile', '--replication-factor', '1', '--messages', '300', '--fault', 'stop:leader:fragile/0', '--json']);
   assert.equal(r.exitCode, 1, r.stdout);
