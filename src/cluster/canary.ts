@@ -1,7 +1,7 @@
 // The grader's own view of a topic's data: it writes a canary with a random value, then reads the
 // whole topic from this process. A read that does not return the canary is not the real topic.
 import { randomBytes } from 'node:crypto';
-import { CANARY_PREFIX, type Position } from '../core/snapshot.js';
+import { CANARY_PREFIX, type Message, type Position } from '../core/snapshot.js';
 import { systemClock } from '../runtime/clock.js';
 import { waitFor } from '../core/wait.js';
 import { kafkaClient, withAdmin } from './kafka.js';
@@ -45,7 +45,7 @@ export async function writeCanaries(bootstrap: string, topics: string[]): Promis
  * read began (and at least through `through`, the grader's canary). kafkajs consumers always join a
  * group: a throwaway one, deleted afterwards.
  */
-export async function readTopicFromHost(bootstrap: string, topic: string, through?: Position, timeoutMs = 20_000): Promise<string[]> {
+export async function readTopicFromHost(bootstrap: string, topic: string, through?: Position, timeoutMs = 20_000): Promise<Message[]> {
   await coordinatorReady(bootstrap);
   // Right after a broker comes back, leaders move (the preferred-leader check) and a new group
   // coordinator may still be loading: kafkajs gives up on the first NOT_LEADER, so a failed read
@@ -62,7 +62,7 @@ export async function readTopicFromHost(bootstrap: string, topic: string, throug
   );
 }
 
-async function readOnce(bootstrap: string, topic: string, through: Position | undefined, timeoutMs: number): Promise<string[]> {
+async function readOnce(bootstrap: string, topic: string, through: Position | undefined, timeoutMs: number): Promise<Message[]> {
   const ends = await withAdmin(bootstrap, (a) => a.fetchTopicOffsets(topic));
   const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
   // A partition whose records were all deleted by retention has low == high > 0: nothing to read there.
@@ -74,7 +74,7 @@ async function readOnce(bootstrap: string, topic: string, through: Position | un
   }
   const reached = new Map<number, number>();
   const done = () => [...want].every(([p, high]) => empty.has(p) || (reached.get(p) ?? 0) >= high);
-  const values: string[] = [];
+  const values: Message[] = [];
   if (done()) return values;
   const groupId = `kafka-lab-grader-${randomBytes(6).toString('hex')}`;
   const consumer = kafkaClient(bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }).consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
@@ -88,7 +88,9 @@ async function readOnce(bootstrap: string, topic: string, through: Position | un
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
-              if (Number(m.offset) < (want.get(batch.partition) ?? 0)) values.push(m.value?.toString('utf8') ?? '');
+              if (Number(m.offset) < (want.get(batch.partition) ?? 0)) {
+                values.push({ partition: batch.partition, offset: Number(m.offset), value: m.value?.toString('utf8') ?? '', ts: Number(m.timestamp) });
+              }
               reached.set(batch.partition, Math.max(reached.get(batch.partition) ?? 0, Number(m.offset) + 1));
             }
             if (done()) {

@@ -2,7 +2,7 @@
 // partition anywhere fails whole metadata calls, tulios/kafkajs#1460) kcat -L -J, a real librdkafka
 // client in the stack's kcat container, fills in what it can. What stays unknown is said.
 import kafkajs from 'kafkajs';
-import { CANARY_PREFIX, type ClusterSnapshot, type ContainerInfo, type GroupState, type Needs, type PartitionState, type Position, type TopicState } from '../core/snapshot.js';
+import { CANARY_PREFIX, type ClusterSnapshot, type ContainerInfo, type GroupState, type Message, type Needs, type PartitionState, type Position, type TopicState } from '../core/snapshot.js';
 import { describeCluster, withAdmin, type ClientOptions } from './kafka.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -18,7 +18,7 @@ export interface InspectorDeps {
   exec?: (service: string, argv: string[], timeoutMs: number) => Promise<string>;
   internalBootstrap: string;
   /** Reads every value of a topic some other way than kcat in the stack (the grader's own client). */
-  readMessages?: (topic: string, through?: Position) => Promise<string[]>;
+  readMessages?: (topic: string, through?: Position) => Promise<Message[]>;
   now: () => number;
   /** Values kafka-lab wrote to a topic and had acknowledged, and the time of the last fault. */
   acked?: (topic: string) => Promise<{ value: string; atMs: number }[]>;
@@ -210,8 +210,13 @@ async function fromKcat(deps: InspectorDeps, snap: ClusterSnapshot, topics: stri
   }
 }
 
-/** Every value in a topic, from the beginning to the current end, read by kcat. */
-async function readAll(deps: InspectorDeps, topic: string): Promise<string[]> {
-  const out = await deps.exec!('kcat', ['kcat', '-C', '-b', deps.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\\n', '-m', '10'], 30_000);
-  return out.split('\n').filter((l) => l.length > 0 && !l.startsWith(CANARY_PREFIX));
+/** Every record in a topic, from the beginning to the current end, read by kcat (one JSON line each). */
+async function readAll(deps: InspectorDeps, topic: string): Promise<Message[]> {
+  const out = await deps.exec!('kcat', ['kcat', '-C', '-b', deps.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-J', '-m', '10'], 30_000);
+  return out.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    const r = JSON.parse(line) as { partition: number; offset: number; ts?: number; payload?: string | null };
+    const value = r.payload ?? '';
+    return value.startsWith(CANARY_PREFIX) ? [] : [{ partition: r.partition, offset: r.offset, value, ts: r.ts }];
+  });
 }

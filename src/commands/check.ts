@@ -1,11 +1,14 @@
 import { EXIT, UsageError } from '../core/errors.js';
 import { findStep, type Lab, type Step } from '../core/lab.js';
-import { checkStep, type StepResult } from '../lab/engine.js';
+import { DEFAULT_STACK } from '../core/stack.js';
+import { checkNow, checkStep, type StepResult } from '../lab/engine.js';
+import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
+import { started } from '../lab/start.js';
 import { findLab } from '../lab/load.js';
 import { labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { stackOptions, type Command, type Invocation } from './command.js';
-import { labContext } from './lab-context.js';
+import { labContext, stateDirOf } from './lab-context.js';
 
 export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
   if (ref === undefined) return lab.steps;
@@ -14,14 +17,15 @@ export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
   return [step];
 }
 
-export function formatStepResult(lab: Lab, r: StepResult): string {
+export function formatStepResult(lab: Lab, r: StepResult, passedAtMs?: number): string {
   const index = lab.steps.findIndex((s) => s.id === r.stepId);
   const step = lab.steps[index]!;
-  const lines = [`${r.pass ? 'PASS' : 'FAIL'}  step ${index + 1} ${step.id}: ${step.title}`];
+  const earlier = passedAtMs === undefined ? '' : `  (passed at ${new Date(passedAtMs).toISOString().slice(11, 19)} UTC; now:)`;
+  const lines = [`${r.pass ? 'PASS' : passedAtMs === undefined ? 'FAIL' : 'DONE'}  step ${index + 1} ${step.id}: ${step.title}${earlier}`];
   for (const o of r.outcomes) lines.push(`      ${o.result.pass ? '✔' : '✘'} ${o.result.message}`);
   for (const q of r.quiz ?? []) lines.push(`      ${q.pass ? '✔' : '✘'} ${q.message}`);
   if (!r.pass && r.unknown.length) lines.push(`      (could not learn: ${r.unknown.join('; ')})`);
-  if (!r.pass && step.hint) lines.push(`      hint: ${step.hint.trim().split('\n')[0]}`);
+  if (!r.pass && passedAtMs === undefined && step.hint) lines.push(`      hint: ${step.hint.trim().split('\n')[0]}`);
   return lines.join('\n');
 }
 
@@ -44,12 +48,20 @@ function parseAnswers(text: string | undefined, steps: Step[]): Record<string, n
 export const checkCommand: Command = {
   name: 'check',
   summary: "Check one step of a lab, or all of them, against the live cluster.",
-  usage: 'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--json]',
-  details: 'STEP is a step id or number. Exit code 0 only when everything checked passed, 1 when a check failed.',
+  usage: 'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--restart] [--json]',
+  details: [
+    'STEP is a step id or number. One step is polled until its checks pass or their time runs out; the',
+    'whole lab is judged at once, each step as the cluster is now, with when it last passed.',
+    "The lab's first check starts it: from then on its checks count only what happens in this lab",
+    '(messages sent, offsets committed, consumers that joined). --restart starts it over.',
+    'Answers are kept with the progress. Exit code 0 only when everything checked passed (or, for a',
+    'whole lab, passed at some point), 1 when a check failed.',
+  ].join('\n'),
   options: {
     ...stackOptions,
     wait: { type: 'string', value: 'SECONDS', description: "keep polling failing checks this long (default: each check's own allowance)" },
     answers: { type: 'string', value: 'ID=N,...', description: 'answers to quiz questions, choices counted from 1' },
+    restart: { type: 'boolean', description: 'start the lab over: count from now, forget step results' },
     json: { type: 'boolean', description: 'print the results as JSON' },
   },
   maxPositionals: 2,
@@ -58,22 +70,49 @@ export const checkCommand: Command = {
     if (!labId) throw new UsageError('Which lab? kafka-lab check LAB [STEP].', "Run 'kafka-lab labs' to see them.");
     const lab = await findLab(labsDir, labId);
     const steps = stepsOf(lab, stepRef);
-    const answers = parseAnswers(inv.values.answers as string | undefined, steps);
+    const given = parseAnswers(inv.values.answers as string | undefined, steps);
     const wait = inv.values.wait === undefined ? undefined : Number(inv.values.wait);
     if (wait !== undefined && !(wait >= 0 && wait <= 600)) throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
     const needsCluster = steps.some((s) => s.checks.length > 0);
     const ctx = needsCluster ? await labContext(inv) : undefined;
+    const stack = ctx?.spec.stack ?? ((inv.values.stack as string | undefined) ?? DEFAULT_STACK);
+    const store = fileProgressStore(stateDirOf(inv.env), stack);
+    const loaded = await store.load(lab);
+    if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
+    let progress = loaded.progress;
+    if (ctx) progress = await started(ctx.inspector, lab, progress, { restart: inv.values.restart === true });
+    else if (inv.values.restart) progress = { ...progress, current: 0, steps: {}, reads: [] };
+    progress = { ...progress, answers: { ...progress.answers, ...given } };
     // Quiz-only steps are judged locally and need no stack.
     const inspector = ctx?.inspector ?? { snapshot: () => Promise.reject(new Error('quiz steps read no cluster')) };
-    const results: StepResult[] = [];
-    for (const step of steps) {
-      const r = await checkStep(step, inspector, { clock: systemClock, signal: inv.signal, waitSeconds: wait, answers });
-      results.push(r);
-      if (!inv.values.json) inv.out.write(`${formatStepResult(lab, r)}\n`);
-    }
-    const pass = results.every((r) => r.pass);
+    const o = { clock: systemClock, answers: progress.answers, scope: scopeOf(progress) };
+    const results: StepResult[] =
+      stepRef === undefined ? await checkNow(steps, inspector, o) : [await checkStep(steps[0]!, inspector, { ...o, signal: inv.signal, waitSeconds: wait })];
+    const before = progress;
+    for (const r of results) progress = withResult(progress, r, systemClock.now());
+    if (stepRef !== undefined && results[0]!.pass) progress = { ...progress, current: Math.min(lab.steps.indexOf(steps[0]!) + 1, lab.steps.length - 1) };
+    await store.save(progress);
+    const earlier = (r: StepResult) => (r.pass ? undefined : before.steps[r.stepId]?.passedAtMs);
+    if (!inv.values.json) for (const r of results) inv.out.write(`${formatStepResult(lab, r, earlier(r))}\n`);
+    const done = (r: StepResult) => r.pass || earlier(r) !== undefined;
+    const pass = stepRef === undefined ? results.every(done) : results.every((r) => r.pass);
     if (inv.values.json) {
-      inv.out.write(`${JSON.stringify({ lab: lab.id, stack: ctx?.spec.stack ?? null, pass, steps: results.map((r) => ({ id: r.stepId, pass: r.pass, tookMs: r.tookMs, checks: r.outcomes.map((o) => ({ kind: o.check.kind, params: o.check.params, ...o.result })), quiz: r.quiz, unknown: r.unknown })) }, null, 2)}\n`);
+      const json = {
+        lab: lab.id,
+        stack: ctx?.spec.stack ?? null,
+        pass,
+        startedAt: progress.baseline ? new Date(progress.baseline.atMs).toISOString() : null,
+        steps: results.map((r) => ({
+          id: r.stepId,
+          pass: r.pass,
+          passedEarlierAt: earlier(r) === undefined ? null : new Date(earlier(r)!).toISOString(),
+          tookMs: r.tookMs,
+          checks: r.outcomes.map((x) => ({ kind: x.check.kind, params: x.check.params, ...x.result })),
+          quiz: r.quiz,
+          unknown: r.unknown,
+        })),
+      };
+      inv.out.write(`${JSON.stringify(json, null, 2)}\n`);
     }
     return pass ? EXIT.ok : EXIT.failed;
   },

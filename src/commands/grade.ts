@@ -9,9 +9,11 @@ import { readTopicFromHost } from '../cluster/canary.js';
 import { gradeBatch, type Target } from '../grading/batch.js';
 import * as formats from '../grading/formats.js';
 import { parseRoster, type RosterEntry } from '../grading/roster.js';
-import { loadRubric } from '../grading/rubric.js';
-import { writeFileAtomic } from '../lab/progress.js';
-import { gradersDir } from '../paths.js';
+import { loadRubric, type Work } from '../grading/rubric.js';
+import type { Lab } from '../core/lab.js';
+import { findLab } from '../lab/load.js';
+import { fileProgressStore, scopeOf, writeFileAtomic } from '../lab/progress.js';
+import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { connectDocker } from '../runtime/docker.js';
 import { listStacks } from '../runtime/stacks.js';
@@ -25,7 +27,7 @@ type Format = (typeof FORMATS)[number];
 /** These write one file per student, so --out names a directory. */
 const PER_STUDENT: Format[] = ['markdown', 'gradescope'];
 
-function localTarget(docker: () => Promise<Docker>, inv: Invocation, student: string, stack: string): Target {
+function localTarget(docker: () => Promise<Docker>, inv: Invocation, lab: Lab, student: string, stack: string): Target {
   return {
     student,
     target: `stack ${stack}`,
@@ -33,9 +35,16 @@ function localTarget(docker: () => Promise<Docker>, inv: Invocation, student: st
     async open() {
       const ctx = await stackContext({ ...stackOptionsOf(inv), stack });
       if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
-      return { inspector: stackInspector(await docker(), ctx.spec, stateDirOf(inv.env), { grader: true }), bootstrap: bootstrapServers(ctx.spec) };
+      const stateDir = stateDirOf(inv.env);
+      return { inspector: stackInspector(await docker(), ctx.spec, stateDir, { grader: true }), bootstrap: bootstrapServers(ctx.spec), work: await workOf(stateDir, stack, lab) };
     },
   };
+}
+
+/** The student's progress on this host: where the lab started, what checks read, the quiz answers. */
+async function workOf(stateDir: string, stack: string, lab: Lab): Promise<Work> {
+  const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
+  return { scope: scopeOf(progress), answers: progress.answers, questions: lab.steps.flatMap((s) => s.quiz ?? []) };
 }
 
 function remoteTarget(student: string, bootstrap: string): Target {
@@ -83,6 +92,7 @@ export const gradeCommand: Command = {
     const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(Boolean).length;
     if (chosen > 1) throw new UsageError('Give one of --stack, --all or --roster.');
     const rubric = await loadRubric(gradersDir, labId);
+    const lab = await findLab(labsDir, labId);
     const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
@@ -90,13 +100,13 @@ export const gradeCommand: Command = {
     const docker = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
-      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(docker, inv, e.student, e.stack) : remoteTarget(e.student, e.bootstrap!)));
+      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(docker, inv, lab, e.student, e.stack) : remoteTarget(e.student, e.bootstrap!)));
     } else if (inv.values.all) {
-      targets = (await listStacks(await docker())).filter((s) => s.containers.length > 0).map((s) => localTarget(docker, inv, s.stack, s.stack));
+      targets = (await listStacks(await docker())).filter((s) => s.containers.length > 0).map((s) => localTarget(docker, inv, lab, s.stack, s.stack));
       if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
     } else {
       const stack = stackOptionsOf(inv).stack;
-      targets = [localTarget(docker, inv, stack, stack)];
+      targets = [localTarget(docker, inv, lab, stack, stack)];
     }
 
     const many = targets.length > 1;

@@ -11,6 +11,7 @@ import { bootstrapServers, checkStackName, LABEL, stackFlag } from '../core/stac
 import { internalBootstrap } from '../core/listeners.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { checkStep } from '../lab/engine.js';
+import { started } from '../lab/start.js';
 import { loadLabs } from '../lab/load.js';
 import { fileProgressStore, progressPath, statusOf, type LabProgress, type ProgressStore } from '../lab/progress.js';
 import { describeAction, runSolution } from '../lab/runner.js';
@@ -145,6 +146,7 @@ function sessionDeps(inv: Invocation, ctx: LabContext | undefined, store: Progre
         clock: systemClock,
         signal: o.signal,
         answers: o.answers,
+        scope: o.scope,
         onPoll: (_snap, outcomes) => o.onPoll(outcomes),
       }),
     solve: async (step, o) => {
@@ -191,6 +193,11 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
         templates = spec ? templatesOf(spec) : { containers: {}, bootstrap: '', internalBootstrap: '', network: '' };
       }
       const loaded = await store.load(lab);
+      // Opening a lab starts it: from now on its checks count only what the student does here.
+      if (ctx && !loaded.progress.baseline) {
+        loaded.progress = await started(ctx.inspector, lab, loaded.progress);
+        await store.save(loaded.progress);
+      }
       const solutions = Object.fromEntries(lab.steps.map((s) => [s.id, s.solution.map((a) => describeAction(a, templates))]));
       const session = new LabSession(sessionDeps({ ...inv, signal }, ctx, store), {
         lab,

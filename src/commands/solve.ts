@@ -1,7 +1,9 @@
 import { EXIT, UsageError } from '../core/errors.js';
 import { checkStep } from '../lab/engine.js';
 import { findLab } from '../lab/load.js';
+import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
 import { runSolution } from '../lab/runner.js';
+import { started } from '../lab/start.js';
 import { labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { formatStepResult, stepsOf } from './check.js';
@@ -22,12 +24,19 @@ export const solveCommand: Command = {
     const steps = stepsOf(lab, stepRef);
     const ctx = await labContext(inv);
     const runner = ctx.runner((line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`));
+    const store = fileProgressStore(ctx.stateDir, ctx.spec.stack);
+    // Solving the whole lab starts it over; one step counts from where the lab started.
+    let progress = await started(ctx.inspector, lab, (await store.load(lab)).progress, { restart: stepRef === undefined });
+    await store.save(progress);
     let ok = true;
     for (const step of steps) {
       if (!inv.values.quiet) inv.out.write(`----  step ${lab.steps.indexOf(step) + 1} ${step.id}: ${step.title}\n`);
       await runSolution(runner, step);
-      const answers = Object.fromEntries((step.quiz ?? []).map((q) => [q.id, q.answer]));
-      const r = await checkStep(step, ctx.inspector, { clock: systemClock, signal: inv.signal, answers });
+      // Solving a quiz step means being shown the answers; they are kept like any others.
+      progress = { ...progress, answers: { ...progress.answers, ...Object.fromEntries((step.quiz ?? []).map((q) => [q.id, q.answer])) } };
+      const r = await checkStep(step, ctx.inspector, { clock: systemClock, signal: inv.signal, answers: progress.answers, scope: scopeOf(progress) });
+      progress = withResult(progress, r, systemClock.now());
+      await store.save(progress);
       inv.out.write(`${formatStepResult(lab, r)}\n`);
       ok &&= r.pass;
       if (!r.pass) break;

@@ -1,7 +1,8 @@
 // Check kinds: a closed set, each with a parameter schema and a pure evaluation over a snapshot.
 // A failing check is a result whose message says what was expected and what was found.
 import { z } from 'zod';
-import type { ClusterSnapshot, Needs, PartitionState, TopicState } from './snapshot.js';
+import { lastReadBefore, membersSince, messagesSince, NO_SCOPE, startOffset, type LabScope } from './scope.js';
+import type { ClusterSnapshot, GroupState, Message, Needs, PartitionState, TopicState } from './snapshot.js';
 
 export interface CheckResult {
   pass: boolean;
@@ -53,13 +54,18 @@ export interface CheckSpec<K extends CheckKind = CheckKind> {
 
 export const checkKinds = Object.keys(checkSchemas) as CheckKind[];
 
+export const READS_MESSAGES: readonly CheckKind[] = ['topic-contains', 'topic-holds-at-least', 'acked-survive'];
+
 export function needsOf(c: CheckSpec): Needs {
   const p = c.params as { topic?: string; group?: string };
+  const reads = READS_MESSAGES.includes(c.kind);
   return {
     topics: p.topic ? [p.topic] : [],
     groups: p.group ? [p.group] : [],
-    messagesOf: ['topic-contains', 'topic-holds-at-least', 'acked-survive'].includes(c.kind) ? [p.topic!] : [],
+    messagesOf: reads ? [p.topic!] : [],
     ackedOf: c.kind === 'acked-survive' ? [p.topic!] : [],
+    // A lab counts from its start: the end offsets tell a topic created again from the old one.
+    endOffsetsOf: reads || c.kind === 'group-offsets' ? [p.topic!] : [],
   };
 }
 
@@ -82,10 +88,10 @@ function withTopic(s: ClusterSnapshot, name: string, fn: (t: TopicState) => Chec
 }
 
 /** A read that failed is said as such: an unread topic must not look empty (or its messages lost). */
-function withMessages(s: ClusterSnapshot, name: string, fn: (values: string[]) => CheckResult): CheckResult {
+function withMessages(s: ClusterSnapshot, scope: LabScope, name: string, fn: (messages: Message[]) => CheckResult): CheckResult {
   if (s.topics[name]?.exists === false) return noSuchTopic(name);
-  const values = s.messages[name];
-  if (values !== undefined) return fn(values);
+  const all = s.messages[name];
+  if (all !== undefined) return fn(messagesSince(scope, name, all, s.endOffsets?.[name]));
   const why = s.unknown.find((u) => u.startsWith(`messages of ${name}:`))?.slice(`messages of ${name}: `.length);
   return fail(`the messages of ${name} could not be read${why ? ` (${why})` : ''}, so they were not checked.`);
 }
@@ -97,7 +103,16 @@ function perPartition(t: TopicState, ok: (p: PartitionState) => boolean, expecte
   return fail(`${t.name}: expected ${expected}; found ${shown}${bad.length > 4 ? ` and ${bad.length - 4} more` : ''}.`, partial(t.partitions.length - bad.length, t.partitions.length));
 }
 
-type Evaluator<K extends CheckKind> = (s: ClusterSnapshot, p: CheckParams<K>) => CheckResult;
+type Evaluator<K extends CheckKind> = (s: ClusterSnapshot, p: CheckParams<K>, scope: LabScope) => CheckResult;
+
+const sinceStart = (scope: LabScope) => (scope.baseline ? ' since this lab started' : '');
+
+/** Members from before the lab started are an earlier lab's consumers, still running. */
+function staleMembers(scope: LabScope, g: GroupState): CheckResult | undefined {
+  const { before } = membersSince(scope, g);
+  if (before.length === 0) return undefined;
+  return fail(`group ${g.groupId} still has ${before.length} member${before.length > 1 ? 's' : ''} that joined before this lab started; stop those consumers (Ctrl-C) and start the ones this step asks for.`);
+}
 
 const evaluators: { [K in CheckKind]: Evaluator<K> } = {
   'topic-exists': (s, p) =>
@@ -157,16 +172,21 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     return c?.state !== 'running' && !member ? pass(`broker ${p.broker} is stopped (container ${state}) and out of the cluster.`) : fail(`expected broker ${p.broker} stopped; found its container ${state} and it is ${member ? 'still' : 'not'} in the cluster.`);
   },
   'group-exists': (s, p) => (s.groups[p.group] ? pass(`consumer group ${p.group} exists (${s.groups[p.group]!.state}).`) : fail(`expected consumer group ${p.group}, found none with that name.`)),
-  'group-members': (s, p) => {
+  'group-members': (s, p, scope) => {
     const g = s.groups[p.group];
-    const n = g ? g.members.length : 0;
-    return n === p.count ? pass(`group ${p.group} has ${n} members.`) : fail(`expected ${p.count} members in group ${p.group}; found ${g ? n : 'no such group'}.`);
+    if (!g) return p.count === 0 ? pass(`group ${p.group} has no members.`) : fail(`expected ${p.count} members in group ${p.group}; found no such group.`);
+    const { fresh, before } = membersSince(scope, g);
+    if (fresh.length === p.count && before.length === 0) return pass(`group ${p.group} has ${fresh.length} members.`);
+    const old = before.length ? ` and ${before.length} that joined before this lab started (stop those with Ctrl-C)` : '';
+    return fail(`expected ${p.count} members in group ${p.group}${sinceStart(scope)}; found ${fresh.length}${old}.`);
   },
-  'group-covers': (s, p) => {
+  'group-covers': (s, p, scope) => {
     const g = s.groups[p.group];
     const t = s.topics[p.topic];
     if (!g) return fail(`expected consumer group ${p.group}, found none.`);
     if (!t?.exists) return fail(`expected topic ${p.topic}, found none.`);
+    const stale = staleMembers(scope, g);
+    if (stale) return stale;
     if (g.members.some((m) => m.assignment === null)) return fail(`group ${p.group} is rebalancing; its assignment is not settled yet.`);
     const counts = new Map<number, number>();
     for (const m of g.members) for (const part of m.assignment?.[p.topic] ?? []) counts.set(part, (counts.get(part) ?? 0) + 1);
@@ -175,44 +195,76 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     if (missing.length === 0 && twice.length === 0) return pass(`group ${p.group} reads each of the ${t.partitions.length} partitions of ${p.topic} exactly once.`);
     return fail(`expected every partition of ${p.topic} assigned exactly once in group ${p.group}; found unassigned ${list(missing)}, assigned twice ${list(twice)}.`, partial(t.partitions.length - missing.length - twice.length, t.partitions.length));
   },
-  'group-share': (s, p) => {
+  'group-share': (s, p, scope) => {
     const g = s.groups[p.group];
     if (!g || g.members.length === 0) return fail(`expected members in group ${p.group}; found ${g ? 'none' : 'no such group'}.`);
+    const stale = staleMembers(scope, g);
+    if (stale) return stale;
     const shares = g.members.map((m) => m.assignment?.[p.topic]?.length ?? 0);
     const ok = shares.every((n) => n >= p.min && (p.max === undefined || n <= p.max));
     const want = p.max === undefined ? `at least ${p.min}` : p.min === p.max ? `${p.min}` : `${p.min}-${p.max}`;
     return ok ? pass(`each member of ${p.group} reads ${want} partitions of ${p.topic} (${shares.join(', ')}).`) : fail(`expected each member of ${p.group} to read ${want} partitions of ${p.topic}; found ${shares.join(', ')}.`);
   },
-  'group-offsets': (s, p) => {
+  'group-offsets': (s, p, scope) => {
     const g = s.groups[p.group];
-    const total = Object.values(g?.offsets[p.topic] ?? {}).reduce((a, b) => a + Math.max(0, b), 0);
-    return total >= p.atLeast ? pass(`group ${p.group} has committed ${total} messages of ${p.topic}.`) : fail(`expected group ${p.group} to have committed at least ${p.atLeast} messages of ${p.topic}; found ${total}.`, Math.min(1, total / p.atLeast));
+    // A committed offset is the next record to read: what lies between the lab's start and it was read.
+    const ends = s.endOffsets?.[p.topic];
+    const total = Object.entries(g?.offsets[p.topic] ?? {}).reduce((a, [part, at]) => a + Math.max(0, at - startOffset(scope, p.topic, Number(part), ends?.[Number(part)])), 0);
+    const since = sinceStart(scope);
+    return total >= p.atLeast
+      ? pass(`group ${p.group} has committed ${total} messages of ${p.topic}${since}.`)
+      : fail(`expected group ${p.group} to have committed at least ${p.atLeast} messages of ${p.topic}${since}; found ${total}.`, Math.min(1, total / p.atLeast));
   },
-  'topic-contains': (s, p) =>
-    withMessages(s, p.topic, (values) => {
-      const seen = new Set(values);
+  'topic-contains': (s, p, scope) =>
+    withMessages(s, scope, p.topic, (messages) => {
+      const seen = new Set(messages.map((m) => m.value));
       const missing = p.values.filter((v) => !seen.has(v));
-      if (missing.length === 0) return pass(`topic ${p.topic} holds all ${p.values.length} expected messages.`);
-      return fail(`expected ${p.topic} to hold ${p.values.length} messages; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}.`, partial(p.values.length - missing.length, p.values.length));
+      if (missing.length === 0) return pass(`topic ${p.topic} holds all ${p.values.length} expected messages${sinceStart(scope)}.`);
+      return fail(`expected ${p.topic} to hold ${p.values.length} messages${sinceStart(scope)}; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}.`, partial(p.values.length - missing.length, p.values.length));
     }),
-  'topic-holds-at-least': (s, p) =>
-    withMessages(s, p.topic, (values) => {
-      const n = values.length;
-      return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages.`) : fail(`expected at least ${p.count} messages in ${p.topic}; found ${n}.`, Math.min(1, n / p.count));
+  'topic-holds-at-least': (s, p, scope) =>
+    withMessages(s, scope, p.topic, (messages) => {
+      const n = messages.length;
+      const since = sinceStart(scope);
+      return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages${since}.`) : fail(`expected at least ${p.count} messages in ${p.topic}${since}; found ${n}.`, Math.min(1, n / p.count));
     }),
-  'acked-survive': (s, p) => {
-    if (s.lastFaultMs === null) return fail(`expected a fault to have been injected; kafka-lab's event log records none yet.`);
-    const before = (s.acked[p.topic] ?? []).filter((a) => a.atMs <= s.lastFaultMs!);
-    if (before.length === 0) return fail(`expected messages acknowledged before the fault; kafka-lab recorded none on ${p.topic} (write them with 'kafka-lab solve' or 'kafka-lab simulate').`);
-    return withMessages(s, p.topic, (values) => {
-      const seen = new Set(values);
-      const lost = before.filter((a) => !seen.has(a.value));
-      if (lost.length === 0) return pass(`all ${before.length} messages acknowledged on ${p.topic} before the fault are still readable.`);
-      return fail(`expected all ${before.length} messages acknowledged before the fault to be readable; ${lost.length} are lost: ${lost.slice(0, 5).map((a) => a.value).join(', ')}.`, partial(before.length - lost.length, before.length));
+  'acked-survive': (s, p, scope) => {
+    const fault = s.lastFaultMs;
+    if (fault === null || (scope.baseline && fault < scope.baseline.atMs)) {
+      return fail(`expected a fault to have been injected${sinceStart(scope)}; kafka-lab's event log records none yet, and no broker container stopped.`);
+    }
+    const at = clockTime(fault);
+    // Evidence, best first: what a passing check read before the fault (the student's own writes,
+    // at their partitions and offsets), then what kafka-lab itself wrote and had acknowledged.
+    const read = lastReadBefore(scope, p.topic, fault);
+    const inRead = new Set(read?.messages.map((m) => m.value));
+    const acked = (s.acked[p.topic] ?? []).filter((a) => a.atMs <= fault && (!scope.baseline || a.atMs >= scope.baseline.atMs) && !inRead.has(a.value));
+    if (!read && acked.length === 0) {
+      return fail(`expected a record of what ${p.topic} held before the fault at ${at}; none was kept. Check the step that sends the messages (kafka-lab check) before you stop the broker.`);
+    }
+    return withMessages(s, scope, p.topic, (now) => {
+      const here = new Set(now.map((m) => `${m.partition}/${m.offset}/${m.value}`));
+      const values = new Set(now.map((m) => m.value));
+      const lostRead = (read?.messages ?? []).filter((m) => !here.has(`${m.partition}/${m.offset}/${m.value}`));
+      const lostAcked = acked.filter((a) => !values.has(a.value));
+      const total = (read?.messages.length ?? 0) + acked.length;
+      const lost = [...lostRead.map((m) => `${m.value} (partition ${m.partition}, offset ${m.offset})`), ...lostAcked.map((a) => a.value)];
+      const from = [
+        read ? `the ${read.messages.length} messages step ${read.stepId}'s check read at ${clockTime(read.atMs)}` : '',
+        acked.length ? `${acked.length} messages kafka-lab wrote and had acknowledged` : '',
+      ].filter(Boolean).join(' and ');
+      if (lost.length === 0) return pass(`all ${total} messages ${p.topic} held before the fault at ${at} are still readable (evidence: ${from}).`);
+      return fail(`expected every message ${p.topic} held before the fault at ${at} to be readable (evidence: ${from}); ${lost.length} are lost: ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? ', ...' : ''}.`, partial(total - lost.length, total));
     });
   },
 };
 
-export function evaluate(c: CheckSpec, s: ClusterSnapshot): CheckResult {
-  return (evaluators[c.kind] as Evaluator<CheckKind>)(s, c.params);
+/** `scope` says where this lab started; without one, everything in the cluster counts. */
+export function evaluate(c: CheckSpec, s: ClusterSnapshot, scope: LabScope = NO_SCOPE): CheckResult {
+  return (evaluators[c.kind] as Evaluator<CheckKind>)(s, c.params, scope);
+}
+
+/** 10:31:02, in UTC like the event log. */
+function clockTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
 }

@@ -1,5 +1,6 @@
 // The lab model: what a student sees and what kafka-lab checks. Pure types and template rendering.
 import type { CheckSpec } from './checks.js';
+import type { Needs } from './snapshot.js';
 
 export type FaultAction = 'stop' | 'kill' | 'pause' | 'disconnect' | 'restart' | 'start' | 'unpause' | 'connect';
 
@@ -85,4 +86,11 @@ export function findStep(lab: Lab, ref: string): Step | undefined {
   const n = Number(ref);
   if (Number.isInteger(n) && n >= 1 && n <= lab.steps.length) return lab.steps[n - 1];
   return lab.steps.find((s) => s.id === ref);
+}
+
+/** What a lab works on: its topics (with end offsets) and every group its checks or solutions name. */
+export function labNeeds(lab: Lab): Needs {
+  const groups = lab.steps.flatMap((s) => s.checks.map((c) => (c.params as { group?: string }).group).filter((g): g is string => !!g));
+  const consumerGroups = lab.steps.flatMap((s) => s.solution.flatMap((a) => ('consumer' in a && a.consumer.group ? [a.consumer.group] : [])));
+  return { topics: [...lab.topics], groups: [...new Set([...groups, ...consumerGroups])].sort(), messagesOf: [], endOffsetsOf: [...lab.topics] };
 }

@@ -36,6 +36,17 @@ export interface GroupState {
 /** Values the grader writes to prove it reads the real topic; never counted as the student's data. */
 export const CANARY_PREFIX = 'kafka-lab-canary-';
 
+/** One record of a topic, where it is in the log. */
+export interface Message {
+  partition: number;
+  offset: number;
+  value: string;
+  /** the record's timestamp, when the reader saw one */
+  ts?: number;
+}
+
+export const valuesOf = (ms: Message[]): string[] => ms.map((m) => m.value);
+
 export interface ContainerInfo {
   service: string;
   name: string;
@@ -50,8 +61,8 @@ export interface ClusterSnapshot {
   containers: ContainerInfo[];
   topics: Record<string, TopicState>;
   groups: Record<string, GroupState>;
-  /** topic -> values read from the beginning, when a check asked for them */
-  messages: Record<string, string[]>;
+  /** topic -> records read from the beginning, when a check asked for them */
+  messages: Record<string, Message[]>;
   /** topic -> values kafka-lab wrote and the brokers acknowledged (acks=all), with when */
   acked: Record<string, { value: string; atMs: number }[]>;
   /** when the last fault was injected, from the stack's event log */
@@ -86,5 +97,6 @@ export function mergeNeeds(all: Needs[]): Needs {
     groups: uniq(all.flatMap((n) => n.groups)),
     messagesOf: uniq(all.flatMap((n) => n.messagesOf)),
     ackedOf: uniq(all.flatMap((n) => n.ackedOf ?? [])),
+    endOffsetsOf: uniq(all.flatMap((n) => n.endOffsetsOf ?? [])),
   };
 }

@@ -3,12 +3,12 @@
 // this process's own client, after writing a canary the student cannot predict.
 import { mapLimit } from '../core/classroom.js';
 import { renderError, UserError } from '../core/errors.js';
-import { CANARY_PREFIX, mergeNeeds } from '../core/snapshot.js';
+import { CANARY_PREFIX, mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
 import { needsOf } from '../core/checks.js';
 import { writeCanaries, type Canary } from '../cluster/canary.js';
 import type { Inspector } from '../cluster/inspector.js';
 import type { Batch, StudentResult } from './formats.js';
-import { gradeSnapshot, type Grade, type Rubric } from './rubric.js';
+import { gradeSnapshot, type Grade, type Rubric, type Work } from './rubric.js';
 
 export interface Target {
   student: string;
@@ -17,14 +17,18 @@ export interface Target {
   /** the stack's name, or the bootstrap servers: the grade's `stack` */
   name: string;
   /** Throws a UserError when the target cannot be graded at all (a stack that does not exist). */
-  open: () => Promise<{ inspector: Inspector; bootstrap: string }>;
+  open: () => Promise<{ inspector: Inspector; bootstrap: string; work?: Work }>;
 }
 
 export type CanaryEvidence = Canary & { readBack: boolean | null };
 
 export async function gradeTarget(rubric: Rubric, t: Target, now: () => Date): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
-  const { inspector, bootstrap } = await t.open();
+  const { inspector, bootstrap, work } = await t.open();
   const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
+  // A quiz-only rubric reads no cluster.
+  if (needs.topics.length + needs.groups.length === 0 && rubric.items.every((i) => i.checks.length === 0)) {
+    return { ...gradeSnapshot(rubric, t.name, emptySnapshot(), now(), work), evidence: { brokers: [], controller: null, topics: {}, unknown: [], groups: {}, canaries: [] } };
+  }
   const canaries = await writeCanaries(bootstrap, needs.messagesOf);
   const written = canaries.filter((c) => c.offset !== undefined);
   const snap = await inspector.snapshot({ ...needs, readThrough: Object.fromEntries(written.map((c) => [c.topic, { partition: c.partition!, offset: c.offset! }])) });
@@ -34,15 +38,15 @@ export async function gradeTarget(rubric: Rubric, t: Target, now: () => Date): P
   const evidence: CanaryEvidence[] = canaries.map((c) => {
     const values = snap.messages[c.topic];
     if (values === undefined || c.error) return { ...c, readBack: null };
-    const readBack = values.includes(c.value);
-    snap.messages[c.topic] = values.filter((v) => !v.startsWith(CANARY_PREFIX));
+    const readBack = values.some((m) => m.value === c.value);
+    snap.messages[c.topic] = values.filter((m) => !m.value.startsWith(CANARY_PREFIX));
     if (!readBack) {
       delete snap.messages[c.topic];
       snap.unknown.push(`messages of ${c.topic}: the grader's canary (partition ${c.partition}, offset ${c.offset}) was not read back, so what was read is not trusted`);
     }
     return { ...c, readBack };
   });
-  const g = gradeSnapshot(rubric, t.name, snap, now());
+  const g = gradeSnapshot(rubric, t.name, snap, now(), work);
   return { ...g, evidence: { ...g.evidence, canaries: evidence } };
 }
 
@@ -59,4 +63,8 @@ export async function gradeBatch(rubric: Rubric, targets: Target[], parallel: nu
     return r;
   });
   return { rubric, results, gradedAt: now().toISOString() };
+}
+
+function emptySnapshot(): ClusterSnapshot {
+  return { atMs: Date.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, acked: {}, lastFaultMs: null, unknown: [] };
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { evaluate, needsOf, type CheckResult } from '../core/checks.js';
 import { UserError } from '../core/errors.js';
-import type { LabCheck } from '../core/lab.js';
+import type { LabCheck, QuizQuestion } from '../core/lab.js';
+import { NO_SCOPE, type LabScope } from '../core/scope.js';
 import { mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
 import { parseCheck } from '../lab/load.js';
 import { readYaml, validate, where } from '../stack/yaml-source.js';
@@ -18,6 +19,8 @@ export interface RubricItem {
   partial: boolean;
   hidden: boolean;
   checks: LabCheck[];
+  /** Quiz questions of the lab this item grades, by id: right when the kept answer is. */
+  questions?: string[];
 }
 
 export interface Rubric {
@@ -39,7 +42,8 @@ const schema = z.strictObject({
         points: z.number().min(0).max(1000),
         partial: z.boolean().default(false),
         hidden: z.boolean().default(false),
-        checks: z.array(z.looseObject({ kind: z.string() })).min(1),
+        checks: z.array(z.looseObject({ kind: z.string() })).default([]),
+        questions: z.array(z.string().min(1)).default([]),
       }),
     )
     .min(1),
@@ -54,6 +58,7 @@ export function parseRubric(file: string, text: string): Rubric {
   const items = raw.items.map((item, i) => {
     if (ids.has(item.id)) throw new UserError(`${where(src, ['items', i, 'id'])}: item id '${item.id}' is used twice.`, NEXT);
     ids.add(item.id);
+    if (item.checks.length + item.questions.length === 0) throw new UserError(`${where(src, ['items', i])}: item '${item.id}' has neither checks nor questions.`, NEXT);
     return { ...item, checks: item.checks.map((c, j) => parseCheck(src, ['items', i, 'checks', j], c)) };
   });
   const version = createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -94,9 +99,28 @@ export interface Grade {
   gradedAt: string;
 }
 
-export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapshot, now: Date): Grade {
+/** What the student's own progress adds: where the lab started, what checks read, the quiz answers. */
+export interface Work {
+  scope: LabScope;
+  answers: Record<string, number>;
+  questions: QuizQuestion[];
+}
+
+const NO_WORK: Work = { scope: NO_SCOPE, answers: {}, questions: [] };
+
+function gradeQuestion(id: string, work: Work): CheckResult & { kind: string } {
+  const q = work.questions.find((x) => x.id === id);
+  const given = work.answers[id];
+  if (!q) return { kind: 'quiz', pass: false, score: 0, message: `question ${id} is not in the lab.` };
+  if (given === undefined) return { kind: 'quiz', pass: false, score: 0, message: `expected an answer to ${id}; found none kept.` };
+  return given === q.answer
+    ? { kind: 'quiz', pass: true, score: 1, message: `${id}: right.` }
+    : { kind: 'quiz', pass: false, score: 0, message: `expected the right answer to ${id}; found '${q.choices[given] ?? given}'.` };
+}
+
+export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapshot, now: Date, work: Work = NO_WORK): Grade {
   const items = rubric.items.map((item): ItemGrade => {
-    const results = item.checks.map((c) => ({ kind: c.kind, ...evaluate(c, snap) }));
+    const results = [...item.checks.map((c) => ({ kind: c.kind, ...evaluate(c, snap, work.scope) })), ...(item.questions ?? []).map((q) => gradeQuestion(q, work))];
     const score = item.partial ? results.reduce((a, r) => a + r.score, 0) / results.length : results.every((r) => r.pass) ? 1 : 0;
     return { id: item.id, title: item.title, hidden: item.hidden, points: item.points, earned: Math.round(item.points * score * 100) / 100, results };
   });
@@ -118,7 +142,7 @@ export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapsh
   };
 }
 
-export async function grade(rubric: Rubric, stack: string, inspector: Inspector, now: () => Date): Promise<Grade> {
+export async function grade(rubric: Rubric, stack: string, inspector: Inspector, now: () => Date, work?: Work): Promise<Grade> {
   const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
-  return gradeSnapshot(rubric, stack, await inspector.snapshot(needs), now());
+  return gradeSnapshot(rubric, stack, await inspector.snapshot(needs), now(), work);
 }

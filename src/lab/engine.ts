@@ -1,7 +1,8 @@
 // Checking a step against the live cluster: one snapshot for all of a step's checks, polled
 // until each check passes or its own `within` runs out. Failing checks are results, not errors.
-import { evaluate, needsOf, type CheckResult } from '../core/checks.js';
+import { evaluate, needsOf, READS_MESSAGES, type CheckResult } from '../core/checks.js';
 import type { LabCheck, QuizQuestion, Step } from '../core/lab.js';
+import { messagesSince, NO_SCOPE, type LabScope, type Read } from '../core/scope.js';
 import { mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
 import type { Clock } from '../core/wait.js';
 import type { Inspector } from '../cluster/inspector.js';
@@ -18,6 +19,8 @@ export interface StepResult {
   quiz?: QuizOutcome[];
   unknown: string[];
   tookMs: number;
+  /** When the step passed: what its checks read of each topic, this lab's part only. */
+  reads?: Read[];
 }
 
 export interface QuizOutcome {
@@ -32,6 +35,8 @@ export interface CheckOptions {
   /** Overrides every check's `within` (seconds). */
   waitSeconds?: number;
   answers?: Record<string, number>;
+  /** Where the lab started and what earlier checks read; without it everything in the cluster counts. */
+  scope?: LabScope;
   onPoll?: (snapshot: ClusterSnapshot, outcomes: CheckOutcome[]) => void;
 }
 
@@ -39,22 +44,47 @@ export async function checkStep(step: Step, inspector: Inspector, o: CheckOption
   const started = o.clock.now();
   const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
   if (step.checks.length === 0) {
-    return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, unknown: [], tookMs: 0 };
+    return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, unknown: [], tookMs: 0, reads: [] };
   }
+  const scope = o.scope ?? NO_SCOPE;
   const needs = mergeNeeds(step.checks.map(needsOf));
   const until = step.checks.map((c) => started + 1000 * (o.waitSeconds ?? c.within ?? 0));
   for (;;) {
     const snap = await inspector.snapshot(needs);
-    const outcomes = step.checks.map((check) => ({ check, result: evaluate(check, snap) }));
-    o.onPoll?.(snap, outcomes);
+    const result = judge(step, snap, scope, quiz, o.clock.now() - started);
+    o.onPoll?.(snap, result.outcomes);
     const now = o.clock.now();
-    const settled = outcomes.every((x, i) => x.result.pass || now >= until[i]!);
-    if (settled || o.signal?.aborted) {
-      const pass = outcomes.every((x) => x.result.pass) && (quiz?.every((q) => q.pass) ?? true);
-      return { stepId: step.id, pass, outcomes, quiz, unknown: snap.unknown, tookMs: now - started };
-    }
+    const settled = result.outcomes.every((x, i) => x.result.pass || now >= until[i]!);
+    if (settled || o.signal?.aborted) return { ...result, tookMs: now - started };
     await o.clock.pause(1000, o.signal).catch(() => {});
   }
+}
+
+/** Every step judged once against one snapshot: a whole lab's state now, with no waiting. */
+export async function checkNow(steps: Step[], inspector: Inspector, o: { clock: Clock; answers?: Record<string, number>; scope?: LabScope }): Promise<StepResult[]> {
+  const started = o.clock.now();
+  const scope = o.scope ?? NO_SCOPE;
+  const withChecks = steps.filter((s) => s.checks.length > 0);
+  const snap = withChecks.length ? await inspector.snapshot(mergeNeeds(withChecks.flatMap((s) => s.checks.map(needsOf)))) : undefined;
+  const took = o.clock.now() - started;
+  return steps.map((step) => {
+    const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
+    if (!snap || step.checks.length === 0) return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, unknown: [], tookMs: 0, reads: [] };
+    return judge(step, snap, scope, quiz, took);
+  });
+}
+
+function judge(step: Step, snap: ClusterSnapshot, scope: LabScope, quiz: QuizOutcome[] | undefined, tookMs: number): StepResult {
+  const outcomes = step.checks.map((check) => ({ check, result: evaluate(check, snap, scope) }));
+  const pass = outcomes.every((x) => x.result.pass) && (quiz?.every((q) => q.pass) ?? true);
+  const topics = [...new Set(step.checks.filter((c) => READS_MESSAGES.includes(c.kind)).map((c) => (c.params as { topic: string }).topic))];
+  const reads = pass
+    ? topics.flatMap((topic) => {
+        const all = snap.messages[topic];
+        return all ? [{ stepId: step.id, atMs: snap.atMs, topic, messages: messagesSince(scope, topic, all, snap.endOffsets?.[topic]) }] : [];
+      })
+    : [];
+  return { stepId: step.id, pass, outcomes, quiz, unknown: snap.unknown, tookMs, reads };
 }
 
 export function gradeQuiz(questions: QuizQuestion[], answers: Record<string, number>): QuizOutcome[] {

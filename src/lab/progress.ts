@@ -5,6 +5,8 @@ import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Lab } from '../core/lab.js';
+import { addReads, type Baseline, type LabScope, type Read } from '../core/scope.js';
+import type { StepResult } from './engine.js';
 
 export type StepStatus = 'not-started' | 'passed' | 'failed';
 
@@ -21,6 +23,8 @@ export interface StepRecord {
   lines: ResultLine[];
   /** What the inspector could not learn during the check. */
   unknown: string[];
+  /** The last time the step passed, kept when a later check fails (the state moved on). */
+  passedAtMs?: number;
 }
 
 export interface LabProgress {
@@ -33,6 +37,22 @@ export interface LabProgress {
   /** Quiz question id -> chosen index (from 0). */
   answers: Record<string, number>;
   updatedAtMs: number;
+  /** The cluster when the lab started (opened in the UI, or its first check): checks count from here. */
+  baseline?: Baseline;
+  /** What passing checks read of the lab's topics: evidence of what they held before a fault. */
+  reads?: Read[];
+}
+
+export function scopeOf(p: LabProgress): LabScope {
+  return { baseline: p.baseline, reads: p.reads ?? [] };
+}
+
+/** The progress with a step's check result in it, and what the check read kept as evidence. */
+export function withResult(p: LabProgress, r: StepResult, atMs: number): LabProgress {
+  const lines: ResultLine[] = [...r.outcomes.map((o) => ({ pass: o.result.pass, text: o.result.message })), ...(r.quiz ?? []).map((q) => ({ pass: q.pass, text: q.message }))];
+  const passedAtMs = r.pass ? atMs : p.steps[r.stepId]?.passedAtMs;
+  const rec: StepRecord = { status: r.pass ? 'passed' : 'failed', atMs, tookMs: r.tookMs, lines, unknown: r.pass ? [] : r.unknown, ...(passedAtMs !== undefined ? { passedAtMs } : {}) };
+  return { ...p, steps: { ...p.steps, [r.stepId]: rec }, reads: addReads(p.reads ?? [], r.reads ?? []), updatedAtMs: atMs };
 }
 
 const recordSchema = z.object({
@@ -41,6 +61,7 @@ const recordSchema = z.object({
   tookMs: z.number(),
   lines: z.array(z.object({ pass: z.boolean(), text: z.string() })),
   unknown: z.array(z.string()),
+  passedAtMs: z.number().optional(),
 });
 
 const progressSchema = z.object({
@@ -51,6 +72,23 @@ const progressSchema = z.object({
   steps: z.record(z.string(), recordSchema),
   answers: z.record(z.string(), z.number().int().min(0)),
   updatedAtMs: z.number(),
+  baseline: z
+    .object({
+      atMs: z.number(),
+      ends: z.record(z.string(), z.record(z.string(), z.number())),
+      members: z.record(z.string(), z.array(z.string())),
+    })
+    .optional(),
+  reads: z
+    .array(
+      z.object({
+        stepId: z.string(),
+        atMs: z.number(),
+        topic: z.string(),
+        messages: z.array(z.object({ partition: z.number().int(), offset: z.number().int(), value: z.string(), ts: z.number().optional() })),
+      }),
+    )
+    .optional(),
 });
 
 export interface LoadedProgress {

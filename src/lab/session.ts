@@ -4,13 +4,14 @@
 // change makes a new one, so React's useSyncExternalStore can subscribe to them.
 import { exitCodeOf, renderError, EXIT } from '../core/errors.js';
 import type { ProgressEvent } from '../core/events.js';
-import { render, type Fault, type Lab, type Step, type TemplateContext } from '../core/lab.js';
+import { labNeeds, render, type Fault, type Lab, type Step, type TemplateContext } from '../core/lab.js';
 import type { ClusterSnapshot, Needs, PartitionState } from '../core/snapshot.js';
 import type { Clock } from '../core/wait.js';
 import type { Inspector } from '../cluster/inspector.js';
 import type { FaultEvent } from '../faults/log.js';
 import type { CheckOutcome, StepResult } from './engine.js';
-import type { LabProgress, ProgressStore, ResultLine, StepRecord } from './progress.js';
+import { scopeOf, withResult, type LabProgress, type ProgressStore } from './progress.js';
+import type { LabScope } from '../core/scope.js';
 
 /** A tiny observable store: subscribe + getState, the shape useSyncExternalStore wants. */
 export class Store<S> {
@@ -78,7 +79,7 @@ export interface SessionState {
 export interface SessionDeps {
   store: ProgressStore;
   clock: Clock;
-  check(step: Step, o: { answers: Record<string, number>; signal: AbortSignal; onPoll: (outcomes: CheckOutcome[]) => void }): Promise<StepResult>;
+  check(step: Step, o: { answers: Record<string, number>; scope: LabScope; signal: AbortSignal; onPoll: (outcomes: CheckOutcome[]) => void }): Promise<StepResult>;
   solve(step: Step, o: { log: (line: string) => void; signal: AbortSignal }): Promise<void>;
   fault(f: Fault, signal: AbortSignal): Promise<FaultEvent>;
   heal(signal: AbortSignal): Promise<FaultEvent[]>;
@@ -235,6 +236,7 @@ export class LabSession extends Store<SessionState> {
     const step = this.state.lab.steps[index]!;
     const r = await this.deps.check(step, {
       answers,
+      scope: scopeOf(this.state.progress),
       signal,
       onPoll: (outcomes) => {
         const ok = outcomes.filter((o) => o.result.pass).length;
@@ -242,7 +244,7 @@ export class LabSession extends Store<SessionState> {
       },
     });
     if (signal.aborted) return;
-    this.record(step, r);
+    this.record(r);
     const firstFail = [...r.outcomes.filter((o) => !o.result.pass).map((o) => o.result.message), ...(r.quiz ?? []).filter((q) => !q.pass).map((q) => q.message)][0];
     const last = index === this.state.lab.steps.length - 1;
     this.notify(
@@ -334,13 +336,8 @@ export class LabSession extends Store<SessionState> {
 
   // -- state ----------------------------------------------------------------------------------
 
-  private record(step: Step, r: StepResult): void {
-    const lines: ResultLine[] = [
-      ...r.outcomes.map((o) => ({ pass: o.result.pass, text: o.result.message })),
-      ...(r.quiz ?? []).map((q) => ({ pass: q.pass, text: q.message })),
-    ];
-    const rec: StepRecord = { status: r.pass ? 'passed' : 'failed', atMs: this.deps.clock.now(), tookMs: r.tookMs, lines, unknown: r.pass ? [] : r.unknown };
-    this.setProgress({ ...this.state.progress, steps: { ...this.state.progress.steps, [step.id]: rec } });
+  private record(r: StepResult): void {
+    this.setProgress(withResult(this.state.progress, r, this.deps.clock.now()));
   }
 
   private setProgress(p: LabProgress): void {
@@ -507,12 +504,8 @@ export class ClusterWatch extends Store<WatchState> {
   }
 }
 
-/** The needs of the cluster panel: the lab's topics (with end offsets, for lag) and every group its checks name. */
-export function panelNeeds(lab: Lab): Needs {
-  const groups = [...new Set(lab.steps.flatMap((s) => s.checks.map((c) => (c.params as { group?: string }).group).filter((g): g is string => !!g)))].sort();
-  const consumerGroups = lab.steps.flatMap((s) => s.solution.flatMap((a) => ('consumer' in a && a.consumer.group ? [a.consumer.group] : [])));
-  return { topics: [...lab.topics], groups: [...new Set([...groups, ...consumerGroups])].sort(), messagesOf: [], endOffsetsOf: [...lab.topics] };
-}
+/** The needs of the cluster panel: the lab's topics (with end offsets, for lag) and every group it uses. */
+export const panelNeeds = labNeeds;
 
 /** A lab with no checks, faults or solutions that act (a quiz) does not need the cluster. */
 export function labNeedsCluster(lab: Lab): boolean {

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate, type CheckSpec } from '../../src/core/checks.js';
-import type { ClusterSnapshot, PartitionState } from '../../src/core/snapshot.js';
+import type { ClusterSnapshot, Message, PartitionState } from '../../src/core/snapshot.js';
+
+/** Records on partition 0, one after another. */
+const msgs = (values: string[]): Message[] => values.map((value, offset) => ({ partition: 0, offset, value }));
 
 function parts(n: number, f: (i: number) => Partial<PartitionState>): PartitionState[] {
   return Array.from({ length: n }, (_, i) => {
@@ -122,7 +125,7 @@ test('an assignment with a gap and a double is caught; a rebalancing group is no
 });
 
 test('messages in a topic, with partial credit', () => {
-  const s = snap({ messages: { t: ['m1', 'm2', 'm4'] } });
+  const s = snap({ messages: { t: msgs(['m1', 'm2', 'm4']) } });
   const r = check({ kind: 'topic-contains', params: { topic: 't', values: ['m1', 'm2', 'm3', 'm4'] } }, s);
   assert.equal(r.pass, false);
   assert.equal(r.score, 0.75);
@@ -132,13 +135,13 @@ test('messages in a topic, with partial credit', () => {
 
 test('acked-survive: every write acknowledged before the last fault must be readable', () => {
   const acked = { t: [{ value: 'a', atMs: 10 }, { value: 'b', atMs: 20 }, { value: 'c', atMs: 40 }] };
-  const ok = snap({ acked, lastFaultMs: 30, messages: { t: ['a', 'b'] } });
+  const ok = snap({ acked, lastFaultMs: 30, messages: { t: msgs(['a', 'b']) } });
   assert.equal(check({ kind: 'acked-survive', params: { topic: 't' } }, ok).pass, true);
-  const lost = check({ kind: 'acked-survive', params: { topic: 't' } }, snap({ acked, lastFaultMs: 30, messages: { t: ['a'] } }));
+  const lost = check({ kind: 'acked-survive', params: { topic: 't' } }, snap({ acked, lastFaultMs: 30, messages: { t: msgs(['a']) } }));
   assert.equal(lost.pass, false);
   assert.equal(lost.score, 0.5);
   assert.match(lost.message, /1 are lost: b/);
-  assert.match(check({ kind: 'acked-survive', params: { topic: 't' } }, snap({ acked, messages: { t: ['a'] } })).message, /records none yet/);
+  assert.match(check({ kind: 'acked-survive', params: { topic: 't' } }, snap({ acked, messages: { t: msgs(['a']) } })).message, /records none yet/);
 });
 
 test('a topic whose messages could not be read says why, instead of looking empty or lost', () => {
@@ -155,7 +158,7 @@ test('a topic whose messages could not be read says why, instead of looking empt
   }
   const gone = snap({ topics: { t: { name: 't', exists: false, partitions: [], configs: {} } } });
   assert.equal(check({ kind: 'topic-contains', params: { topic: 't', values: ['m1'] } }, gone).message, 'expected topic t, found no such topic.');
-  assert.equal(check({ kind: 'topic-holds-at-least', params: { topic: 't', count: 0 } }, snap({ messages: { t: [] } })).pass, true);
+  assert.equal(check({ kind: 'topic-holds-at-least', params: { topic: 't', count: 0 } }, snap({ messages: { t: msgs([]) } })).pass, true);
 });
 
 test('durability accounting: lost, duplicated, unacknowledged-but-present, and an honest verdict', async () => {

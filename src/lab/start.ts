@@ -1,0 +1,24 @@
+// Starting a lab: the cluster's state at that moment becomes the lab's baseline, so its checks count
+// only what the student does from then on (see core/scope.ts).
+import { labNeeds, type Lab } from '../core/lab.js';
+import type { Baseline } from '../core/scope.js';
+import type { Inspector } from '../cluster/inspector.js';
+import type { LabProgress } from './progress.js';
+
+export async function takeBaseline(inspector: Inspector, lab: Lab): Promise<Baseline> {
+  const needs = labNeeds(lab);
+  const topics = [...new Set([...needs.topics, ...lab.steps.flatMap((s) => s.checks.map((c) => (c.params as { topic?: string }).topic).filter((t): t is string => !!t))])];
+  const snap = await inspector.snapshot({ ...needs, topics, endOffsetsOf: topics });
+  return {
+    atMs: snap.atMs,
+    ends: snap.endOffsets ?? {},
+    members: Object.fromEntries(Object.values(snap.groups).map((g) => [g.groupId, g.members.map((m) => m.memberId)])),
+  };
+}
+
+/** A lab is started once; `restart` starts it over (new baseline, no step results, answers kept). */
+export async function started(inspector: Inspector, lab: Lab, p: LabProgress, o: { restart?: boolean } = {}): Promise<LabProgress> {
+  if (p.baseline && !o.restart) return p;
+  const baseline = await takeBaseline(inspector, lab);
+  return { ...p, ...(o.restart ? { current: 0, steps: {} } : {}), baseline, reads: [], updatedAtMs: baseline.atMs };
+}
