@@ -31,6 +31,24 @@ export interface QuizQuestion {
   explain: string;
 }
 
+/**
+ * What a student does in a step, with the step's commands (counted from 1), in named terminals. The
+ * student-path test follows it with the printed commands as real processes; it is never run for a user.
+ */
+export type StudentAction =
+  /** Run command N in a new terminal and leave it running; `lines` are typed into it. */
+  | { open: string; command: number; lines?: string[] }
+  /** Type lines into an open terminal. */
+  | { type: string; lines: string[] }
+  /** Press Ctrl-C in an open terminal; it must end. */
+  | { ctrlc: string }
+  /** Run command N to its end (`lines` typed, then Ctrl-D); its output must match `expect`. */
+  | { run: number; lines?: string[]; expect?: string; fails?: boolean }
+  /** Wait until these terminals' output matches `pattern` (`times`: at least that many matches in all). */
+  | { wait: string[]; pattern: string; times?: number }
+  /** These terminals printed these values: each in one of them (`each: once`) or in all of them (`each: all`). */
+  | { sees: string[]; values: string[]; each?: 'once' | 'all' | 'any' };
+
 export interface Step {
   id: string;
   title: string;
@@ -43,6 +61,7 @@ export interface Step {
   quiz?: QuizQuestion[];
   /** Concept notes shown beside the step. */
   notes?: string;
+  student: StudentAction[];
 }
 
 export interface Lab {

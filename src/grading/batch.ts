@@ -3,7 +3,7 @@
 // this process's own client, after writing a canary the student cannot predict.
 import { mapLimit } from '../core/classroom.js';
 import { renderError, UserError } from '../core/errors.js';
-import { CANARY_PREFIX, mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
+import { CANARY_PREFIX, mergeNeeds } from '../core/snapshot.js';
 import { needsOf } from '../core/checks.js';
 import { writeCanaries, type Canary } from '../cluster/canary.js';
 import type { Inspector } from '../cluster/inspector.js';
@@ -25,10 +25,6 @@ export type CanaryEvidence = Canary & { readBack: boolean | null };
 export async function gradeTarget(rubric: Rubric, t: Target, now: () => Date): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
   const { inspector, bootstrap, work } = await t.open();
   const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
-  // A quiz-only rubric reads no cluster.
-  if (needs.topics.length + needs.groups.length === 0 && rubric.items.every((i) => i.checks.length === 0)) {
-    return { ...gradeSnapshot(rubric, t.name, emptySnapshot(), now(), work), evidence: { brokers: [], controller: null, topics: {}, unknown: [], groups: {}, canaries: [] } };
-  }
   const canaries = await writeCanaries(bootstrap, needs.messagesOf);
   const written = canaries.filter((c) => c.offset !== undefined);
   const snap = await inspector.snapshot({ ...needs, readThrough: Object.fromEntries(written.map((c) => [c.topic, { partition: c.partition!, offset: c.offset! }])) });
@@ -63,8 +59,4 @@ export async function gradeBatch(rubric: Rubric, targets: Target[], parallel: nu
     return r;
   });
   return { rubric, results, gradedAt: now().toISOString() };
-}
-
-function emptySnapshot(): ClusterSnapshot {
-  return { atMs: Date.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, acked: {}, lastFaultMs: null, unknown: [] };
 }

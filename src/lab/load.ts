@@ -34,6 +34,17 @@ const quizQuestion = z.strictObject({
   explain: z.string().min(1),
 });
 
+const terminal = id;
+const lines = z.array(z.string()).min(1).max(1000);
+const studentAction = z.union([
+  z.strictObject({ open: terminal, command: z.number().int().min(1), lines: lines.optional() }),
+  z.strictObject({ type: terminal, lines }),
+  z.strictObject({ ctrlc: terminal }),
+  z.strictObject({ run: z.number().int().min(1), lines: lines.optional(), expect: z.string().min(1).optional(), fails: z.boolean().optional() }),
+  z.strictObject({ wait: z.array(terminal).min(1), pattern: z.string().min(1), times: z.number().int().min(1).optional() }),
+  z.strictObject({ sees: z.array(terminal).min(1), values: lines, each: z.enum(['once', 'all', 'any']).optional() }),
+]);
+
 const stepSchema = z.strictObject({
   id,
   title: z.string().min(1).max(80),
@@ -45,6 +56,7 @@ const stepSchema = z.strictObject({
   fault: fault.optional(),
   checks: z.array(z.looseObject({ kind: z.string() })).default([]),
   quiz: z.array(quizQuestion).optional(),
+  student: z.array(studentAction).default([]),
 });
 
 const labSchema = z.strictObject({
@@ -78,9 +90,22 @@ export function parseLab(file: string, text: string): Lab {
         if (q.answer >= q.choices.length) throw new UserError(`${where(src, [...at, 'quiz', j, 'answer'])}: answer ${q.answer} is not one of the ${q.choices.length} choices (counted from 0).`, NEXT);
       }
     }
+    for (const [j, a] of s.student.entries()) {
+      const n = 'open' in a ? a.command : 'run' in a ? a.run : undefined;
+      if (n !== undefined && n > s.commands.length) throw new UserError(`${where(src, [...at, 'student', j])}: command ${n} is not one of the step's ${s.commands.length} commands (counted from 1).`, NEXT);
+      for (const pattern of ['expect' in a ? a.expect : undefined, 'pattern' in a ? a.pattern : undefined]) {
+        if (pattern === undefined) continue;
+        try {
+          new RegExp(pattern);
+        } catch {
+          throw new UserError(`${where(src, [...at, 'student', j])}: '${pattern}' is not a regular expression.`, NEXT);
+        }
+      }
+    }
     return {
       id: s.id,
       title: s.title,
+      student: s.student as Step['student'],
       instructions: s.instructions,
       notes: s.notes,
       commands: s.commands,
