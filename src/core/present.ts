@@ -3,9 +3,9 @@ import { render, type Step, type TemplateContext } from './lab.js';
 
 /** `docker exec -ti kcat kcat ...` as the host's own kcat would type it, with host addresses. */
 export function hostKcatAlternative(command: string, t: TemplateContext, hostByInternal: Record<string, string>): string | undefined {
-  const prefix = `docker exec -ti ${t.containers.kcat} kcat `;
   const rendered = render(command, t);
-  if (!rendered.startsWith(prefix)) return undefined;
+  const prefix = [`docker exec -ti ${t.containers.kcat} kcat `, `docker exec -i ${t.containers.kcat} kcat `].find((x) => rendered.startsWith(x));
+  if (!prefix) return undefined;
   let rest = rendered.slice(prefix.length);
   for (const [internal, host] of Object.entries(hostByInternal)) rest = rest.split(internal).join(host);
   return `kcat ${rest}`;
