@@ -178,7 +178,7 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     const { fresh, before } = membersSince(scope, g);
     if (fresh.length === p.count && before.length === 0) return pass(`group ${p.group} has ${fresh.length} members.`);
     const old = before.length ? ` and ${before.length} that joined before this lab started (stop those with Ctrl-C)` : '';
-    return fail(`expected ${p.count} members in group ${p.group}${sinceStart(scope)}; found ${fresh.length}${old}.`);
+    return fail(`expected ${p.count} members in group ${p.group}; found ${fresh.length}${sinceStart(scope) ? ' that joined since this lab started' : ''}${old}.`);
   },
   'group-covers': (s, p, scope) => {
     const g = s.groups[p.group];
@@ -213,20 +213,20 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     const since = sinceStart(scope);
     return total >= p.atLeast
       ? pass(`group ${p.group} has committed ${total} messages of ${p.topic}${since}.`)
-      : fail(`expected group ${p.group} to have committed at least ${p.atLeast} messages of ${p.topic}${since}; found ${total}.`, Math.min(1, total / p.atLeast));
+      : fail(`expected group ${p.group} to have committed at least ${p.atLeast} messages of ${p.topic}; found ${total}${since}.`, Math.min(1, total / p.atLeast));
   },
   'topic-contains': (s, p, scope) =>
     withMessages(s, scope, p.topic, (messages) => {
       const seen = new Set(messages.map((m) => m.value));
       const missing = p.values.filter((v) => !seen.has(v));
       if (missing.length === 0) return pass(`topic ${p.topic} holds all ${p.values.length} expected messages${sinceStart(scope)}.`);
-      return fail(`expected ${p.topic} to hold ${p.values.length} messages${sinceStart(scope)}; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}.`, partial(p.values.length - missing.length, p.values.length));
+      return fail(`expected ${p.topic} to hold ${p.values.length} messages; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}${scope.baseline ? ' (counting what was sent since this lab started)' : ''}.`, partial(p.values.length - missing.length, p.values.length));
     }),
   'topic-holds-at-least': (s, p, scope) =>
     withMessages(s, scope, p.topic, (messages) => {
       const n = messages.length;
       const since = sinceStart(scope);
-      return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages${since}.`) : fail(`expected at least ${p.count} messages in ${p.topic}${since}; found ${n}.`, Math.min(1, n / p.count));
+      return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages${since}.`) : fail(`expected at least ${p.count} messages in ${p.topic}; found ${n}${since}.`, Math.min(1, n / p.count));
     }),
   'acked-survive': (s, p, scope) => {
     const fault = s.lastFaultMs;
