@@ -22,7 +22,7 @@ const doesSomething = (s: Step) => s.student.some((a) => 'open' in a || 'type' i
 
 before(async () => {
   await cli(['down', ...at, '--volumes']);
-  expectOk(await cli(['up', ...at, '--port-base', '29492']), 'up');
+  expectOk(await cli(['up', ...at, '--port-base', '25092']), 'up');
 });
 after(async () => {
   await cli(['down', ...at, '--volumes']);
