@@ -1,5 +1,5 @@
 import { EXIT, UsageError } from '../core/errors.js';
-import { findStep, type Lab, type Step } from '../core/lab.js';
+import { evidenceTopics, findStep, type Lab, type Step } from '../core/lab.js';
 import { DEFAULT_STACK } from '../core/stack.js';
 import { checkNow, checkStep, type StepResult } from '../lab/engine.js';
 import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
@@ -80,12 +80,11 @@ export const checkCommand: Command = {
     const loaded = await store.load(lab);
     if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
     let progress = loaded.progress;
-    if (ctx) progress = await started(ctx.inspector, lab, progress, { restart: inv.values.restart === true });
-    else if (inv.values.restart) progress = { ...progress, current: 0, steps: {}, reads: [] };
+    progress = await started(ctx?.inspector, lab, progress, { restart: inv.values.restart === true });
     progress = { ...progress, answers: { ...progress.answers, ...given } };
     // Quiz-only steps are judged locally and need no stack.
     const inspector = ctx?.inspector ?? { snapshot: () => Promise.reject(new Error('quiz steps read no cluster')) };
-    const o = { clock: systemClock, answers: progress.answers, scope: scopeOf(progress) };
+    const o = { clock: systemClock, answers: progress.answers, scope: scopeOf(progress), keepReadsOf: evidenceTopics(lab) };
     const results: StepResult[] =
       stepRef === undefined ? await checkNow(steps, inspector, o) : [await checkStep(steps[0]!, inspector, { ...o, signal: inv.signal, waitSeconds: wait })];
     const before = progress;

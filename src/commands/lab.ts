@@ -5,7 +5,7 @@ import { createElement } from 'react';
 import { render } from 'ink';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import type { ProgressEvent } from '../core/events.js';
-import type { Lab, TemplateContext } from '../core/lab.js';
+import { evidenceTopics, type Lab, type TemplateContext } from '../core/lab.js';
 import { stepText } from '../core/present.js';
 import { bootstrapServers, checkStackName, LABEL, stackFlag } from '../core/stack.js';
 import { internalBootstrap } from '../core/listeners.js';
@@ -133,7 +133,7 @@ function openingNotice(lab: Lab, p: LabProgress, warning: string | undefined, ct
   return { kind: 'info', text: 'Press ? for the keys. Type the commands in another terminal, then press c to check the step.' };
 }
 
-function sessionDeps(inv: Invocation, ctx: LabContext | undefined, store: ProgressStore): SessionDeps {
+function sessionDeps(inv: Invocation, lab: Lab, ctx: LabContext | undefined, store: ProgressStore): SessionDeps {
   const need = (): LabContext => {
     if (!ctx) throw new UserError('This lab does not use the cluster, so there is nothing to run or check there.');
     return ctx;
@@ -147,6 +147,7 @@ function sessionDeps(inv: Invocation, ctx: LabContext | undefined, store: Progre
         signal: o.signal,
         answers: o.answers,
         scope: o.scope,
+        keepReadsOf: evidenceTopics(lab),
         onPoll: (_snap, outcomes) => o.onPoll(outcomes),
       }),
     solve: async (step, o) => {
@@ -199,7 +200,7 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
         await store.save(loaded.progress);
       }
       const solutions = Object.fromEntries(lab.steps.map((s) => [s.id, s.solution.map((a) => describeAction(a, templates))]));
-      const session = new LabSession(sessionDeps({ ...inv, signal }, ctx, store), {
+      const session = new LabSession(sessionDeps({ ...inv, signal }, lab, ctx, store), {
         lab,
         stack,
         templates,

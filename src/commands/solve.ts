@@ -1,3 +1,4 @@
+import { evidenceTopics } from '../core/lab.js';
 import { EXIT, UsageError } from '../core/errors.js';
 import { checkStep } from '../lab/engine.js';
 import { findLab } from '../lab/load.js';
@@ -34,7 +35,7 @@ export const solveCommand: Command = {
       await runSolution(runner, step);
       // Solving a quiz step means being shown the answers; they are kept like any others.
       progress = { ...progress, answers: { ...progress.answers, ...Object.fromEntries((step.quiz ?? []).map((q) => [q.id, q.answer])) } };
-      const r = await checkStep(step, ctx.inspector, { clock: systemClock, signal: inv.signal, answers: progress.answers, scope: scopeOf(progress) });
+      const r = await checkStep(step, ctx.inspector, { clock: systemClock, signal: inv.signal, answers: progress.answers, scope: scopeOf(progress), keepReadsOf: evidenceTopics(lab) });
       progress = withResult(progress, r, systemClock.now());
       await store.save(progress);
       inv.out.write(`${formatStepResult(lab, r)}\n`);

@@ -107,6 +107,11 @@ export function findStep(lab: Lab, ref: string): Step | undefined {
   return lab.steps.find((s) => s.id === ref);
 }
 
+/** Topics whose contents before a fault are evidence for a later check (acked-survive). */
+export function evidenceTopics(lab: Lab): string[] {
+  return [...new Set(lab.steps.flatMap((s) => s.checks.filter((c) => c.kind === 'acked-survive').map((c) => (c.params as { topic: string }).topic)))];
+}
+
 /** What a lab works on: its topics (with end offsets) and every group its checks or solutions name. */
 export function labNeeds(lab: Lab): Needs {
   const groups = lab.steps.flatMap((s) => s.checks.map((c) => (c.params as { group?: string }).group).filter((g): g is string => !!g));

@@ -45,8 +45,6 @@ export interface Message {
   ts?: number;
 }
 
-export const valuesOf = (ms: Message[]): string[] => ms.map((m) => m.value);
-
 export interface ContainerInfo {
   service: string;
   name: string;

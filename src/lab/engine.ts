@@ -37,6 +37,8 @@ export interface CheckOptions {
   answers?: Record<string, number>;
   /** Where the lab started and what earlier checks read; without it everything in the cluster counts. */
   scope?: LabScope;
+  /** Topics whose reads a passing step keeps as evidence (see core/lab.ts evidenceTopics). */
+  keepReadsOf?: readonly string[];
   onPoll?: (snapshot: ClusterSnapshot, outcomes: CheckOutcome[]) => void;
 }
 
@@ -51,7 +53,7 @@ export async function checkStep(step: Step, inspector: Inspector, o: CheckOption
   const until = step.checks.map((c) => started + 1000 * (o.waitSeconds ?? c.within ?? 0));
   for (;;) {
     const snap = await inspector.snapshot(needs);
-    const result = judge(step, snap, scope, quiz, o.clock.now() - started);
+    const result = judge(step, snap, { scope, keep: o.keepReadsOf ?? [] }, quiz, o.clock.now() - started);
     o.onPoll?.(snap, result.outcomes);
     const now = o.clock.now();
     const settled = result.outcomes.every((x, i) => x.result.pass || now >= until[i]!);
@@ -61,7 +63,7 @@ export async function checkStep(step: Step, inspector: Inspector, o: CheckOption
 }
 
 /** Every step judged once against one snapshot: a whole lab's state now, with no waiting. */
-export async function checkNow(steps: Step[], inspector: Inspector, o: { clock: Clock; answers?: Record<string, number>; scope?: LabScope }): Promise<StepResult[]> {
+export async function checkNow(steps: Step[], inspector: Inspector, o: Pick<CheckOptions, 'clock' | 'answers' | 'scope' | 'keepReadsOf'>): Promise<StepResult[]> {
   const started = o.clock.now();
   const scope = o.scope ?? NO_SCOPE;
   const withChecks = steps.filter((s) => s.checks.length > 0);
@@ -70,14 +72,16 @@ export async function checkNow(steps: Step[], inspector: Inspector, o: { clock: 
   return steps.map((step) => {
     const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
     if (!snap || step.checks.length === 0) return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, unknown: [], tookMs: 0, reads: [] };
-    return judge(step, snap, scope, quiz, took);
+    return judge(step, snap, { scope, keep: o.keepReadsOf ?? [] }, quiz, took);
   });
 }
 
-function judge(step: Step, snap: ClusterSnapshot, scope: LabScope, quiz: QuizOutcome[] | undefined, tookMs: number): StepResult {
+function judge(step: Step, snap: ClusterSnapshot, o: { scope: LabScope; keep: readonly string[] }, quiz: QuizOutcome[] | undefined, tookMs: number): StepResult {
+  const { scope } = o;
   const outcomes = step.checks.map((check) => ({ check, result: evaluate(check, snap, scope) }));
   const pass = outcomes.every((x) => x.result.pass) && (quiz?.every((q) => q.pass) ?? true);
-  const topics = [...new Set(step.checks.filter((c) => READS_MESSAGES.includes(c.kind)).map((c) => (c.params as { topic: string }).topic))];
+  const read = step.checks.filter((c) => READS_MESSAGES.includes(c.kind)).map((c) => (c.params as { topic: string }).topic);
+  const topics = [...new Set(read)].filter((t) => o.keep.includes(t));
   const reads = pass
     ? topics.flatMap((topic) => {
         const all = snap.messages[topic];

@@ -16,9 +16,13 @@ export async function takeBaseline(inspector: Inspector, lab: Lab): Promise<Base
   };
 }
 
-/** A lab is started once; `restart` starts it over (new baseline, no step results, answers kept). */
-export async function started(inspector: Inspector, lab: Lab, p: LabProgress, o: { restart?: boolean } = {}): Promise<LabProgress> {
-  if (p.baseline && !o.restart) return p;
+/**
+ * A lab is started once; `restart` starts it over (new baseline, no step results, answers kept).
+ * Without an inspector (a quiz, which reads no cluster) there is no baseline to take.
+ */
+export async function started(inspector: Inspector | undefined, lab: Lab, p: LabProgress, o: { restart?: boolean } = {}): Promise<LabProgress> {
+  const fresh = o.restart ? { ...p, current: 0, steps: {}, reads: [], baseline: undefined } : p;
+  if (fresh.baseline || !inspector) return fresh;
   const baseline = await takeBaseline(inspector, lab);
-  return { ...p, ...(o.restart ? { current: 0, steps: {} } : {}), baseline, reads: [], updatedAtMs: baseline.atMs };
+  return { ...fresh, baseline, reads: [], updatedAtMs: baseline.atMs };
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate, type CheckSpec } from '../../src/core/checks.js';
 import type { ClusterSnapshot, Message, PartitionState } from '../../src/core/snapshot.js';
+import { emptySnapshot } from './snapshot-fixture.js';
 
 /** Records on partition 0, one after another. */
 const msgs = (values: string[]): Message[] => values.map((value, offset) => ({ partition: 0, offset, value }));
@@ -14,19 +15,11 @@ function parts(n: number, f: (i: number) => Partial<PartitionState>): PartitionS
 }
 
 function snap(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
-  return {
-    atMs: 0,
-    brokers: [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: 9091 + id })),
-    controller: 1,
+  return emptySnapshot({
     containers: [1, 2, 3].map((id) => ({ service: `kafka-${id}`, name: `kafka-${id}`, state: 'running', brokerId: id })),
     topics: { t: { name: 't', exists: true, partitions: parts(13, () => ({})), configs: { 'min.insync.replicas': '2' } } },
-    groups: {},
-    messages: {},
-    acked: {},
-    lastFaultMs: null,
-    unknown: [],
     ...over,
-  };
+  });
 }
 
 const check = (c: CheckSpec, s = snap()) => evaluate(c, s);

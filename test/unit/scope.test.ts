@@ -3,24 +3,13 @@ import assert from 'node:assert/strict';
 import { evaluate, type CheckSpec } from '../../src/core/checks.js';
 import { addReads, type LabScope } from '../../src/core/scope.js';
 import type { ClusterSnapshot, GroupState, Message } from '../../src/core/snapshot.js';
+import { emptySnapshot } from './snapshot-fixture.js';
 
 const m = (partition: number, offset: number, value: string): Message => ({ partition, offset, value });
 
 function snap(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
   const parts = [0, 1].map((partition) => ({ partition, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3], offline: [] }));
-  return {
-    atMs: 1000,
-    brokers: [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: 9091 + id })),
-    controller: 1,
-    containers: [],
-    topics: { t: { name: 't', exists: true, partitions: parts, configs: {} } },
-    groups: {},
-    messages: {},
-    acked: {},
-    lastFaultMs: null,
-    unknown: [],
-    ...over,
-  };
+  return emptySnapshot({ atMs: 1000, topics: { t: { name: 't', exists: true, partitions: parts, configs: {} } }, ...over });
 }
 
 const group = (members: string[], offsets: Record<number, number>): GroupState => ({
