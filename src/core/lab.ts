@@ -47,7 +47,11 @@ export type StudentAction =
   /** Wait until these terminals' output matches `pattern` (`times`: at least that many matches in all). */
   | { wait: string[]; pattern: string; times?: number }
   /** These terminals printed these values: each in one of them (`each: once`) or in all of them (`each: all`). */
-  | { sees: string[]; values: string[]; each?: 'once' | 'all' | 'any' };
+  | { sees: string[]; values: string[]; each?: 'once' | 'all' | 'any' }
+  /** Remember a topic's end offsets now, under a name. */
+  | { mark: string; topic: string }
+  /** Every record of `topic` from the mark up to `group`'s committed offsets was printed in one of these terminals. */
+  | { sees: string[]; topic: string; since: string; group: string };
 
 export interface Step {
   id: string;

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { checkKinds, checkSchemas, type CheckKind } from '../core/checks.js';
 import { UserError } from '../core/errors.js';
-import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step } from '../core/lab.js';
+import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step, type StudentAction } from '../core/lab.js';
 import { checkRunnable, splitWords } from '../core/words.js';
 import { readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
 
@@ -36,14 +36,19 @@ const quizQuestion = z.strictObject({
 
 const terminal = id;
 const lines = z.array(z.string()).min(1).max(1000);
-const studentAction = z.union([
-  z.strictObject({ open: terminal, command: z.number().int().min(1), lines: lines.optional() }),
-  z.strictObject({ type: terminal, lines }),
-  z.strictObject({ ctrlc: terminal }),
-  z.strictObject({ run: z.number().int().min(1), lines: lines.optional(), expect: z.string().min(1).optional(), fails: z.boolean().optional() }),
-  z.strictObject({ wait: z.array(terminal).min(1), pattern: z.string().min(1), times: z.number().int().min(1).optional() }),
-  z.strictObject({ sees: z.array(terminal).min(1), values: lines, each: z.enum(['once', 'all', 'any']).optional() }),
-]);
+/** Each student action is told apart by its first key, so a bad one is named, not just "invalid". */
+const studentActions: Record<string, z.ZodType<unknown>> = {
+  open: z.strictObject({ open: terminal, command: z.number().int().min(1), lines: lines.optional() }),
+  type: z.strictObject({ type: terminal, lines }),
+  ctrlc: z.strictObject({ ctrlc: terminal }),
+  run: z.strictObject({ run: z.number().int().min(1), lines: lines.optional(), expect: z.string().min(1).optional(), fails: z.boolean().optional() }),
+  wait: z.strictObject({ wait: z.array(terminal).min(1), pattern: z.string().min(1), times: z.number().int().min(1).optional() }),
+  sees: z.union([
+    z.strictObject({ sees: z.array(terminal).min(1), values: lines, each: z.enum(['once', 'all', 'any']).optional() }),
+    z.strictObject({ sees: z.array(terminal).min(1), topic, since: id, group: z.string().min(1) }),
+  ]),
+  mark: z.strictObject({ mark: id, topic }),
+};
 
 const stepSchema = z.strictObject({
   id,
@@ -56,7 +61,7 @@ const stepSchema = z.strictObject({
   fault: fault.optional(),
   checks: z.array(z.looseObject({ kind: z.string() })).default([]),
   quiz: z.array(quizQuestion).optional(),
-  student: z.array(studentAction).default([]),
+  student: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
 const labSchema = z.strictObject({
@@ -90,7 +95,8 @@ export function parseLab(file: string, text: string): Lab {
         if (q.answer >= q.choices.length) throw new UserError(`${where(src, [...at, 'quiz', j, 'answer'])}: answer ${q.answer} is not one of the ${q.choices.length} choices (counted from 0).`, NEXT);
       }
     }
-    for (const [j, a] of s.student.entries()) {
+    const student = s.student.map((a, j) => parseStudentAction(src, [...at, 'student', j], a));
+    for (const [j, a] of student.entries()) {
       const n = 'open' in a ? a.command : 'run' in a ? a.run : undefined;
       if (n !== undefined && n > s.commands.length) throw new UserError(`${where(src, [...at, 'student', j])}: command ${n} is not one of the step's ${s.commands.length} commands (counted from 1).`, NEXT);
       for (const pattern of ['expect' in a ? a.expect : undefined, 'pattern' in a ? a.pattern : undefined]) {
@@ -105,7 +111,7 @@ export function parseLab(file: string, text: string): Lab {
     return {
       id: s.id,
       title: s.title,
-      student: s.student as Step['student'],
+      student,
       instructions: s.instructions,
       notes: s.notes,
       commands: s.commands,
@@ -152,6 +158,13 @@ function parseAction(src: YamlSource, at: Path, a: Record<string, unknown>): Sol
     if (problem) throw new UserError(`${where(src, [...at, key])}: ${problem}.`, NEXT);
   }
   return { [key]: value } as SolutionAction;
+}
+
+function parseStudentAction(src: YamlSource, at: Path, a: Record<string, unknown>): StudentAction {
+  const key = Object.keys(a)[0] ?? '';
+  const schema = studentActions[key];
+  if (!schema) throw new UserError(`${where(src, at)}: a student action starts with one of ${Object.keys(studentActions).join(', ')}; found ${key || 'nothing'}.`, NEXT);
+  return validate(src, schema, a, NEXT, at) as StudentAction;
 }
 
 function checkTemplates(src: YamlSource, at: Path, text: string): void {

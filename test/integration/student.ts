@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab, StudentAction } from '../../src/core/lab.js';
-import { cli, eventually } from './helpers.js';
+import { cli, dockerExec, eventually } from './helpers.js';
 
 const cliPath = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
@@ -114,6 +114,7 @@ export async function shownCommands(lab: string, step: number, stack: string): P
 export class Student {
   readonly terminals = new Map<string, Terminal>();
   readonly log: string[] = [];
+  private marks = new Map<string, Map<number, number>>();
 
   constructor(
     readonly stack: string,
@@ -164,6 +165,23 @@ export class Student {
       });
       return;
     }
+    if ('mark' in a) {
+      this.marks.set(a.mark, await this.endOffsets(a.topic));
+      return;
+    }
+    if ('since' in a) {
+      const from = this.marks.get(a.since);
+      if (!from) throw new Error(`the lab's student script uses mark ${a.since} before making it`);
+      let unseen: string[] = [];
+      await eventually(`every record of ${a.topic} from mark ${a.since} to ${a.group}'s commits printed in ${a.sees.join(', ')}`, 60_000, async () => {
+        const values = await this.recordsBetween(a.topic, from, await this.committed(a.group, a.topic));
+        unseen = this.missing(a.sees, values, 'any');
+        return values.length > 0 && unseen.length === 0 ? true : undefined;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; ${unseen.length} not printed: ${unseen.slice(0, 3).join('; ')}`);
+      });
+      return;
+    }
     const each = a.each ?? 'once';
     await eventually(`${a.values.length} values (${each}) in ${a.sees.join(', ')}`, 30_000, async () => (this.missing(a.sees, a.values, each).length === 0 ? true : undefined)).catch((err: Error) => {
       throw new Error(`${err.message}; not as expected: ${this.missing(a.sees, a.values, each).slice(0, 8).join('; ')}\n${this.screens(a.sees)}`);
@@ -182,6 +200,35 @@ export class Student {
       else if (each === 'all') for (const x of counts) if (x.c === 0) problems.push(`${v} not printed in ${x.n}`);
     }
     return problems;
+  }
+
+  private container(service: string): string {
+    return this.stack === 'default' ? service : `${this.stack}-${service}`;
+  }
+
+  /** The topic's end offsets, from the Kafka tool in the stack. */
+  private async endOffsets(topic: string): Promise<Map<number, number>> {
+    const r = await dockerExec(this.container('kafka-1'), ['kafka-get-offsets', '--bootstrap-server', 'kafka-1:19092', '--topic', topic]);
+    if (r.exitCode !== 0) throw new Error(`kafka-get-offsets exited ${r.exitCode}: ${r.stderr}`);
+    return new Map(r.stdout.split('\n').filter((l) => l.startsWith(`${topic}:`)).map((l) => { const [, p, o] = l.split(':'); return [Number(p), Number(o)]; }));
+  }
+
+  /** The group's committed offsets on the topic, as kafka-consumer-groups --describe prints them. */
+  private async committed(group: string, topic: string): Promise<Map<number, number>> {
+    const r = await dockerExec(this.container('kafka-1'), ['kafka-consumer-groups', '--bootstrap-server', 'kafka-1:19092', '--describe', '--group', group]);
+    const rows = r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c[0] === group && c[1] === topic && /^\d+$/.test(c[3] ?? ''));
+    return new Map(rows.map((c) => [Number(c[2]), Number(c[3])]));
+  }
+
+  /** The values of the records at offsets [from, to) of each partition, read with kcat in the stack. */
+  private async recordsBetween(topic: string, from: Map<number, number>, to: Map<number, number>): Promise<string[]> {
+    const r = await dockerExec(this.container('kcat'), ['kcat', '-b', 'kafka-1:19092', '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-J']);
+    return r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { partition: number; offset: number; payload: string })
+      .filter((m) => m.offset >= (from.get(m.partition) ?? 0) && m.offset < (to.get(m.partition) ?? 0))
+      .map((m) => m.payload);
   }
 
   screens(names: string[]): string {

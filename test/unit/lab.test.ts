@@ -100,3 +100,23 @@ test('a solution keeps -i but drops the terminal flags of docker exec only', asy
   assert.deepEqual(withoutTty(['docker', 'exec', '-t', 'kafka-1', 'kafka-topics', '--list']), ['docker', 'exec', 'kafka-1', 'kafka-topics', '--list']);
   assert.deepEqual(withoutTty(['docker', 'stop', 'kafka-2']), ['docker', 'stop', 'kafka-2']);
 });
+
+test('student scripts: each action is named by its first key, and its command must exist', () => {
+  const withScript = (lines: string) => good.replace('    checks:\n      - { kind: topic-exists', `    student:\n${lines}    checks:\n      - { kind: topic-exists`);
+  const ok = parseLab('labs/demo.yaml', withScript("      - { open: c1, command: 1, lines: [a] }\n      - { sees: [c1], values: [a], each: all }\n      - { mark: m, topic: t }\n      - { sees: [c1], topic: t, since: m, group: g }\n"));
+  assert.deepEqual(ok.steps[0]!.student[0], { open: 'c1', command: 1, lines: ['a'] });
+  assert.equal(ok.steps[0]!.student.length, 4);
+  const problem = (lines: string) => {
+    try {
+      parseLab('labs/demo.yaml', withScript(lines));
+    } catch (err) {
+      assert.ok(err instanceof UserError);
+      return err.message;
+    }
+    return 'parsed';
+  };
+  assert.match(problem('      - { opn: c1, command: 1 }\n'), /^labs\/demo\.yaml:\d+:\d+: a student action starts with one of open, type, ctrlc, run, wait, sees, mark; found opn\./);
+  assert.match(problem('      - { open: c1, command: 2 }\n'), /command 2 is not one of the step's 1 commands/);
+  assert.match(problem("      - { run: 1, expect: '(' }\n"), /'\(' is not a regular expression/);
+  assert.match(problem('      - { type: c1, lines: [a], extra: 1 }\n'), /unknown key 'extra'/);
+});
