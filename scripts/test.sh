@@ -12,8 +12,9 @@ if ! node dist/src/cli.js images list >/dev/null; then
   node dist/src/cli.js images build
 fi
 
-# xmllint validates the JUnit reports against test/fixtures/junit.xsd.
-bash scripts/ensure-packages.sh xmllint:libxml2-utils
+# xmllint validates the JUnit reports against test/fixtures/junit.xsd; the student-path tests run each
+# command in a real terminal made by util-linux `script`.
+bash scripts/ensure-packages.sh xmllint:libxml2-utils script:bsdutils
 
 export KAFKA_LAB_IMAGES=local
 shopt -s globstar
