@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
 import type { TemplateContext } from '../core/lab.js';
+import { templatesOf } from '../core/templates.js';
 import { internalBootstrap } from '../core/listeners.js';
 import type { Position } from '../core/snapshot.js';
 import { bootstrapServers, brokerServices, LABEL, stackFlag, type StackSpec } from '../core/stack.js';
@@ -40,12 +41,7 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
   }
   const stateDir = stateDirOf(inv.env);
   const inspector = stackInspector(docker, spec, stateDir);
-  const templates: TemplateContext = {
-    containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
-    bootstrap: bootstrapServers(spec),
-    internalBootstrap: internalBootstrap(spec),
-    network: spec.network,
-  };
+  const templates = templatesOf(spec);
   const faults: FaultContext = { docker, spec, stateDir, inspector, clock: systemClock, signal: inv.signal };
   return {
     ...ctx,

@@ -6,9 +6,9 @@ import { render } from 'ink';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import type { ProgressEvent } from '../core/events.js';
 import { evidenceTopics, type Lab, type TemplateContext } from '../core/lab.js';
+import { templatesOf } from '../core/templates.js';
 import { stepText } from '../core/present.js';
-import { bootstrapServers, checkStackName, LABEL, stackFlag } from '../core/stack.js';
-import { internalBootstrap } from '../core/listeners.js';
+import { checkStackName, LABEL, stackFlag } from '../core/stack.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { checkStep } from '../lab/engine.js';
 import { started } from '../lab/start.js';
@@ -96,15 +96,6 @@ async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: 
 
 // -- the lab screen -------------------------------------------------------------------------------
 
-export function templatesOf(spec: StackContext['spec']): TemplateContext {
-  // The values lab-context gives checks and solutions, without needing the stack to exist.
-  return {
-    containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
-    bootstrap: bootstrapServers(spec),
-    internalBootstrap: internalBootstrap(spec),
-    network: spec.network,
-  };
-}
 
 async function pickerRows(labs: Lab[], store: ProgressStore): Promise<PickerRow[]> {
   return Promise.all(

@@ -1,9 +1,7 @@
 import { execa } from 'execa';
 import { EXIT, UsageError } from '../core/errors.js';
-import { internalBootstrap } from '../core/listeners.js';
 import { stepText } from '../core/present.js';
-import type { TemplateContext } from '../core/lab.js';
-import { bootstrapServers } from '../core/stack.js';
+import { templatesOf } from '../core/templates.js';
 import { findLab } from '../lab/load.js';
 import { labsDir } from '../paths.js';
 import { stepsOf } from './check.js';
@@ -32,14 +30,9 @@ export const showCommand: Command = {
     const lab = await findLab(labsDir, labId);
     const steps = stepsOf(lab, stepRef);
     const { spec } = await stackContext(stackOptionsOf(inv));
-    const internal = internalBootstrap(spec).split(',');
-    const host = bootstrapServers(spec).split(',');
-    const t: TemplateContext = {
-      containers: Object.fromEntries(spec.services.map((s) => [s.service, s.containerName])),
-      bootstrap: host.join(','),
-      internalBootstrap: internal.join(','),
-      network: spec.network,
-    };
+    const t = templatesOf(spec);
+    const internal = t.internalBootstrap.split(',');
+    const host = t.bootstrap.split(',');
     const hostKcat = (await hostHasKcat()) ? Object.fromEntries(internal.map((x, i) => [x, host[i]!])) : undefined;
     if (!stepRef) inv.out.write(`${lab.title}\n${lab.summary.trim()}\n\n`);
     for (const step of steps) {

@@ -85,12 +85,14 @@ export interface TemplateContext {
   bootstrap: string;
   internalBootstrap: string;
   network: string;
+  /** ` --stack NAME` for a stack other than the default, so a printed kafka-lab command reaches it. */
+  stackFlag?: string;
 }
 
 const TEMPLATE = /\{\{\s*([a-z0-9-]+)\s*\}\}/g;
 
 /** Names a lab may use in {{...}}: every service of the stack, and these. */
-export const TEMPLATE_WORDS = ['bootstrap', 'internal-bootstrap', 'network'];
+export const TEMPLATE_WORDS = ['bootstrap', 'internal-bootstrap', 'network', 'stack-flag'];
 
 export function templateNames(text: string): string[] {
   return [...text.matchAll(TEMPLATE)].map((m) => m[1]!);
@@ -101,6 +103,7 @@ export function render(text: string, ctx: TemplateContext): string {
     if (name === 'bootstrap') return ctx.bootstrap;
     if (name === 'internal-bootstrap') return ctx.internalBootstrap;
     if (name === 'network') return ctx.network;
+    if (name === 'stack-flag') return ctx.stackFlag ?? '';
     return ctx.containers[name] ?? whole;
   });
 }

@@ -65,11 +65,12 @@ for (const id of COURSE) {
       const whole = await cli(['check', lab.id, ...at, '--json']);
       assert.equal(whole.exitCode, 0, whole.stdout);
       assert.ok(JSON.parse(whole.stdout).steps.every((s: { pass: boolean; passedEarlierAt: string | null }) => s.pass || s.passedEarlierAt), whole.stdout);
+      // Graded at the lab's end, with what the last step left running still running.
+      const g = JSON.parse((await cli(['grade', lab.id, ...at, '--json'])).stdout);
+      assert.equal(g.earned, g.possible, JSON.stringify(g.items.filter((i: { earned: number; points: number }) => i.earned < i.points), null, 2));
     } finally {
       await student.closeAll();
     }
-    const g = JSON.parse((await cli(['grade', lab.id, ...at, '--json'])).stdout);
-    assert.equal(g.earned, g.possible, JSON.stringify(g.items.filter((i: { earned: number; points: number }) => i.earned < i.points), null, 2));
   });
 }
 
