@@ -113,7 +113,6 @@ export async function shownCommands(lab: string, step: number, stack: string): P
 
 export class Student {
   readonly terminals = new Map<string, Terminal>();
-  readonly log: string[] = [];
   private marks = new Map<string, Map<number, number>>();
 
   constructor(
@@ -135,7 +134,6 @@ export class Student {
   }
 
   private async act(a: StudentAction, commands: string[]): Promise<void> {
-    this.log.push(JSON.stringify(a));
     if ('open' in a) {
       const old = this.terminals.get(a.open);
       if (old?.running) throw new Error(`terminal ${a.open} is still running ${old.command}`);
