@@ -176,7 +176,10 @@ export class Student {
         unseen = this.missing(a.sees, values, 'any');
         return values.length > 0 && unseen.length === 0 ? true : undefined;
       }).catch((err: Error) => {
-        throw new Error(`${err.message}; ${unseen.length} not printed: ${unseen.slice(0, 3).join('; ')}`);
+        // Where a part of each missing value shows, to tell a garbled line from a record never printed.
+        const parts = unseen.slice(0, 3).map((u) => u.replace(/ printed nowhere$/, '')).map((v) => v.slice(Math.floor(v.length / 3), Math.floor(v.length / 3) + 30));
+        const near = parts.flatMap((part) => a.sees.flatMap((n) => this.terminal(n).lines().filter((l) => l.includes(part)).map((l) => `${n}: ${l}`)));
+        throw new Error(`${err.message}; ${unseen.length} not printed: ${unseen.slice(0, 3).join('; ')}\nlines with a part of them:\n${near.join('\n')}`);
       });
       return;
     }
