@@ -1,19 +1,18 @@
 import { EXIT, UsageError } from '../core/errors.js';
 import { evidenceTopics, findStep, type Lab, type Step } from '../core/lab.js';
-import { DEFAULT_STACK } from '../core/stack.js';
 import { checkNow, checkStep, type StepResult } from '../lab/engine.js';
 import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
 import { started } from '../lab/start.js';
-import { findLab } from '../lab/load.js';
-import { labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { stackOptions, type Command, type Invocation } from './command.js';
-import { labContext, stateDirOf } from './lab-context.js';
+import { labContext, stateDirOf, stopFor } from './lab-context.js';
+import { labOf, paramOptions } from './lab-ref.js';
+import { stackOptionsOf } from './up.js';
 
 export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
   if (ref === undefined) return lab.steps;
   const step = findStep(lab, ref);
-  if (!step) throw new UsageError(`Lab '${lab.id}' has no step '${ref}'.`, `Steps: ${lab.steps.map((s, i) => `${i + 1} ${s.id}`).join(', ')}.`);
+  if (!step) throw new UsageError(`Lab '${lab.ref}' has no step '${ref}'.`, `Steps: ${lab.steps.map((s, i) => `${i + 1} ${s.id}`).join(', ')}.`);
   return [step];
 }
 
@@ -48,7 +47,7 @@ function parseAnswers(text: string | undefined, steps: Step[]): Record<string, n
 export const checkCommand: Command = {
   name: 'check',
   summary: "Check one step of a lab, or all of them, against the live cluster.",
-  usage: 'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--restart] [--json]',
+  usage: 'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--param NAME=VALUE] [--restart] [--json]',
   details: [
     'STEP is a step id or number. One step is polled until its checks pass or their time runs out; the',
     'whole lab is judged at once, each step as the cluster is now, with when it last passed.',
@@ -59,6 +58,7 @@ export const checkCommand: Command = {
   ].join('\n'),
   options: {
     ...stackOptions,
+    ...paramOptions,
     wait: { type: 'string', value: 'SECONDS', description: "keep polling failing checks this long (default: each check's own allowance)" },
     answers: { type: 'string', value: 'ID=N,...', description: 'answers to quiz questions, choices counted from 1' },
     restart: { type: 'boolean', description: 'start the lab over: count from now, forget step results' },
@@ -68,19 +68,18 @@ export const checkCommand: Command = {
   async run(inv: Invocation) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab check LAB [STEP].', "Run 'kafka-lab labs' to see them.");
-    const lab = await findLab(labsDir, labId);
+    const store = fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack);
+    const restart = inv.values.restart === true;
+    const { lab, loaded } = await labOf(inv, labId, store, { restart });
     const steps = stepsOf(lab, stepRef);
     const given = parseAnswers(inv.values.answers as string | undefined, steps);
     const wait = inv.values.wait === undefined ? undefined : Number(inv.values.wait);
     if (wait !== undefined && !(wait >= 0 && wait <= 600)) throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
     const needsCluster = steps.some((s) => s.checks.length > 0);
     const ctx = needsCluster ? await labContext(inv) : undefined;
-    const stack = ctx?.spec.stack ?? ((inv.values.stack as string | undefined) ?? DEFAULT_STACK);
-    const store = fileProgressStore(stateDirOf(inv.env), stack);
-    const loaded = await store.load(lab);
-    if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
-    let progress = loaded.progress;
-    progress = await started(ctx?.inspector, lab, progress, { restart: inv.values.restart === true });
+    if (loaded!.warning) inv.err.write(`${loaded!.warning}\n`);
+    let progress = loaded!.progress;
+    progress = await started(ctx?.inspector, lab, progress, { restart, stop: ctx && stopFor(ctx, inv) });
     progress = { ...progress, answers: { ...progress.answers, ...given } };
     // Quiz-only steps are judged locally and need no stack.
     const inspector = ctx?.inspector ?? { snapshot: () => Promise.reject(new Error('quiz steps read no cluster')) };
@@ -97,8 +96,9 @@ export const checkCommand: Command = {
     const pass = stepRef === undefined ? results.every(done) : results.every((r) => r.pass);
     if (inv.values.json) {
       const json = {
-        lab: lab.id,
+        lab: lab.ref,
         stack: ctx?.spec.stack ?? null,
+        params: lab.params,
         pass,
         startedAt: progress.baseline ? new Date(progress.baseline.atMs).toISOString() : null,
         steps: results.map((r) => ({

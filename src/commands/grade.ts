@@ -11,7 +11,8 @@ import * as formats from '../grading/formats.js';
 import { parseRoster, type RosterEntry } from '../grading/roster.js';
 import { loadRubric, type Work } from '../grading/rubric.js';
 import type { Lab } from '../core/lab.js';
-import { findLab } from '../lab/load.js';
+import type { GivenParams } from '../lab/load.js';
+import { openLab } from '../lab/tracks.js';
 import { fileProgressStore, scopeOf, writeFileAtomic } from '../lab/progress.js';
 import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
@@ -27,7 +28,18 @@ type Format = (typeof FORMATS)[number];
 /** These write one file per student, so --out names a directory. */
 const PER_STUDENT: Format[] = ['markdown', 'gradescope'];
 
-function localTarget(docker: () => Promise<Docker>, inv: Invocation, lab: Lab, student: string, stack: string): Target {
+/**
+ * The lab and rubric with one student's parameters: the roster's, else those kept with the student's
+ * progress, else the lab's own (the track's, for TRACK/LAB).
+ */
+async function studentLab(lab: Lab, given: GivenParams | undefined) {
+  const chosen = given && Object.keys(given.values).length ? await openLab(labsDir, lab.ref, [given]) : lab;
+  const rubric = await loadRubric(gradersDir, lab.id, chosen.params);
+  const own = Object.fromEntries(Object.entries(chosen.params).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(chosen.declared[k])));
+  return { lab: chosen, rubric, params: own };
+}
+
+function localTarget(docker: () => Promise<Docker>, inv: Invocation, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
   return {
     student,
     target: `stack ${stack}`,
@@ -36,20 +48,19 @@ function localTarget(docker: () => Promise<Docker>, inv: Invocation, lab: Lab, s
       const ctx = await stackContext({ ...stackOptionsOf(inv), stack });
       if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
       const stateDir = stateDirOf(inv.env);
-      return { inspector: stackInspector(await docker(), ctx.spec, stateDir, { grader: true }), bootstrap: bootstrapServers(ctx.spec), work: await workOf(stateDir, stack, lab) };
+      // The student's progress on this host: where the lab started, what checks read, the quiz answers.
+      const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
+      const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;
+      const mine = await studentLab(lab, given ?? kept);
+      const work: Work = { scope: scopeOf(progress), answers: progress.answers, questions: mine.lab.steps.flatMap((s) => s.quiz ?? []) };
+      return { inspector: stackInspector(await docker(), ctx.spec, stateDir, { grader: true }), bootstrap: bootstrapServers(ctx.spec), work, rubric: mine.rubric, params: mine.params };
     },
   };
 }
 
-/** The student's progress on this host: where the lab started, what checks read, the quiz answers. */
-async function workOf(stateDir: string, stack: string, lab: Lab): Promise<Work> {
-  const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
-  return { scope: scopeOf(progress), answers: progress.answers, questions: lab.steps.flatMap((s) => s.quiz ?? []) };
-}
-
-function remoteTarget(student: string, bootstrap: string): Target {
+function remoteTarget(lab: Lab, student: string, bootstrap: string, given?: GivenParams): Target {
   const inspector = createInspector({ bootstrap, internalBootstrap: bootstrap, now: systemClock.now, containers: async () => [], readMessages: (topic, through) => readTopicFromHost(bootstrap, topic, through) });
-  return { student, target: bootstrap, name: bootstrap, open: async () => ({ inspector, bootstrap }) };
+  return { student, target: bootstrap, name: bootstrap, open: async () => ({ inspector, bootstrap, ...(await studentLab(lab, given)) }) };
 }
 
 async function rosterOf(file: string): Promise<RosterEntry[]> {
@@ -69,7 +80,9 @@ export const gradeCommand: Command = {
   details:
     'The grade reads the clusters as they are now, from this process only: Kafka for topics, groups and data (after writing\n' +
     "a canary message to each topic it reads), Docker's own record for containers; nothing is asked of a student's container.\n" +
-    'A roster is YAML: students: [{id: alice, stack: team-01}, {id: bob, bootstrap: "10.0.0.5:9092"}].\n' +
+    'A roster is YAML: students: [{id: alice, stack: team-01}, {id: bob, bootstrap: "10.0.0.5:9092", params: {topic: bob-t}}].\n' +
+    "LAB is a lab id or TRACK/LAB. Each student is graded with their own parameters: the roster's, else those their\n" +
+    'progress was started with (--param).\n' +
     'Formats: table (default), json, csv, junit, markdown and gradescope (one file per student: --out is a directory).\n' +
     'Exit 0 when everyone has full marks, 1 otherwise.',
   options: {
@@ -91,8 +104,8 @@ export const gradeCommand: Command = {
     if (PER_STUDENT.includes(format) && !out) throw new UsageError(`--format ${format} writes one file per student: give --out DIRECTORY.`);
     const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(Boolean).length;
     if (chosen > 1) throw new UsageError('Give one of --stack, --all or --roster.');
-    const rubric = await loadRubric(gradersDir, labId);
-    const lab = await findLab(labsDir, labId);
+    const lab = await openLab(labsDir, labId);
+    const rubric = await loadRubric(gradersDir, lab.id, lab.params);
     const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
@@ -100,7 +113,7 @@ export const gradeCommand: Command = {
     const docker = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
-      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(docker, inv, lab, e.student, e.stack) : remoteTarget(e.student, e.bootstrap!)));
+      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(docker, inv, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
     } else if (inv.values.all) {
       targets = (await listStacks(await docker())).filter((s) => s.containers.length > 0).map((s) => localTarget(docker, inv, lab, s.stack, s.stack));
       if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");

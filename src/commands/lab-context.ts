@@ -10,7 +10,7 @@ import { internalBootstrap } from '../core/listeners.js';
 import type { Position } from '../core/snapshot.js';
 import { bootstrapServers, brokerServices, LABEL, stackFlag, type StackSpec } from '../core/stack.js';
 import { createInspector, type Inspector } from '../cluster/inspector.js';
-import { brokerIdOf, type FaultContext } from '../faults/inject.js';
+import { brokerIdOf, injectFault, type FaultContext } from '../faults/inject.js';
 import type { RunnerContext } from '../lab/runner.js';
 import { readAcked } from '../faults/acked.js';
 import { readEvents } from '../faults/log.js';
@@ -50,6 +50,14 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
     faults,
     stateDir,
     runner: (log) => ({ docker, spec, templates, faults, stateDir, log, signal: inv.signal }),
+  };
+}
+
+/** Stops a broker as a lab begins (a lab that starts with one broker), and says so. */
+export function stopFor(ctx: LabContext, inv: Pick<Invocation, 'err'>): (service: string) => Promise<unknown> {
+  return async (service) => {
+    inv.err.write(`This lab begins with ${service} stopped: stopping it.\n`);
+    return injectFault(ctx.faults, 'stop', service);
   };
 }
 

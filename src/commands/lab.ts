@@ -12,7 +12,7 @@ import { checkStackName, LABEL, stackFlag } from '../core/stack.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { checkStep } from '../lab/engine.js';
 import { started } from '../lab/start.js';
-import { loadLabs } from '../lab/load.js';
+import { loadCourse, courseRefs, openLab } from '../lab/tracks.js';
 import { fileProgressStore, progressPath, statusOf, type LabProgress, type ProgressStore } from '../lab/progress.js';
 import { describeAction, runSolution } from '../lab/runner.js';
 import { ClusterWatch, LabApp, LabSession, labNeedsCluster, panelNeeds, type AppDeps, type Notice, type Opened, type PickerRow, type SessionDeps } from '../lab/session.js';
@@ -24,6 +24,7 @@ import { ALT_SCREEN_OFF, ALT_SCREEN_ON, colorAllowed, osc52, SHOW_CURSOR } from 
 import { stackOptions, upOptions, type Command, type Invocation } from './command.js';
 import { imageProvider, stackContext, type StackContext } from './context.js';
 import { labContext, stateDirOf, type LabContext } from './lab-context.js';
+import { labOf, paramOptions } from './lab-ref.js';
 import { stackOptionsOf } from './up.js';
 
 export const labCommand: Command = {
@@ -36,23 +37,27 @@ export const labCommand: Command = {
     'Not on a terminal (or with CI set): prints the current step and its last results as plain lines.',
     'Quitting leaves the stack running. NO_COLOR turns colours off.',
   ].join('\n'),
-  options: { ...stackOptions, ...upOptions },
+  options: { ...stackOptions, ...upOptions, ...paramOptions },
   maxPositionals: 1,
   async run(inv) {
     const stack = (inv.values.stack as string | undefined) ?? 'default';
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
-    const labs = await loadLabs(labsDir);
+    const labs = await courseLabs();
     const [labId] = inv.positionals;
-    const lab = labId === undefined ? undefined : labs.find((l) => l.id === labId);
-    if (labId !== undefined && !lab) throw new UserError(`There is no lab '${labId}'.`, `Labs: ${labs.map((l) => l.id).join(', ')}. Run 'kafka-lab labs' to see them.`);
     const stateDir = stateDirOf(inv.env);
     const store = fileProgressStore(stateDir, stack);
+    const lab = labId === undefined ? undefined : (await labOf(inv, labId, store)).lab;
     const terminal = inv.interactive && process.stdin.isTTY === true;
     if (!terminal) return plain(inv, labs, lab, stack, store, stateDir);
     return interactive(inv, labs, lab, stack, store);
   },
 };
+
+/** Every lab of the course and of each track, in course order. */
+async function courseLabs(): Promise<Lab[]> {
+  return Promise.all(courseRefs(await loadCourse(labsDir)).map((ref) => openLab(labsDir, ref)));
+}
 
 // -- plain lines --------------------------------------------------------------------------------
 
@@ -63,7 +68,7 @@ async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: 
     const titleWidth = Math.max(...rows.map((r) => r.title.length)) + 2;
     for (const r of rows) {
       const state = !r.started ? 'not started' : `${r.passed}/${r.steps} passed, at step ${r.current + 1}`;
-      inv.out.write(`${r.id.padEnd(20)} ${r.title.padEnd(titleWidth)} ${state}\n`);
+      inv.out.write(`${r.id.padEnd(34)} ${r.title.padEnd(titleWidth)} ${state}\n`);
     }
     inv.out.write(`\nOpen one with 'kafka-lab lab ID${flag}' (on a terminal it opens the lab screen).\n`);
     return EXIT.ok;
@@ -73,7 +78,7 @@ async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: 
   const p = loaded.progress;
   const { spec } = await stackContext(stackOptionsOf(inv));
   const templates = templatesOf(spec);
-  inv.out.write(`${lab.title}  (lab ${lab.id}, stack ${stack})\n\n`);
+  inv.out.write(`${lab.title}  (lab ${lab.ref}, stack ${stack})\n\n`);
   for (const [i, s] of lab.steps.entries()) {
     const st = statusOf(p, s.id);
     const mark = st === 'passed' ? '✔' : st === 'failed' ? '✘' : '·';
@@ -89,8 +94,8 @@ async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: 
   } else {
     inv.out.write('\nNot checked yet.\n');
   }
-  inv.out.write(`\nCheck it: kafka-lab check ${lab.id} ${p.current + 1}${flag}    Solve it: kafka-lab solve ${lab.id} ${p.current + 1}${flag}\n`);
-  inv.out.write(`Progress: ${progressPath(stateDir, stack, lab.id)}\n`);
+  inv.out.write(`\nCheck it: kafka-lab check ${lab.ref} ${p.current + 1}${flag}    Solve it: kafka-lab solve ${lab.ref} ${p.current + 1}${flag}\n`);
+  inv.out.write(`Progress: ${progressPath(stateDir, stack, lab.ref)}\n`);
   return EXIT.ok;
 }
 
@@ -103,7 +108,7 @@ async function pickerRows(labs: Lab[], store: ProgressStore): Promise<PickerRow[
       const { progress } = await store.load(l, { setAside: false });
       const passed = l.steps.filter((s) => statusOf(progress, s.id) === 'passed').length;
       const started = Object.keys(progress.steps).length > 0 || progress.current > 0;
-      return { id: l.id, title: l.title, minutes: l.minutes, steps: l.steps.length, passed, current: progress.current, started };
+      return { id: l.ref, title: l.title, minutes: l.minutes, steps: l.steps.length, passed, current: progress.current, started };
     }),
   );
 }
@@ -119,7 +124,7 @@ function openingNotice(lab: Lab, p: LabProgress, warning: string | undefined, ct
   if (warning) return { kind: 'warn', text: warning };
   const stopped = (ctx?.existing ?? []).filter((c) => c.state !== 'running').map((c) => `${c.name} (${c.state})`);
   if (stopped.length) return { kind: 'warn', text: `Not running: ${stopped.join(', ')}. If a fault of this lab did that, carry on; otherwise press H to heal.` };
-  if (Object.keys(p.steps).length || p.current > 0) return { kind: 'info', text: `Welcome back: resuming ${lab.id} at step ${p.current + 1}. Press ? for the keys.` };
+  if (Object.keys(p.steps).length || p.current > 0) return { kind: 'info', text: `Welcome back: resuming ${lab.ref} at step ${p.current + 1}. Press ? for the keys.` };
   if (!lab.steps.some((s) => s.commands.length)) return { kind: 'info', text: 'Press ? for the keys. Answer with the number keys; c checks the answers.' };
   return { kind: 'info', text: 'Press ? for the keys. Type the commands in another terminal, then press c to check the step.' };
 }
@@ -157,7 +162,9 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
     labs,
     stack,
     rows: () => pickerRows(labs, store),
-    async open(lab: Lab, o: { onProgress: (e: ProgressEvent) => void; signal: AbortSignal }): Promise<Opened> {
+    async open(picked: Lab, o: { onProgress: (e: ProgressEvent) => void; signal: AbortSignal }): Promise<Opened> {
+      // The student's own names: --param, or those the lab was started with.
+      const { lab, loaded } = await labOf(inv, picked.ref, store);
       const signal = AbortSignal.any([o.signal, inv.signal]);
       let ctx: LabContext | undefined;
       let observed: StackContext | undefined;
@@ -184,20 +191,20 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
         const spec = (await stackContext(stackOptionsOf(inv)).catch(() => undefined))?.spec;
         templates = spec ? templatesOf(spec) : { containers: {}, bootstrap: '', internalBootstrap: '', network: '' };
       }
-      const loaded = await store.load(lab);
       // Opening a lab starts it: from now on its checks count only what the student does here.
-      if (ctx && !loaded.progress.baseline) {
-        loaded.progress = await started(ctx.inspector, lab, loaded.progress);
-        await store.save(loaded.progress);
+      if (ctx && !loaded!.progress.baseline) {
+        const c = ctx;
+        loaded!.progress = await started(c.inspector, lab, loaded!.progress, { stop: (service) => injectFault(c.faults, 'stop', service) });
+        await store.save(loaded!.progress);
       }
       const solutions = Object.fromEntries(lab.steps.map((s) => [s.id, s.solution.map((a) => describeAction(a, templates))]));
       const session = new LabSession(sessionDeps({ ...inv, signal }, lab, ctx, store), {
         lab,
         stack,
         templates,
-        progress: loaded.progress,
+        progress: loaded!.progress,
         solutions,
-        notice: openingNotice(lab, loaded.progress, loaded.warning, observed),
+        notice: openingNotice(lab, loaded!.progress, loaded!.warning, observed),
       });
       const watch = ctx ? new ClusterWatch({ inspector: ctx.inspector, needs: panelNeeds(lab), clock: systemClock, intervalMs: 1000 }) : null;
       return { session, watch };
@@ -234,5 +241,5 @@ function summary(inv: Invocation, app: LabApp, stack: string): void {
   if (!last) return;
   const st = last.getState();
   const passed = st.lab.steps.filter((s) => statusOf(st.progress, s.id) === 'passed').length;
-  inv.out.write(`${st.lab.id}: ${passed}/${st.lab.steps.length} steps passed, at step ${st.progress.current + 1}. Progress saved; stack ${stack} keeps running.\n`);
+  inv.out.write(`${st.lab.ref}: ${passed}/${st.lab.steps.length} steps passed, at step ${st.progress.current + 1}. Progress saved; stack ${stack} keeps running.\n`);
 }

@@ -1,24 +1,44 @@
 import { EXIT, UsageError, renderError } from '../core/errors.js';
-import { loadLabFile, loadLabs } from '../lab/load.js';
+import type { Lab } from '../core/lab.js';
+import { labFiles, loadLabFile } from '../lab/load.js';
+import { courseRefs, loadCourse, openLab } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
 import type { Command } from './command.js';
 
 export const labsCommand: Command = {
   name: 'labs',
-  summary: 'List the labs, or validate lab files against the lab schema.',
+  summary: 'List the course and its tracks in teaching order, or validate lab files against the lab schema.',
+  details: [
+    'The course is every lab with its own names. A track follows one tutorial with its names and numbers:',
+    'its labs are named TRACK/LAB in every command (kafka-lab lab workshop/consumer-groups).',
+  ].join('\n'),
   usage: 'kafka-lab labs [--json] | kafka-lab labs validate [FILE]',
   options: { json: { type: 'boolean', description: 'print the list as JSON' } },
   maxPositionals: 2,
   async run(inv) {
     const [action, file] = inv.positionals;
     if (action === undefined) {
-      const labs = await loadLabs(labsDir);
+      const course = await loadCourse(labsDir);
+      const labs = new Map((await Promise.all(courseRefs(course).map((ref) => openLab(labsDir, ref)))).map((l) => [l.ref, l]));
+      const groups = [
+        { id: 'course', title: 'The course: every lab, in order', about: '', refs: course.labs },
+        ...course.tracks.map((t) => ({ id: t.id, title: t.title, about: t.about, refs: t.labs.map((l) => `${t.id}/${l.lab}`) })),
+      ];
       if (inv.values.json) {
-        inv.out.write(`${JSON.stringify(labs.map((l) => ({ id: l.id, title: l.title, minutes: l.minutes, steps: l.steps.map((s) => s.id) })), null, 2)}\n`);
-      } else {
-        for (const l of labs) inv.out.write(`${l.id.padEnd(20)} ${l.title.padEnd(44)} ${String(l.steps.length).padStart(2)} steps  ~${l.minutes} min\n`);
-        inv.out.write(`\nCheck a step with 'kafka-lab check ID STEP'; run its reference solution with 'kafka-lab solve ID STEP'.\n`);
+        const row = (l: Lab) => ({ ref: l.ref, id: l.id, title: l.title, minutes: l.minutes, params: l.params, steps: l.steps.map((s) => s.id) });
+        inv.out.write(`${JSON.stringify(groups.map((g) => ({ track: g.id, title: g.title, about: g.about, labs: g.refs.map((r) => row(labs.get(r)!)) })), null, 2)}\n`);
+        return EXIT.ok;
       }
+      for (const g of groups) {
+        inv.out.write(`${g.title}${g.about ? `\n  ${g.about.trim().split('\n').join('\n  ')}` : ''}\n`);
+        for (const [i, ref] of g.refs.entries()) {
+          const l = labs.get(ref)!;
+          inv.out.write(`  ${String(i + 1).padStart(2)}. ${ref.padEnd(34)} ${l.title.padEnd(66)} ${String(l.steps.length).padStart(2)} steps  ~${l.minutes} min\n`);
+        }
+        inv.out.write('\n');
+      }
+      inv.out.write(`Open one with 'kafka-lab lab LAB'; check a step with 'kafka-lab check LAB STEP'.\n`);
+      inv.out.write(`Labs take parameters (kafka-lab labs --json lists them); give a student their own with --param NAME=VALUE.\n`);
       return EXIT.ok;
     }
     if (action !== 'validate') throw new UsageError(`'kafka-lab labs ${action}' is not a command.`, "Use 'kafka-lab labs' or 'kafka-lab labs validate [FILE]'.");
@@ -28,8 +48,7 @@ export const labsCommand: Command = {
       return EXIT.ok;
     }
     // Validate every file and report each problem, not only the first.
-    const { readdir } = await import('node:fs/promises');
-    const files = (await readdir(labsDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+    const files = await labFiles(labsDir);
     let bad = 0;
     for (const f of files) {
       try {
@@ -39,6 +58,14 @@ export const labsCommand: Command = {
         bad++;
         inv.err.write(`${renderError(err)}\n`);
       }
+    }
+    try {
+      const course = await loadCourse(labsDir);
+      for (const ref of courseRefs(course)) await openLab(labsDir, ref);
+      inv.out.write(`ok   tracks.yaml (${course.labs.length} labs in the course, ${course.tracks.length} tracks)\n`);
+    } catch (err) {
+      bad++;
+      inv.err.write(`${renderError(err)}\n`);
     }
     return bad ? EXIT.environment : EXIT.ok;
   },

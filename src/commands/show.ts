@@ -2,11 +2,12 @@ import { execa } from 'execa';
 import { EXIT, UsageError } from '../core/errors.js';
 import { stepText } from '../core/present.js';
 import { templatesOf } from '../core/templates.js';
-import { findLab } from '../lab/load.js';
-import { labsDir } from '../paths.js';
+import { fileProgressStore } from '../lab/progress.js';
 import { stepsOf } from './check.js';
 import { stackOptions, type Command } from './command.js';
 import { stackContext } from './context.js';
+import { stateDirOf } from './lab-context.js';
+import { labOf, paramOptions } from './lab-ref.js';
 import { stackOptionsOf } from './up.js';
 
 async function hostHasKcat(): Promise<boolean> {
@@ -17,9 +18,11 @@ async function hostHasKcat(): Promise<boolean> {
 export const showCommand: Command = {
   name: 'show',
   summary: "Show a lab's steps: instructions and the exact commands to type for this stack.",
-  usage: 'kafka-lab show LAB [STEP] [--stack NAME] [--hint] [--solution]',
+  usage: 'kafka-lab show LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--hint] [--solution]',
+  details: "LAB is a lab id or TRACK/LAB. The names are this student's: those of --param, or those the lab was started with.",
   options: {
     ...stackOptions,
+    ...paramOptions,
     hint: { type: 'boolean', description: 'also show the hint' },
     solution: { type: 'boolean', description: 'also show the solution' },
   },
@@ -27,14 +30,17 @@ export const showCommand: Command = {
   async run(inv) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab show LAB [STEP].', "Run 'kafka-lab labs' to see them.");
-    const lab = await findLab(labsDir, labId);
+    const { lab } = await labOf(inv, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack));
     const steps = stepsOf(lab, stepRef);
     const { spec } = await stackContext(stackOptionsOf(inv));
     const t = templatesOf(spec);
     const internal = t.internalBootstrap.split(',');
     const host = t.bootstrap.split(',');
     const hostKcat = (await hostHasKcat()) ? Object.fromEntries(internal.map((x, i) => [x, host[i]!])) : undefined;
-    if (!stepRef) inv.out.write(`${lab.title}\n${lab.summary.trim()}\n\n`);
+    if (!stepRef) {
+      inv.out.write(`${lab.title}\n${lab.summary.trim()}\n\n`);
+      if (lab.start) inv.out.write(`This lab begins with ${lab.start.stopped.join(' and ')} stopped; kafka-lab stops them when the lab starts (its first check, or opening it with 'kafka-lab lab').\n\n`);
+    }
     for (const step of steps) {
       inv.out.write(`${stepText(step, lab.steps.indexOf(step), lab.steps.length, t, { hint: inv.values.hint === true, solution: inv.values.solution === true, hostKcat })}\n\n`);
     }

@@ -1,33 +1,33 @@
 import { evidenceTopics } from '../core/lab.js';
 import { EXIT, UsageError } from '../core/errors.js';
 import { checkStep } from '../lab/engine.js';
-import { findLab } from '../lab/load.js';
 import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
 import { runSolution } from '../lab/runner.js';
 import { started } from '../lab/start.js';
-import { labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { formatStepResult, stepsOf } from './check.js';
 import { stackOptions, type Command } from './command.js';
-import { labContext } from './lab-context.js';
+import { labContext, stopFor } from './lab-context.js';
+import { labOf, paramOptions } from './lab-ref.js';
 
 export const solveCommand: Command = {
   name: 'solve',
   summary: "Run a step's reference solution (or every step's, in order), then check it.",
-  usage: 'kafka-lab solve LAB [STEP] [--stack NAME] [--quiet]',
+  usage: 'kafka-lab solve LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--quiet]',
   details: 'Solutions run real clients: the Kafka tools and kcat inside the stack\'s containers. Exit 0 when every solved step then passes its checks.',
-  options: { ...stackOptions, quiet: { type: 'boolean', description: 'print only the check results' } },
+  options: { ...stackOptions, ...paramOptions, quiet: { type: 'boolean', description: 'print only the check results' } },
   maxPositionals: 2,
   async run(inv) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab solve LAB [STEP].', "Run 'kafka-lab labs' to see them.");
-    const lab = await findLab(labsDir, labId);
-    const steps = stepsOf(lab, stepRef);
     const ctx = await labContext(inv);
-    const runner = ctx.runner((line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`));
     const store = fileProgressStore(ctx.stateDir, ctx.spec.stack);
     // Solving the whole lab starts it over; one step counts from where the lab started.
-    let progress = await started(ctx.inspector, lab, (await store.load(lab)).progress, { restart: stepRef === undefined });
+    const restart = stepRef === undefined;
+    const { lab, loaded } = await labOf(inv, labId, store, { restart });
+    const steps = stepsOf(lab, stepRef);
+    const runner = ctx.runner((line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`));
+    let progress = await started(ctx.inspector, lab, loaded!.progress, { restart, stop: stopFor(ctx, inv) });
     await store.save(progress);
     let ok = true;
     for (const step of steps) {

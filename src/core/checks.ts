@@ -38,8 +38,12 @@ export const checkSchemas = {
   'group-exists': z.strictObject({ group }),
   'group-members': z.strictObject({ group, count: z.number().int().min(0) }),
   'group-covers': z.strictObject({ group, topic }),
-  'group-share': z.strictObject({ group, topic, min: z.number().int().min(0), max: z.number().int().min(0).optional() }),
-  'group-offsets': z.strictObject({ group, topic, atLeast: z.number().int().min(0) }),
+  /** Without min and max: as even as the partitions allow (13 over 3 members is 4 or 5 each). */
+  'group-share': z.strictObject({ group, topic, min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }),
+  /** The group committed past `atLeast` records since the lab started, or past each of these `values`. */
+  'group-offsets': z
+    .strictObject({ group, topic, atLeast: z.number().int().min(0).optional(), values: z.array(z.string()).min(1).optional() })
+    .refine((p) => (p.atLeast === undefined) !== (p.values === undefined), 'give one of atLeast or values'),
   'topic-contains': z.strictObject({ topic, values: z.array(z.string()).min(1) }),
   'topic-holds-at-least': z.strictObject({ topic, count: z.number().int().min(1) }),
   'acked-survive': z.strictObject({ topic }),
@@ -57,8 +61,8 @@ export const checkKinds = Object.keys(checkSchemas) as CheckKind[];
 export const READS_MESSAGES: readonly CheckKind[] = ['topic-contains', 'topic-holds-at-least', 'acked-survive'];
 
 export function needsOf(c: CheckSpec): Needs {
-  const p = c.params as { topic?: string; group?: string };
-  const reads = READS_MESSAGES.includes(c.kind);
+  const p = c.params as { topic?: string; group?: string; values?: string[] };
+  const reads = READS_MESSAGES.includes(c.kind) || (c.kind === 'group-offsets' && p.values !== undefined);
   return {
     topics: p.topic ? [p.topic] : [],
     groups: p.group ? [p.group] : [],
@@ -201,19 +205,25 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     const stale = staleMembers(scope, g);
     if (stale) return stale;
     const shares = g.members.map((m) => m.assignment?.[p.topic]?.length ?? 0);
-    const ok = shares.every((n) => n >= p.min && (p.max === undefined || n <= p.max));
-    const want = p.max === undefined ? `at least ${p.min}` : p.min === p.max ? `${p.min}` : `${p.min}-${p.max}`;
+    const parts = s.topics[p.topic]?.partitions.length ?? 0;
+    const even = p.min === undefined && p.max === undefined;
+    const min = even ? Math.floor(parts / g.members.length) : (p.min ?? 0);
+    const max = even ? Math.ceil(parts / g.members.length) : p.max;
+    const ok = shares.every((n) => n >= min && (max === undefined || n <= max));
+    const want = max === undefined ? `at least ${min}` : min === max ? `${min}` : `${min}-${max}`;
     return ok ? pass(`each member of ${p.group} reads ${want} partitions of ${p.topic} (${shares.join(', ')}).`) : fail(`expected each member of ${p.group} to read ${want} partitions of ${p.topic}; found ${shares.join(', ')}.`);
   },
   'group-offsets': (s, p, scope) => {
     const g = s.groups[p.group];
+    if (p.values) return groupRead(s, p.group, p.topic, p.values, scope);
     // A committed offset is the next record to read: what lies between the lab's start and it was read.
     const ends = s.endOffsets?.[p.topic];
     const total = Object.entries(g?.offsets[p.topic] ?? {}).reduce((a, [part, at]) => a + Math.max(0, at - startOffset(scope, p.topic, Number(part), ends?.[Number(part)])), 0);
     const since = sinceStart(scope);
-    return total >= p.atLeast
+    const atLeast = p.atLeast ?? 0;
+    return total >= atLeast
       ? pass(`group ${p.group} has committed ${total} messages of ${p.topic}${since}.`)
-      : fail(`expected group ${p.group} to have committed at least ${p.atLeast} messages of ${p.topic}; found ${total}${since}.`, Math.min(1, total / p.atLeast));
+      : fail(`expected group ${p.group} to have committed at least ${atLeast} messages of ${p.topic}; found ${total}${since}.`, Math.min(1, total / atLeast));
   },
   'topic-contains': (s, p, scope) =>
     withMessages(s, scope, p.topic, (messages) => {
@@ -258,6 +268,18 @@ const evaluators: { [K in CheckKind]: Evaluator<K> } = {
     });
   },
 };
+
+/** The group read each value: one of its records since the start lies below the committed offset. */
+function groupRead(s: ClusterSnapshot, groupId: string, topic: string, values: string[], scope: LabScope): CheckResult {
+  const committed = s.groups[groupId]?.offsets[topic] ?? {};
+  return withMessages(s, scope, topic, (messages) => {
+    const unread = values.filter((v) => !messages.some((m) => m.value === v && m.offset < (committed[m.partition] ?? -1)));
+    if (unread.length === 0) return pass(`group ${groupId} has read all ${values.length} messages (its commits on ${topic} are past each of them).`);
+    const absent = unread.filter((v) => !messages.some((m) => m.value === v));
+    const why = absent.length ? ` (${absent.length} of them are not in ${topic}${sinceStart(scope)})` : '';
+    return fail(`expected group ${groupId} to have read ${values.length} messages; its commits stop before ${unread.length}: ${unread.slice(0, 5).join(', ')}${unread.length > 5 ? ', ...' : ''}${why}.`, partial(values.length - unread.length, values.length));
+  });
+}
 
 /** `scope` says where this lab started; without one, everything in the cluster counts. */
 export function evaluate(c: CheckSpec, s: ClusterSnapshot, scope: LabScope = NO_SCOPE): CheckResult {

@@ -1,5 +1,6 @@
 // The lab model: what a student sees and what kafka-lab checks. Pure types and template rendering.
 import type { CheckSpec } from './checks.js';
+import type { Params } from './params.js';
 import type { Needs } from './snapshot.js';
 
 export type FaultAction = 'stop' | 'kill' | 'pause' | 'disconnect' | 'restart' | 'start' | 'unpause' | 'connect';
@@ -42,8 +43,8 @@ export type StudentAction =
   | { type: string; lines: string[] }
   /** Press Ctrl-C in an open terminal; it must end. */
   | { ctrlc: string }
-  /** Run command N to its end (`lines` typed, then Ctrl-D); its output must match `expect`. */
-  | { run: number; lines?: string[]; expect?: string; fails?: boolean }
+  /** Run command N to its end (`lines` typed, then Ctrl-D); its output must match `expect`, run again for up to `again` seconds. */
+  | { run: number; lines?: string[]; expect?: string; fails?: boolean; again?: number }
   /** Wait until these terminals' output matches `pattern` (`times`: at least that many matches in all). */
   | { wait: string[]; pattern: string; times?: number }
   /** These terminals printed these values: each in one of them (`each: once`) or in all of them (`each: all`). */
@@ -70,10 +71,17 @@ export interface Step {
 
 export interface Lab {
   id: string;
+  /** How commands name this lab: its id, or TRACK/ID on a track with the track's parameters. */
+  ref: string;
   title: string;
   summary: string;
   minutes: number;
   needs: { stack: 'zk-3-brokers' };
+  /** The parameters' values for this run of the lab, and the lab's own defaults. */
+  params: Params;
+  declared: Params;
+  /** Brokers kafka-lab stops when the lab starts (a lab that begins with one broker). */
+  start?: { stopped: string[] };
   topics: string[];
   steps: Step[];
   file: string;

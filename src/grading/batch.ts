@@ -8,6 +8,7 @@ import { needsOf } from '../core/checks.js';
 import { writeCanaries, type Canary } from '../cluster/canary.js';
 import type { Inspector } from '../cluster/inspector.js';
 import type { Batch, StudentResult } from './formats.js';
+import type { Params } from '../core/params.js';
 import { gradeSnapshot, type Grade, type Rubric, type Work } from './rubric.js';
 
 export interface Target {
@@ -17,13 +18,13 @@ export interface Target {
   /** the stack's name, or the bootstrap servers: the grade's `stack` */
   name: string;
   /** Throws a UserError when the target cannot be graded at all (a stack that does not exist). */
-  open: () => Promise<{ inspector: Inspector; bootstrap: string; work?: Work }>;
+  open: () => Promise<{ inspector: Inspector; bootstrap: string; work?: Work; rubric?: Rubric; params?: Params }>;
 }
 
 export type CanaryEvidence = Canary & { readBack: boolean | null };
 
-export async function gradeTarget(rubric: Rubric, t: Target, now: () => Date): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
-  const { inspector, bootstrap, work } = await t.open();
+export async function gradeTarget(base: Rubric, t: Target, now: () => Date): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
+  const { inspector, bootstrap, work, rubric = base, params } = await t.open();
   const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
   const canaries = await writeCanaries(bootstrap, needs.messagesOf);
   const written = canaries.filter((c) => c.offset !== undefined);
@@ -42,7 +43,7 @@ export async function gradeTarget(rubric: Rubric, t: Target, now: () => Date): P
     }
     return { ...c, readBack };
   });
-  const g = gradeSnapshot(rubric, t.name, snap, now(), work);
+  const g = { ...gradeSnapshot(rubric, t.name, snap, now(), work), ...(params && Object.keys(params).length ? { params } : {}) };
   return { ...g, evidence: { ...g.evidence, canaries: evidence } };
 }
 

@@ -8,6 +8,8 @@ export interface RosterEntry {
   student: string;
   stack?: string;
   bootstrap?: string;
+  /** This student's own lab parameters, and where the roster gave them. */
+  params?: { values: Record<string, unknown>; origin: string };
 }
 
 const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
@@ -22,6 +24,7 @@ const schema = z.strictObject({
           .string()
           .refine((b) => b.split(',').every((hp) => hostPort.test(hp.trim())), 'bootstrap servers as host:port,host:port')
           .optional(),
+        params: z.record(z.string(), z.unknown()).optional(),
       }),
     )
     .min(1)
@@ -41,6 +44,7 @@ export function parseRoster(file: string, text: string): RosterEntry[] {
     if ((s.stack === undefined) === (s.bootstrap === undefined)) throw new UserError(`${at}: student '${s.id}' needs exactly one of stack or bootstrap.`, NEXT);
     const bad = s.stack === undefined ? undefined : checkStackName(s.stack);
     if (bad) throw new UserError(`${where(src, ['students', i, 'stack'])}: ${bad}`, NEXT);
-    return { student: s.id, ...(s.stack ? { stack: s.stack } : { bootstrap: s.bootstrap!.split(',').map((x) => x.trim()).join(',') }) };
+    const params = s.params ? { params: { values: s.params, origin: `${where(src, ['students', i, 'params'])}: student ${s.id}` } } : {};
+    return { student: s.id, ...params, ...(s.stack ? { stack: s.stack } : { bootstrap: s.bootstrap!.split(',').map((x) => x.trim()).join(',') }) };
   });
 }

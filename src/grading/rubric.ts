@@ -8,7 +8,8 @@ import { UserError } from '../core/errors.js';
 import type { LabCheck, QuizQuestion } from '../core/lab.js';
 import { NO_SCOPE, type LabScope } from '../core/scope.js';
 import { mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
-import { parseCheck } from '../lab/load.js';
+import { isProblem, substitute, type Params } from '../core/params.js';
+import { parseCheck, unknownTemplates } from '../lab/load.js';
 import { readYaml, validate, where } from '../stack/yaml-source.js';
 import type { Inspector } from '../cluster/inspector.js';
 
@@ -51,9 +52,13 @@ const schema = z.strictObject({
 
 const NEXT = 'Fix the rubric file in graders/.';
 
-export function parseRubric(file: string, text: string): Rubric {
+/** A rubric takes its lab's parameters: `{{topic}}` is the topic this student's lab uses. */
+export function parseRubric(file: string, text: string, params: Params = {}): Rubric {
   const src = readYaml(file, text, NEXT);
-  const raw = validate(src, schema, src.value, NEXT);
+  const done = substitute(src.value, params);
+  if (isProblem(done)) throw new UserError(`${where(src, done.path)}: ${done.message}.`, NEXT);
+  unknownTemplates(src, done.value, [], params);
+  const raw = validate(src, schema, done.value, NEXT);
   const ids = new Set<string>();
   const items = raw.items.map((item, i) => {
     if (ids.has(item.id)) throw new UserError(`${where(src, ['items', i, 'id'])}: item id '${item.id}' is used twice.`, NEXT);
@@ -65,7 +70,7 @@ export function parseRubric(file: string, text: string): Rubric {
   return { lab: raw.lab, title: raw.title, version, items, file };
 }
 
-export async function loadRubric(dir: string, labId: string): Promise<Rubric> {
+export async function loadRubric(dir: string, labId: string, params: Params = {}): Promise<Rubric> {
   const file = join(dir, `${labId}.yaml`);
   let text: string;
   try {
@@ -73,7 +78,7 @@ export async function loadRubric(dir: string, labId: string): Promise<Rubric> {
   } catch {
     throw new UserError(`Lab '${labId}' has no rubric (${file}).`, 'Add one to graders/, or grade a lab that has one.');
   }
-  const rubric = parseRubric(file, text);
+  const rubric = parseRubric(file, text, params);
   if (rubric.lab !== labId) throw new UserError(`${file}: the rubric is for lab '${rubric.lab}', not '${labId}'.`, NEXT);
   return rubric;
 }
@@ -90,6 +95,8 @@ export interface ItemGrade {
 export interface Grade {
   lab: string;
   stack: string;
+  /** The lab's parameters this student was graded with. */
+  params?: Params;
   rubricVersion: string;
   earned: number;
   possible: number;

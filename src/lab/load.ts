@@ -8,6 +8,7 @@ import { checkKinds, checkSchemas, type CheckKind } from '../core/checks.js';
 import { UserError } from '../core/errors.js';
 import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step, type StudentAction } from '../core/lab.js';
 import { checkRunnable, splitWords } from '../core/words.js';
+import { isProblem, kindOf, paramNames, substitute, valueProblem, type Params } from '../core/params.js';
 import { readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id: lower-case letters, digits and -');
@@ -41,7 +42,7 @@ const studentActions: Record<string, z.ZodType<unknown>> = {
   open: z.strictObject({ open: terminal, command: z.number().int().min(1), lines: lines.optional() }),
   type: z.strictObject({ type: terminal, lines }),
   ctrlc: z.strictObject({ ctrlc: terminal }),
-  run: z.strictObject({ run: z.number().int().min(1), lines: lines.optional(), expect: z.string().min(1).optional(), fails: z.boolean().optional() }),
+  run: z.strictObject({ run: z.number().int().min(1), lines: lines.optional(), expect: z.string().min(1).optional(), fails: z.boolean().optional(), again: z.number().int().min(1).max(120).optional() }),
   wait: z.strictObject({ wait: z.array(terminal).min(1), pattern: z.string().min(1), times: z.number().int().min(1).optional() }),
   sees: z.union([
     z.strictObject({ sees: z.array(terminal).min(1), values: lines, each: z.enum(['once', 'all', 'any']).optional() }),
@@ -64,12 +65,18 @@ const stepSchema = z.strictObject({
   student: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
+const paramName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'a parameter name: lower-case letters, digits and -');
+const paramsSchema = z.record(paramName, z.union([z.string(), z.number(), z.array(z.string())])).default({});
+
 const labSchema = z.strictObject({
   id,
   title: z.string().min(1).max(80),
   summary: z.string().min(1),
   minutes: z.number().int().min(1).max(600),
   needs: z.strictObject({ stack: z.literal('zk-3-brokers') }),
+  params: paramsSchema,
+  /** The stack as the lab begins: kafka-lab stops these when the lab starts. */
+  start: z.strictObject({ stopped: z.array(z.enum(['kafka-1', 'kafka-2', 'kafka-3'])).min(1) }).optional(),
   topics: z.array(topic).default([]),
   steps: z.array(stepSchema).min(1),
 });
@@ -78,9 +85,56 @@ const NEXT = "Fix the lab file; 'kafka-lab labs validate FILE' checks it again."
 /** Services a lab may name in {{...}}: those of the built-in stack. */
 export const LAB_SERVICES = ['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat'];
 
-export function parseLab(file: string, text: string): Lab {
+/** Values for a lab's parameters, and where they came from (for messages). */
+export interface GivenParams {
+  values: Record<string, unknown>;
+  /** '--param', 'roster.yaml:4:7', 'track workshop' */
+  origin: string;
+  /** A track's shared values: only those this lab declares apply. */
+  loose?: boolean;
+}
+
+/** The lab's declared parameters with their defaults, checked as the values they stand for. */
+function declaredParams(src: YamlSource): Params {
+  const value = (src.value ?? {}) as Record<string, unknown>;
+  const declared = validate(src, paramsSchema, value.params, NEXT, ['params']);
+  for (const [name, v] of Object.entries(declared)) {
+    if (LAB_SERVICES.includes(name) || TEMPLATE_WORDS.includes(name)) throw new UserError(`${where(src, ['params', name])}: '${name}' is a template word of its own; name the parameter otherwise.`, NEXT);
+    const problem = valueProblem(kindOf(v), v);
+    if (problem) throw new UserError(`${where(src, ['params', name])}: the default of '${name}' must be ${problem}.`, NEXT);
+  }
+  return declared;
+}
+
+/** Defaults overridden by what was given; a value of the wrong kind or for no parameter is refused. */
+export function resolveParams(labId: string, declared: Params, given: GivenParams[]): Params {
+  const out: Params = { ...declared };
+  for (const g of given) {
+    for (const [name, v] of Object.entries(g.values)) {
+      const d = declared[name];
+      if (d === undefined && g.loose) continue;
+      if (d === undefined) {
+        const known = Object.keys(declared);
+        throw new UserError(`${g.origin}: lab '${labId}' has no parameter '${name}'.`, known.length ? `Its parameters: ${known.join(', ')}.` : 'It takes no parameters.');
+      }
+      const problem = valueProblem(kindOf(d), v);
+      if (problem) throw new UserError(`${g.origin}: '${name}' must be ${problem}; got ${JSON.stringify(v)}.`, `The default is ${JSON.stringify(d)}.`);
+      out[name] = v as Params[string];
+    }
+  }
+  return out;
+}
+
+export function parseLab(file: string, text: string, given: GivenParams[] = []): Lab {
   const src = readYaml(file, text, NEXT);
-  const raw = validate(src, labSchema, src.value, NEXT);
+  const declared = declaredParams(src);
+  const id0 = (src.value as { id?: unknown } | null)?.id;
+  const params = resolveParams(typeof id0 === 'string' ? id0 : basename(file), declared, given);
+  const { params: _declared, ...rest } = (src.value ?? {}) as Record<string, unknown>;
+  const done = substitute(rest, params);
+  if (isProblem(done)) throw new UserError(`${where(src, done.path)}: ${done.message}.`, NEXT);
+  unknownTemplates(src, done.value, [], declared);
+  const raw = validate(src, labSchema, { ...(done.value as object), params: declared }, NEXT);
   if (basename(file).replace(/\.ya?ml$/, '') !== raw.id) {
     throw new UserError(`${where(src, ['id'])}: the lab id '${raw.id}' must match the file name ${basename(file)}.`, NEXT);
   }
@@ -122,7 +176,20 @@ export function parseLab(file: string, text: string): Lab {
       checks: s.checks.map((c, j) => parseCheck(src, [...at, 'checks', j], c)),
     };
   });
-  return { ...raw, steps, file };
+  return { ...raw, params, declared, ref: raw.id, steps, file };
+}
+
+/** A {{word}} left after the parameters is a service or a template word; anything else is a typo. */
+export function unknownTemplates(src: YamlSource, v: unknown, at: Path, declared: Params): void {
+  if (typeof v === 'string') {
+    for (const name of paramNames(v)) {
+      if (!LAB_SERVICES.includes(name) && !TEMPLATE_WORDS.includes(name)) {
+        const params = Object.keys(declared);
+        throw new UserError(`${where(src, at)}: unknown template {{${name}}}; use ${params.length ? `a parameter (${params.join(', ')}), ` : ''}a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`, NEXT);
+      }
+    }
+  } else if (Array.isArray(v)) v.forEach((x, i) => unknownTemplates(src, x, [...at, i], declared));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) unknownTemplates(src, x, [...at, k], declared);
 }
 
 export function parseCheck(src: YamlSource, at: Path, c: { kind: string } & Record<string, unknown>): LabCheck {
@@ -175,24 +242,23 @@ function checkTemplates(src: YamlSource, at: Path, text: string): void {
   }
 }
 
-export async function loadLabFile(file: string): Promise<Lab> {
+export async function loadLabFile(file: string, given: GivenParams[] = []): Promise<Lab> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
     throw new UserError(`Lab file ${file} cannot be read.`, 'Check the path.');
   }
-  return parseLab(file, text);
+  return parseLab(file, text, given);
+}
+
+/** The lab files in a folder (tracks.yaml is the course, not a lab). */
+export async function labFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f) && f !== TRACKS_FILE).sort();
 }
 
 export async function loadLabs(dir: string): Promise<Lab[]> {
-  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return Promise.all(files.map((f) => loadLabFile(join(dir, f))));
+  return Promise.all((await labFiles(dir)).map((f) => loadLabFile(join(dir, f))));
 }
 
-export async function findLab(dir: string, labId: string): Promise<Lab> {
-  const labs = await loadLabs(dir);
-  const lab = labs.find((l) => l.id === labId);
-  if (!lab) throw new UserError(`There is no lab '${labId}'.`, `Labs: ${labs.map((l) => l.id).join(', ')}. Run 'kafka-lab labs' to see them.`);
-  return lab;
-}
+export const TRACKS_FILE = 'tracks.yaml';

@@ -41,6 +41,8 @@ export interface LabProgress {
   baseline?: Baseline;
   /** What passing checks read of the lab's topics: evidence of what they held before a fault. */
   reads?: Read[];
+  /** This student's own parameter values (--param), kept so every later command uses them. */
+  params?: Record<string, unknown>;
 }
 
 export function scopeOf(p: LabProgress): LabScope {
@@ -89,6 +91,7 @@ const progressSchema = z.object({
       }),
     )
     .optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
 });
 
 export interface LoadedProgress {
@@ -104,7 +107,7 @@ export interface ProgressStore {
 }
 
 export function emptyProgress(lab: Lab, stack: string, now = 0): LabProgress {
-  return { version: 1, lab: lab.id, stack, current: 0, steps: {}, answers: {}, updatedAtMs: now };
+  return { version: 1, lab: lab.ref, stack, current: 0, steps: {}, answers: {}, updatedAtMs: now };
 }
 
 export function statusOf(p: LabProgress, stepId: string): StepStatus {
@@ -160,7 +163,7 @@ export function fileProgressStore(stateDir: string, stack: string, now: () => nu
   let chain: Promise<void> = Promise.resolve();
   return {
     async load(lab, o = {}) {
-      const file = progressPath(stateDir, stack, lab.id);
+      const file = progressPath(stateDir, stack, lab.ref);
       let text: string;
       try {
         text = await readFile(file, 'utf8');
@@ -168,7 +171,7 @@ export function fileProgressStore(stateDir: string, stack: string, now: () => nu
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: emptyProgress(lab, stack, now()) };
         return { progress: emptyProgress(lab, stack, now()), warning: `Progress file ${file} cannot be read (${(err as Error).message}); starting from step 1 without saving over it.` };
       }
-      const problem = parseProblem(text, lab.id, stack);
+      const problem = parseProblem(text, lab.ref, stack);
       if (typeof problem !== 'string') return { progress: fitToLab(problem, lab) };
       if (o.setAside === false) return { progress: emptyProgress(lab, stack, now()), warning: `Progress file ${file} is not usable (${problem}).` };
       const aside = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;

@@ -1,6 +1,6 @@
 // Safe YAML reading shared by compose files, labs and rubrics: duplicate keys, unknown tags and
 // alias bombs are errors, and every message carries file:line:column.
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import type { ZodType } from 'zod';
 import { UserError } from '../core/errors.js';
 
@@ -23,6 +23,7 @@ export function readYaml(file: string, text: string, next: string): YamlSource {
     const { line, col } = lines.linePos(problem.pos[0]);
     throw new UserError(`${file}:${line}:${col}: ${firstLine(problem.message)}`, next);
   }
+  unquotedTemplates(doc);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -30,6 +31,23 @@ export function readYaml(file: string, text: string, next: string): YamlSource {
     throw new UserError(`${file}:1:1: ${(err as Error).message} (at most ${MAX_ALIASES} alias uses are allowed)`, next);
   }
   return { file, doc, lines, value };
+}
+
+/** `partitions: {{partitions}}` is YAML for a map in a map; an author means the text `{{partitions}}`. */
+function unquotedTemplates(doc: Document): void {
+  visit(doc, {
+    Map(_key, node) {
+      if (!node.flow || node.items.length !== 1) return undefined;
+      const [pair] = node.items;
+      const inner = pair!.key;
+      if (pair!.value !== null || !isMap(inner) || !inner.flow || inner.items.length !== 1) return undefined;
+      const [p] = inner.items;
+      if (!isScalar(p!.key) || typeof p!.key.value !== 'string' || p!.value !== null) return undefined;
+      const scalar = new Scalar(`{{${p!.key.value}}}`);
+      scalar.range = node.range;
+      return scalar;
+    },
+  });
 }
 
 /** file:line:column of the node at `path`, or of its nearest ancestor that exists in the text. */

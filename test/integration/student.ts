@@ -128,8 +128,8 @@ export class Student {
 
   async doStep(lab: Lab, index: number): Promise<void> {
     const step = lab.steps[index]!;
-    const commands = await shownCommands(lab.id, index + 1, this.stack);
-    if (commands.length !== step.commands.length) throw new Error(`show printed ${commands.length} commands for ${lab.id} ${index + 1}, the lab has ${step.commands.length}`);
+    const commands = await shownCommands(lab.ref, index + 1, this.stack);
+    if (commands.length !== step.commands.length) throw new Error(`show printed ${commands.length} commands for ${lab.ref} ${index + 1}, the lab has ${step.commands.length}`);
     for (const a of step.student) await this.act(a, commands);
   }
 
@@ -145,13 +145,21 @@ export class Student {
     if ('type' in a) return this.terminal(a.type).type(a.lines);
     if ('ctrlc' in a) return this.terminal(a.ctrlc).ctrlC();
     if ('run' in a) {
-      const t = new Terminal(`run-${a.run}`, commands[a.run - 1]!, this.env);
-      if (a.lines) t.type(a.lines);
-      const code = a.lines ? await t.ctrlD(60_000) : await within(t.ended, 120_000, `'${t.command}' to end`);
-      const text = t.text();
-      if (a.fails ? code === 0 : code !== 0) throw new Error(`'${t.command}' exited ${code}, expected ${a.fails ? 'a failure' : '0'}:\n${text.slice(-2000)}`);
-      if (a.expect && !new RegExp(a.expect).test(text)) throw new Error(`'${t.command}' printed nothing matching /${a.expect}/:\n${text.slice(-2000)}`);
-      return;
+      // As a student would: run it again, a second apart, until it shows what the step says.
+      const until = Date.now() + (a.again ?? 0) * 1000;
+      for (;;) {
+        const t = new Terminal(`run-${a.run}`, commands[a.run - 1]!, this.env);
+        if (a.lines) t.type(a.lines);
+        const code = a.lines ? await t.ctrlD(60_000) : await within(t.ended, 120_000, `'${t.command}' to end`);
+        const text = t.text();
+        const problem =
+          (a.fails ? code === 0 : code !== 0) ? `'${t.command}' exited ${code}, expected ${a.fails ? 'a failure' : '0'}:\n${text.slice(-2000)}`
+          : a.expect && !new RegExp(a.expect).test(text) ? `'${t.command}' printed nothing matching /${a.expect}/:\n${text.slice(-2000)}`
+          : undefined;
+        if (!problem) return;
+        if (Date.now() >= until) throw new Error(problem);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     }
     if ('wait' in a) {
       const re = new RegExp(a.pattern, 'g');

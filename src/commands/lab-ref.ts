@@ -1,0 +1,49 @@
+// Which lab a command acts on: a ref (LAB or TRACK/LAB), and the student's own parameters, given
+// with --param when the lab starts and kept with its progress from then on.
+import { UsageError } from '../core/errors.js';
+import type { Lab } from '../core/lab.js';
+import { describeParams, kindOf, parseParamText } from '../core/params.js';
+import type { GivenParams } from '../lab/load.js';
+import type { LabProgress, LoadedProgress, ProgressStore } from '../lab/progress.js';
+import { openLab } from '../lab/tracks.js';
+import { labsDir } from '../paths.js';
+import type { Invocation, OptionSpec } from './command.js';
+
+export const paramOptions: Record<string, OptionSpec> = {
+  param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "this student's value for a lab parameter (repeat it; lists take a,b,c); kept with the progress" },
+};
+
+/** --param NAME=VALUE, typed by the lab's declared parameters. */
+function givenOf(inv: Invocation, lab: Lab): GivenParams[] {
+  const raw = (inv.values.param as string[] | undefined) ?? [];
+  if (raw.length === 0) return [];
+  const values: Record<string, unknown> = {};
+  for (const item of raw) {
+    const eq = item.indexOf('=');
+    if (eq < 1) throw new UsageError(`--param '${item}' is not NAME=VALUE.`, `Parameters of ${lab.ref}: ${describeParams(lab.declared) || 'none'}.`);
+    const name = item.slice(0, eq);
+    const d = lab.declared[name];
+    values[name] = d === undefined ? item.slice(eq + 1) : parseParamText(kindOf(d), item.slice(eq + 1));
+  }
+  return [{ values, origin: '--param' }];
+}
+
+function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+}
+
+/** The lab with the student's parameters: from --param, else from the progress, else the defaults. */
+export async function labOf(inv: Invocation, ref: string, store?: ProgressStore, o: { restart?: boolean } = {}): Promise<{ lab: Lab; loaded?: LoadedProgress }> {
+  const plain = await openLab(labsDir, ref);
+  const given = givenOf(inv, plain);
+  const loaded = store ? await store.load(plain) : undefined;
+  const kept = loaded?.progress.params;
+  if (given.length && kept && !o.restart && !same(given[0]!.values, kept) && loaded!.progress.baseline) {
+    throw new UsageError(`Lab ${ref} was started with ${describeParams(kept as never) || 'its defaults'}.`, 'Leave out --param to carry on, or add --restart to start it over with the new values.');
+  }
+  const chain = given.length ? given : kept ? [{ values: kept, origin: 'the saved progress' }] : [];
+  if (chain.length === 0) return { lab: plain, loaded };
+  const lab = await openLab(labsDir, ref, chain);
+  const progress: LabProgress | undefined = loaded && { ...loaded.progress, params: chain[0]!.values };
+  return { lab, loaded: loaded && { ...loaded, progress: progress! } };
+}
