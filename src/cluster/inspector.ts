@@ -36,19 +36,42 @@ export function createInspector(deps: InspectorDeps): Inspector {
 
 async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterSnapshot> {
   const snap: ClusterSnapshot = { atMs: deps.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, acked: {}, lastFaultMs: null, unknown: [] };
-  snap.containers = await deps.containers();
-  for (const topic of needs.ackedOf ?? []) snap.acked[topic] = (await deps.acked?.(topic)) ?? [];
-  if (needs.ackedOf?.length) snap.lastFaultMs = (await deps.lastFaultMs?.()) ?? null;
+  const ackedOf = needs.ackedOf ?? [];
+  const [containers, acked, lastFault] = await Promise.all([
+    deps.containers(),
+    Promise.all(ackedOf.map(async (topic) => (await deps.acked?.(topic)) ?? [])),
+    ackedOf.length ? deps.lastFaultMs?.() : undefined,
+  ]);
+  snap.containers = containers;
+  ackedOf.forEach((topic, i) => (snap.acked[topic] = acked[i]!));
+  if (ackedOf.length) snap.lastFaultMs = lastFault ?? null;
   // No containers at all: a remote cluster, known only through Kafka.
   const anyBroker = snap.containers.length === 0 || snap.containers.some((c) => c.brokerId !== undefined && c.state === 'running');
   if (!anyBroker) {
     snap.unknown.push('no broker container is running');
     return snap;
   }
+  const read = new Set<string>();
+  const readMessages = (topics: string[]) =>
+    Promise.all(
+      topics
+        .filter((t) => !read.has(t))
+        .map(async (topic) => {
+          read.add(topic);
+          try {
+            snap.messages[topic] = deps.readMessages ? await deps.readMessages(topic, needs.readThrough?.[topic]) : await readAll(deps, topic);
+          } catch (err) {
+            snap.unknown.push(`messages of ${topic}: ${(err as Error).message.split('\n')[0]}`);
+          }
+        }),
+    );
   try {
     // Seed kafkajs with a broker that answers now; it finds the others from there.
-    const { seed } = await describeCluster(deps.bootstrap);
-    await withAdmin(seed, (admin) => fromAdmin(admin, snap, needs), deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 });
+    const cluster = await describeCluster(deps.bootstrap);
+    snap.brokers = cluster.brokers;
+    snap.controller = cluster.controller;
+    // The messages of topics known to exist are read while the admin asks the rest.
+    await withAdmin(cluster.seed, (admin) => fromAdmin(admin, snap, needs, () => readMessages(needs.messagesOf.filter((t) => snap.topics[t]?.exists))), deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 });
   } catch (err) {
     snap.unknown.push(`kafkajs: ${(err as Error).message}`);
   }
@@ -62,44 +85,41 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
   } else if (!deps.exec) {
     for (const t of missingTopics) snap.unknown.push(`topic ${t}: kafkajs could not describe it (a partition without a leader?)`);
   }
-  for (const topic of needs.messagesOf) {
-    // The checks already say a topic is missing; reading it would only wait for it.
-    if (snap.topics[topic]?.exists === false) continue;
-    if (snap.brokers.length === 0) {
-      snap.unknown.push(`messages of ${topic}: no broker answered`);
-      continue;
-    }
-    try {
-      snap.messages[topic] = deps.readMessages ? await deps.readMessages(topic, needs.readThrough?.[topic]) : await readAll(deps, topic);
-    } catch (err) {
-      snap.unknown.push(`messages of ${topic}: ${(err as Error).message.split('\n')[0]}`);
-    }
+  if (snap.brokers.length === 0) {
+    for (const topic of needs.messagesOf) if (snap.topics[topic]?.exists !== false) snap.unknown.push(`messages of ${topic}: no broker answered`);
+    return snap;
   }
+  // The checks already say a topic is missing; reading it would only wait for it.
+  await readMessages(needs.messagesOf.filter((t) => snap.topics[t]?.exists !== false));
   return snap;
 }
 
-async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Needs): Promise<void> {
-  // Named topics one at a time: one leaderless topic must not hide the others.
-  for (const topic of needs.topics) {
-    try {
-      const md = await admin.fetchTopicMetadata({ topics: [topic] });
-      const t = md.topics[0]!;
-      snap.topics[topic] = {
-        name: topic,
-        exists: true,
-        configs: {},
-        partitions: t.partitions
-          .map((p): PartitionState => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offline: p.offlineReplicas ?? [] }))
-          .sort((a, b) => a.partition - b.partition),
-      };
-    } catch (err) {
-      const type = (err as { type?: string }).type;
-      if (type === 'UNKNOWN_TOPIC_OR_PARTITION') snap.topics[topic] = { name: topic, exists: false, partitions: [], configs: {} };
-      // LEADER_NOT_AVAILABLE and friends: left for the kcat fallback.
-    }
-  }
+/** One admin connection, every question that does not depend on another asked at once. */
+async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Needs, alongside: () => Promise<unknown>): Promise<void> {
+  // Named topics one request each: one leaderless topic must not hide the others.
+  await Promise.all(
+    needs.topics.map(async (topic) => {
+      try {
+        const md = await admin.fetchTopicMetadata({ topics: [topic] });
+        const t = md.topics[0]!;
+        snap.topics[topic] = {
+          name: topic,
+          exists: true,
+          configs: {},
+          partitions: t.partitions
+            .map((p): PartitionState => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offline: p.offlineReplicas ?? [] }))
+            .sort((a, b) => a.partition - b.partition),
+        };
+      } catch (err) {
+        const type = (err as { type?: string }).type;
+        if (type === 'UNKNOWN_TOPIC_OR_PARTITION') snap.topics[topic] = { name: topic, exists: false, partitions: [], configs: {} };
+        // LEADER_NOT_AVAILABLE and friends: left for the kcat fallback.
+      }
+    }),
+  );
   const withConfigs = needs.topics.filter((t) => snap.topics[t]?.exists);
-  if (withConfigs.length) {
+  const configs = async () => {
+    if (!withConfigs.length) return;
     try {
       const res = await admin.describeConfigs({ includeSynonyms: false, resources: withConfigs.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })) });
       for (const r of res.resources) {
@@ -109,24 +129,16 @@ async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Nee
     } catch (err) {
       snap.unknown.push(`topic configs: ${(err as Error).message}`);
     }
-  }
-  for (const topic of needs.endOffsetsOf ?? []) {
-    if (!snap.topics[topic]?.exists) continue;
+  };
+  const ends = (needs.endOffsetsOf ?? []).filter((t) => snap.topics[t]?.exists).map(async (topic) => {
     try {
       const ends = await admin.fetchTopicOffsets(topic);
       (snap.endOffsets ??= {})[topic] = Object.fromEntries(ends.map((o) => [o.partition, Number(o.high)]));
     } catch (err) {
       snap.unknown.push(`end offsets of ${topic}: ${(err as Error).message}`);
     }
-  }
-  try {
-    const c = await admin.describeCluster();
-    snap.brokers = c.brokers.map((b) => ({ id: b.nodeId, host: b.host, port: b.port })).sort((a, b) => a.id - b.id);
-    snap.controller = c.controller ?? null;
-  } catch (err) {
-    snap.unknown.push(`brokers from kafkajs: ${(err as Error).message}`);
-  }
-  if (needs.groups.length) await groupsFromAdmin(admin, snap, needs);
+  });
+  await Promise.all([configs(), ...ends, needs.groups.length ? groupsFromAdmin(admin, snap, needs) : undefined, alongside()]);
 }
 
 async function groupsFromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Needs): Promise<void> {
@@ -147,18 +159,23 @@ async function groupsFromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, need
       members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(g.protocolType, m.memberAssignment) })),
       offsets: {},
     };
-    // Asked of the group coordinator, so this works even where topic metadata did not.
-    for (const topic of needs.topics.filter((t) => snap.topics[t]?.exists !== false)) {
-      try {
-        for (const t of await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] })) {
-          group.offsets[t.topic] = Object.fromEntries(t.partitions.map((p) => [p.partition, Number(p.offset)]));
-        }
-      } catch (err) {
-        snap.unknown.push(`offsets of ${g.groupId} on ${topic}: ${(err as Error).message}`);
-      }
-    }
     snap.groups[g.groupId] = group;
   }
+  // Asked of the group coordinator, so this works even where topic metadata did not.
+  const topics = needs.topics.filter((t) => snap.topics[t]?.exists !== false);
+  await Promise.all(
+    Object.values(snap.groups).flatMap((group) =>
+      topics.map(async (topic) => {
+        try {
+          for (const t of await admin.fetchOffsets({ groupId: group.groupId, topics: [topic] })) {
+            group.offsets[t.topic] = Object.fromEntries(t.partitions.map((p) => [p.partition, Number(p.offset)]));
+          }
+        } catch (err) {
+          snap.unknown.push(`offsets of ${group.groupId} on ${topic}: ${(err as Error).message}`);
+        }
+      }),
+    ),
+  );
 }
 
 /** Java console consumers and kcat/librdkafka both use the standard consumer protocol encoding. */

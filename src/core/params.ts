@@ -74,7 +74,8 @@ export function substitute(value: unknown, params: Params, path: (string | numbe
         return [walk(x, [...at, i])];
       });
     }
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...at, k])]));
+    // Only what YAML makes of a mapping; anything else (a !!binary Buffer) is left for the schema to refuse.
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...at, k])]));
     return v;
   };
   try {
