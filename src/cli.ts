@@ -3,55 +3,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, exitCodeOf, renderError, UsageError } from './core/errors.js';
-import { helpText, parse, type Command } from './commands/command.js';
-import { downCommand } from './commands/down.js';
-import { imagesCommand } from './commands/images.js';
-import { doctorCommand } from './commands/doctor.js';
-import { resetCommand } from './commands/reset.js';
-import { statusCommand } from './commands/status.js';
-import { upCommand } from './commands/up.js';
-import { labsCommand } from './commands/labs.js';
-import { checkCommand } from './commands/check.js';
-import { solveCommand } from './commands/solve.js';
-import { gradeCommand } from './commands/grade.js';
-import { eventsCommand, faultCommand, healCommand } from './commands/fault.js';
-import { simulateCommand } from './commands/simulate.js';
-import { showCommand } from './commands/show.js';
-import { labCommand } from './commands/lab.js';
-import { verifyCommand } from './commands/verify.js';
-import { stacksCommand } from './commands/stacks.js';
+import { helpText, parse } from './commands/command.js';
+import { COMMANDS } from './commands/index.js';
 import { packageRoot } from './paths.js';
 
-const commands: Command[] = [
-  upCommand,
-  statusCommand,
-  stacksCommand,
-  downCommand,
-  resetCommand,
-  labsCommand,
-  labCommand,
-  showCommand,
-  checkCommand,
-  solveCommand,
-  gradeCommand,
-  faultCommand,
-  healCommand,
-  eventsCommand,
-  verifyCommand,
-  simulateCommand,
-  imagesCommand,
-  doctorCommand,
-];
-
 function overview(): string {
-  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
     'kafka-lab: guided, graded Kafka failover labs on a real ZooKeeper + three-broker stack in Docker.',
     '',
     'Usage: kafka-lab <command> [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     "Run 'kafka-lab <command> --help' for a command's options.",
     'Exit codes: 0 ok, 1 a check or health condition failed, 2 bad usage, 3 something to fix on this host,',
@@ -78,15 +42,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   if (argv.length === 0 && process.stdout.isTTY === true && process.stdin.isTTY === true && !env.CI && env.TERM !== 'dumb') argv = ['lab'];
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    process.stdout.write(target ? helpText(target) : overview());
+    const target = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    process.stdout.write(target ? helpText(await target.load(), target.summary) : overview());
     return EXIT.ok;
   }
   if (name === '--version') {
     process.stdout.write(`${JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version}\n`);
     return EXIT.ok;
   }
-  const cmd = commands.find((c) => c.name === name);
+  const entry = COMMANDS.find((c) => c.name === name);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -98,10 +62,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    if (!cmd) throw new UsageError(`Unknown command '${name}'.`, `Commands: ${commands.map((c) => c.name).join(', ')}. Run 'kafka-lab --help'.`);
+    if (!entry) throw new UsageError(`Unknown command '${name}'.`, `Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run 'kafka-lab --help'.`);
+    const cmd = await entry.load();
     const { values, positionals } = parse(cmd, rest);
     if (values.help) {
-      process.stdout.write(helpText(cmd));
+      process.stdout.write(helpText(cmd, entry.summary));
       return EXIT.ok;
     }
     const interactive = process.stdout.isTTY === true && !env.CI && env.TERM !== 'dumb';

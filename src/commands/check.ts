@@ -7,7 +7,7 @@ import { systemClock } from '../runtime/clock.js';
 import { stackOptions, type Command, type Invocation } from './command.js';
 import { labContext, stateDirOf, stopFor } from './lab-context.js';
 import { labOf, paramOptions } from './lab-ref.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
   if (ref === undefined) return lab.steps;
@@ -46,7 +46,6 @@ function parseAnswers(text: string | undefined, steps: Step[]): Record<string, n
 
 export const checkCommand: Command = {
   name: 'check',
-  summary: "Check one step of a lab, or all of them, against the live cluster.",
   usage: 'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--param NAME=VALUE] [--restart] [--json]',
   details: [
     'STEP is a step id or number. One step is polled until its checks pass or their time runs out; the',

@@ -20,7 +20,7 @@ import { loadStack } from '../stack/compose.js';
 import type { Invocation } from './command.js';
 import { choosePortBase, imageProvider, stackContext } from './context.js';
 import { stateDirOf } from './lab-context.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 export interface StackOutcome {
   stack: string;

@@ -19,9 +19,9 @@ export interface Invocation {
   interactive: boolean;
 }
 
+/** What a command takes and does; its one-line summary lives in the registry (index.ts). */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   details?: string;
   options: Record<string, OptionSpec>;
@@ -63,11 +63,11 @@ export function parse(cmd: Command, argv: string[]) {
   }
 }
 
-export function helpText(cmd: Command): string {
+export function helpText(cmd: Command, summary: string): string {
   const rows = Object.entries(cmd.options).map(([name, o]) => {
     const flag = `--${name}${o.value ? ` ${o.value}` : ''}`;
     return `  ${flag.padEnd(26)} ${o.description}`;
   });
   rows.push(`  ${'--help'.padEnd(26)} show this help`);
-  return [`Usage: ${cmd.usage}`, '', cmd.summary, ...(cmd.details ? ['', cmd.details] : []), '', 'Options:', ...rows, ''].join('\n');
+  return [`Usage: ${cmd.usage}`, '', summary, ...(cmd.details ? ['', cmd.details] : []), '', 'Options:', ...rows, ''].join('\n');
 }

@@ -10,6 +10,7 @@ import { connectDocker, stackContainers } from '../runtime/docker.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
 import type { ObservedContainer } from '../core/reconcile.js';
+import type { Invocation } from './command.js';
 
 export const IMAGES_LABEL = 'kafka-lab.images';
 
@@ -99,5 +100,18 @@ export function imageProvider(ctx: StackContext, o: StackOptions, onLine: (line:
   return async (_image: string) => {
     build ??= buildImages({ docker: ctx.docker, kitDir: imageKitDir, tag: ctx.imageTag, cacheDir: cacheDirOf(o), onLine, signal });
     await build;
+  };
+}
+
+/** The stack options every command takes, from its flags and the environment. */
+export function stackOptionsOf(inv: Invocation): StackOptions {
+  const v = inv.values;
+  return {
+    stack: (v.stack as string | undefined) ?? 'default',
+    compose: v.compose as string | undefined,
+    images: (v.images as string | undefined) ?? inv.env.KAFKA_LAB_IMAGES,
+    portBase: v['port-base'] as string | undefined,
+    dockerHost: inv.env.DOCKER_HOST,
+    cacheDir: inv.env.KAFKA_LAB_CACHE,
   };
 }

@@ -30,7 +30,6 @@ const SPARE_MiB = 512;
 
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'Check this host before a class: Docker, images, memory and ports for N stacks, clock.',
   usage: 'kafka-lab doctor [--stacks N] [--images confluent|local] [--json]',
   details:
     'Each check prints ok, warn, fail (with what to do) or skip (it needs Docker, which is not reachable).\n' +

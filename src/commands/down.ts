@@ -12,7 +12,6 @@ import { stateDirOf } from './lab-context.js';
 
 export const downCommand: Command = {
   name: 'down',
-  summary: "Remove the stack's containers and network (and its volumes with --volumes).",
   usage: 'kafka-lab down [--stack NAME] [--volumes] [--json] | kafka-lab down --all | --stacks NAMES [--keep-volumes]',
   details:
     "Only resources labelled kafka-lab.stack=NAME are touched; a container that merely has the same name is left alone.\n" +

@@ -8,7 +8,6 @@ import { labContext, stateDirOf } from './lab-context.js';
 
 export const faultCommand: Command = {
   name: 'fault',
-  summary: "Inject a fault into one of the stack's containers, or undo one.",
   usage: 'kafka-lab fault ACTION TARGET [--stack NAME] [--json]',
   details: [
     'ACTION: stop (SIGTERM, controlled shutdown), kill (SIGKILL, a crash), pause (frozen process),',
@@ -35,7 +34,6 @@ export const faultCommand: Command = {
 
 export const healCommand: Command = {
   name: 'heal',
-  summary: 'Undo every fault on the stack: reconnect, unpause and start its containers.',
   usage: 'kafka-lab heal [--stack NAME] [--json]',
   options: { ...stackOptions, json: { type: 'boolean', description: 'print the logged events as JSON' } },
   async run(inv) {
@@ -49,7 +47,6 @@ export const healCommand: Command = {
 
 export const eventsCommand: Command = {
   name: 'events',
-  summary: "Show the stack's event log of faults and heals.",
   usage: 'kafka-lab events [--stack NAME] [--json]',
   options: { ...stackOptions, json: { type: 'boolean', description: 'print the events as JSON' } },
   async run(inv) {

@@ -21,7 +21,7 @@ import { listStacks } from '../runtime/stacks.js';
 import { stackOptions, type Command, type Invocation } from './command.js';
 import { stackContext } from './context.js';
 import { stackInspector, stateDirOf } from './lab-context.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 const FORMATS = ['table', 'json', 'csv', 'junit', 'markdown', 'gradescope'] as const;
 type Format = (typeof FORMATS)[number];
@@ -75,7 +75,6 @@ async function rosterOf(file: string): Promise<RosterEntry[]> {
 
 export const gradeCommand: Command = {
   name: 'grade',
-  summary: 'Grade a lab with its rubric in graders/: one stack, every stack on the host, or a roster of students.',
   usage: 'kafka-lab grade LAB [--stack NAME | --all | --roster FILE] [--format F] [--out PATH] [--json]',
   details:
     'The grade reads the clusters as they are now, from this process only: Kafka for topics, groups and data (after writing\n' +

@@ -8,13 +8,12 @@ import { connectDocker } from '../runtime/docker.js';
 import { checkArchive, checkWritable, loadImages, saveImages } from '../runtime/image-archive.js';
 import { upOptions, type Command, type Invocation } from './command.js';
 import { cacheDirOf, stackContext } from './context.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 const ACTIONS = ['build', 'list', 'save', 'load'] as const;
 
 export const imagesCommand: Command = {
   name: 'images',
-  summary: "Build kafka-lab's offline images (drop-in replacements for Confluent's cp-zookeeper, cp-kafka and for kcat), or carry a stack's images to another host in one file.",
   usage:
     'kafka-lab images build [--force] | kafka-lab images list [--json]\n' +
     '       kafka-lab images save FILE [--images confluent|local] [--json] | kafka-lab images load FILE [--json]',

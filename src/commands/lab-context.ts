@@ -19,7 +19,7 @@ import { stackContainers } from '../runtime/docker.js';
 import { readTopicFromHost } from '../cluster/canary.js';
 import type { Invocation } from './command.js';
 import { stackContext, type StackContext } from './context.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 export interface LabContext extends StackContext {
   inspector: Inspector;

@@ -25,11 +25,10 @@ import { stackOptions, upOptions, type Command, type Invocation } from './comman
 import { imageProvider, stackContext, type StackContext } from './context.js';
 import { labContext, stateDirOf, type LabContext } from './lab-context.js';
 import { labOf, paramOptions } from './lab-ref.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 export const labCommand: Command = {
   name: 'lab',
-  summary: 'Open the lab screen: pick a lab, follow its steps, check them and watch the cluster live.',
   usage: 'kafka-lab lab [LAB] [--stack NAME] [--images confluent|local] [--port-base PORT]',
   details: [
     'On a terminal: a lab picker (without LAB), then the lab screen; the stack is brought up first if it',

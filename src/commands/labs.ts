@@ -7,7 +7,6 @@ import type { Command } from './command.js';
 
 export const labsCommand: Command = {
   name: 'labs',
-  summary: 'List the course and its tracks in teaching order, or validate lab files against the lab schema.',
   details: [
     'The course is every lab with its own names. A track follows one tutorial with its names and numbers:',
     'its labs are named TRACK/LAB in every command (kafka-lab lab workshop/consumer-groups).',

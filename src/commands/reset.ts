@@ -2,11 +2,10 @@ import { systemClock } from '../runtime/clock.js';
 import { reporterFor } from '../ui/reporter.js';
 import { manyOptions, stackOptions, type Command } from './command.js';
 import { manyTargetsOf, resetStack, resetStacks, withResetLock } from './classroom.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 export const resetCommand: Command = {
   name: 'reset',
-  summary: 'Return the stack to a fresh, empty, healthy cluster (topics and groups are gone).',
   usage: 'kafka-lab reset [--stack NAME | --all | --stacks NAMES] [--json]',
   details:
     "The stack keeps its ports and images. Only resources with the stack's labels are removed.\n" +

@@ -8,7 +8,7 @@ import { stackOptions, type Command } from './command.js';
 import { stackContext } from './context.js';
 import { stateDirOf } from './lab-context.js';
 import { labOf, paramOptions } from './lab-ref.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 async function hostHasKcat(): Promise<boolean> {
   const r = await execa('kcat', ['-V'], { reject: false, timeout: 3000 }).catch(() => undefined);
@@ -17,7 +17,6 @@ async function hostHasKcat(): Promise<boolean> {
 
 export const showCommand: Command = {
   name: 'show',
-  summary: "Show a lab's steps: instructions and the exact commands to type for this stack.",
   usage: 'kafka-lab show LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--hint] [--solution]',
   details: "LAB is a lab id or TRACK/LAB. The names are this student's: those of --param, or those the lab was started with.",
   options: {

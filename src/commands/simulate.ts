@@ -3,13 +3,12 @@ import { bootstrapServers } from '../core/stack.js';
 import { simulatePurchases } from '../cluster/simulate.js';
 import { stackOptions, type Command } from './command.js';
 import { stackContext } from './context.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 import { recordAcked } from '../faults/acked.js';
 import { stateDirOf } from './lab-context.js';
 
 export const simulateCommand: Command = {
   name: 'simulate',
-  summary: 'Produce a stream of keyed JSON purchases (product id as key), like the workshop\'s sales simulator.',
   usage: 'kafka-lab simulate purchases [--topic demo.purchases] [--count N] [--rate PER_SECOND] [--stack NAME]',
   details: 'Runs until --count messages were sent (default: until Ctrl-C). Writes with acks=all and counts acknowledgements.',
   options: {

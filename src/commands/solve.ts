@@ -12,7 +12,6 @@ import { labOf, paramOptions } from './lab-ref.js';
 
 export const solveCommand: Command = {
   name: 'solve',
-  summary: "Run a step's reference solution (or every step's, in order), then check it.",
   usage: 'kafka-lab solve LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--quiet]',
   details: 'Solutions run real clients: the Kafka tools and kcat inside the stack\'s containers. Exit 0 when every solved step then passes its checks.',
   options: { ...stackOptions, ...paramOptions, quiet: { type: 'boolean', description: 'print only the check results' } },

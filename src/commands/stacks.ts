@@ -57,7 +57,6 @@ function age(seconds: number | null): string {
 
 export const stacksCommand: Command = {
   name: 'stacks',
-  summary: 'List every kafka-lab stack on this host: state, bootstrap servers, age and resident memory.',
   usage: 'kafka-lab stacks [--json]',
   details: "Stacks are found by their kafka-lab.stack labels only. 'leftovers' means a network or volumes without containers\n(for example after a killed 'up'); 'kafka-lab down --all' removes them.",
   options: { json: { type: 'boolean', description: 'print a JSON array, one object per stack' } },

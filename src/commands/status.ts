@@ -3,7 +3,7 @@ import { bootstrapServers, brokerServices, LABEL, stackFlag } from '../core/stac
 import { describeCluster, type ClusterInfo } from '../cluster/kafka.js';
 import { stackOptions, type Command } from './command.js';
 import { stackContext } from './context.js';
-import { stackOptionsOf } from './up.js';
+import { stackOptionsOf } from './context.js';
 
 /** The stack's services in file order, then anything else it labelled (consumers kafka-lab started). */
 function rank(order: string[], service: string): number {
@@ -13,7 +13,6 @@ function rank(order: string[], service: string): number {
 
 export const statusCommand: Command = {
   name: 'status',
-  summary: 'Show the stack, its containers and their state, the brokers the cluster reports, the controller and the bootstrap servers.',
   usage: 'kafka-lab status [--stack NAME] [--json]',
   details: 'Exit code 0 when every container runs and the cluster lists every broker with a controller, 1 otherwise.',
   options: { ...stackOptions, json: { type: 'boolean', description: 'print JSON: stack, containers, brokers, controller, bootstrap, healthy' } },

@@ -1,25 +1,13 @@
 import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
-import { manyOptions, stackOptions, upOptions, type Command, type Invocation } from './command.js';
+import { manyOptions, stackOptions, upOptions, type Command } from './command.js';
 import { stackNamesOf, upStacks } from './classroom.js';
-import { imageProvider, stackContext, type StackOptions } from './context.js';
+import { imageProvider, stackContext, stackOptionsOf } from './context.js';
 
-export function stackOptionsOf(inv: Invocation): StackOptions {
-  const v = inv.values;
-  return {
-    stack: (v.stack as string | undefined) ?? 'default',
-    compose: v.compose as string | undefined,
-    images: (v.images as string | undefined) ?? inv.env.KAFKA_LAB_IMAGES,
-    portBase: v['port-base'] as string | undefined,
-    dockerHost: inv.env.DOCKER_HOST,
-    cacheDir: inv.env.KAFKA_LAB_CACHE,
-  };
-}
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'Create or complete the stack (ZooKeeper + 3 brokers) and wait until the cluster is ready.',
   usage: 'kafka-lab up [--stack NAME | --stacks NAMES | --stacks-file FILE] [--images confluent|local] [--port-base PORT] [--json]',
   details:
     'Idempotent: a healthy stack is left as it is (same container IDs), a half-created one is completed,\nand only services whose definition changed are recreated. Ctrl-C removes what this run created.\n' +

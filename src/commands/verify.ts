@@ -30,7 +30,6 @@ function positiveInt(text: unknown, name: string, fallback: number): number {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'Prove durability: numbered writes with acks=all, a fault mid-stream, heal, read everything back.',
   usage: 'kafka-lab verify durability [--topic T] [--messages N] [--fault ACTION:TARGET] [--replication-factor N] [--min-insync N] [--stack NAME] [--json]',
   details: [
     'Reports acknowledged, lost (acknowledged but never read), duplicated, and unacknowledged-but-present.',

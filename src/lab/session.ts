@@ -564,7 +564,7 @@ export class LabApp extends Store<AppState> {
   }
 
   private async showPicker(): Promise<void> {
-    const rows = await this.deps.rows().catch(() => this.deps.labs.map((l) => ({ id: l.id, title: l.title, minutes: l.minutes, steps: l.steps.length, passed: 0, current: 0, started: false })));
+    const rows = await this.deps.rows().catch(() => this.deps.labs.map((l) => ({ id: l.ref, title: l.title, minutes: l.minutes, steps: l.steps.length, passed: 0, current: 0, started: false })));
     if (this.state.phase === 'loading') this.set({ phase: 'picker', rows, cursor: Math.max(0, rows.findIndex((r) => r.started && r.passed < r.steps)), help: false });
   }
 
@@ -580,7 +580,7 @@ export class LabApp extends Store<AppState> {
           return this.set({ ...s, cursor: (s.cursor + (intent.type === 'down' ? 1 : n - 1)) % n });
         }
         if (intent.type === 'open') {
-          const lab = this.deps.labs.find((l) => l.id === s.rows[s.cursor]?.id);
+          const lab = this.deps.labs.find((l) => l.ref === s.rows[s.cursor]?.id);
           if (lab) this.openLab(lab);
         }
         return;
