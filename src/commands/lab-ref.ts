@@ -33,10 +33,10 @@ function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
 }
 
 /** The lab with the student's parameters: from --param, else from the progress, else the defaults. */
-export async function labOf(inv: Invocation, ref: string, store?: ProgressStore, o: { restart?: boolean } = {}): Promise<{ lab: Lab; loaded?: LoadedProgress }> {
+export async function labOf(inv: Invocation, ref: string, store?: ProgressStore, o: { restart?: boolean; setAside?: boolean } = {}): Promise<{ lab: Lab; loaded?: LoadedProgress }> {
   const plain = await openLab(labsDir, ref);
   const given = givenOf(inv, plain);
-  const loaded = store ? await store.load(plain) : undefined;
+  const loaded = store ? await store.load(plain, { setAside: o.setAside }) : undefined;
   const kept = loaded?.progress.params;
   if (given.length && kept && !o.restart && !same(given[0]!.values, kept) && loaded!.progress.baseline) {
     throw new UsageError(`Lab ${ref} was started with ${describeParams(kept as never) || 'its defaults'}.`, 'Leave out --param to carry on, or add --restart to start it over with the new values.');

@@ -29,7 +29,7 @@ export const showCommand: Command = {
   async run(inv) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab show LAB [STEP].', "Run 'kafka-lab labs' to see them.");
-    const { lab } = await labOf(inv, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack));
+    const { lab } = await labOf(inv, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack), { setAside: false });
     const steps = stepsOf(lab, stepRef);
     const { spec } = await stackContext(stackOptionsOf(inv));
     const t = templatesOf(spec);
