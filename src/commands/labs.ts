@@ -1,5 +1,4 @@
 import { EXIT, UsageError, renderError } from '../core/errors.js';
-import type { Lab } from '../core/lab.js';
 import { labFiles, loadLabFile } from '../lab/load.js';
 import { courseRefs, loadCourse, openLab } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
@@ -24,8 +23,14 @@ export const labsCommand: Command = {
         ...course.tracks.map((t) => ({ id: t.id, title: t.title, about: t.about, refs: t.labs.map((l) => `${t.id}/${l.lab}`) })),
       ];
       if (inv.values.json) {
-        const row = (l: Lab) => ({ ref: l.ref, id: l.id, title: l.title, minutes: l.minutes, params: l.params, steps: l.steps.map((s) => s.id) });
-        inv.out.write(`${JSON.stringify(groups.map((g) => ({ track: g.id, title: g.title, about: g.about, labs: g.refs.map((r) => row(labs.get(r)!)) })), null, 2)}\n`);
+        // One row per lab ref, in course order: the course's labs (track null), then each track's.
+        const rows = groups.flatMap((g) =>
+          g.refs.map((ref) => {
+            const l = labs.get(ref)!;
+            return { ref, id: l.id, track: g.id === 'course' ? null : g.id, title: l.title, minutes: l.minutes, params: l.params, steps: l.steps.map((s) => s.id) };
+          }),
+        );
+        inv.out.write(`${JSON.stringify(rows, null, 2)}\n`);
         return EXIT.ok;
       }
       for (const g of groups) {

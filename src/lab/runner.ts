@@ -1,5 +1,6 @@
 // Runs a step's solution for real: docker commands as argv (never a shell), kcat consumers in
 // labelled containers, kcat -P for messages, the fault catalogue, and the purchase simulator.
+import { setTimeout as pause } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
@@ -120,7 +121,14 @@ export async function produce(ctx: RunnerContext, topic: string, values: string[
   const lines = values.map((v, i) => (keys?.[i] !== undefined ? `${keys[i]}\t${v}` : v));
   const kcat = ctx.templates.containers.kcat!;
   const argv = ['exec', '-i', kcat, 'kcat', '-P', '-b', ctx.templates.internalBootstrap, '-t', topic, ...(keys ? ['-K', '\t'] : []), '-X', 'acks=all'];
-  const r = await execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
+  // A broker that was just started takes seconds to listen; kcat gives up at once when no broker
+  // answers, before it delivered anything, so that one case is tried again until a deadline.
+  const deadline = Date.now() + 60_000;
+  let r = await execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
+  while (r.exitCode !== 0 && /All broker connections are down/.test(r.all ?? '') && Date.now() < deadline) {
+    await pause(1000, undefined, { signal: ctx.signal });
+    r = await execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
+  }
   if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker ${argv.join(' ')}`, r.exitCode, r.all);
   // kcat -P exits 0 only when every message was delivered with acks=all.
   await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, Date.now());

@@ -20,7 +20,7 @@ after(async () => {
 
 test('every lab has a rubric and every rubric a lab', async () => {
   const listed = JSON.parse((await cli(['labs', '--json'])).stdout).map((l: { id: string }) => l.id);
-  assert.deepEqual(labs, [...listed].sort());
+  assert.deepEqual(labs, [...new Set(listed)].sort());
 });
 
 for (const lab of labs) {
