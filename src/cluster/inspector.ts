@@ -229,7 +229,9 @@ async function fromKcat(deps: InspectorDeps, snap: ClusterSnapshot, topics: stri
 
 /** Every record in a topic, from the beginning to the current end, read by kcat (one JSON line each). */
 async function readAll(deps: InspectorDeps, topic: string): Promise<Message[]> {
-  const out = await deps.exec!('kcat', ['kcat', '-C', '-b', deps.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-J', '-m', '10'], 30_000);
+  // -e ends at an empty fetch of every partition; librdkafka's default 500 ms fetch wait made each read last a second.
+  const argv = ['kcat', '-C', '-b', deps.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-J', '-m', '10', '-X', 'fetch.wait.max.ms=10'];
+  const out = await deps.exec!('kcat', argv, 30_000);
   return out.split('\n').flatMap((line) => {
     if (!line.startsWith('{')) return [];
     const r = JSON.parse(line) as { partition: number; offset: number; ts?: number; payload?: string | null };
