@@ -1,7 +1,7 @@
 // verify durability: numbered writes with acks=all, a fault mid-stream, healing, then reading every
 // partition back past its last acknowledged offset.
 import { account, type DurabilityCounts } from '../core/durability.js';
-import type { FaultAction } from '../core/lab.js';
+import type { FaultAction } from '../core/faults.js';
 import { UserError } from '../core/errors.js';
 import type { Clock } from '../core/wait.js';
 import { waitFor } from '../core/wait.js';

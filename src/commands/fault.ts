@@ -1,6 +1,6 @@
 import { EXIT, UsageError } from '../core/errors.js';
 import { FAULT_ACTIONS } from '../core/faults.js';
-import type { FaultAction } from '../core/lab.js';
+import type { FaultAction } from '../core/faults.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { readEvents } from '../faults/log.js';
 import { stackOptions, type Command } from './command.js';

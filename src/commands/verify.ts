@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { EXIT, UsageError } from '../core/errors.js';
 import { verdict } from '../core/durability.js';
 import { FAULT_ACTIONS } from '../core/faults.js';
-import type { FaultAction } from '../core/lab.js';
+import type { FaultAction } from '../core/faults.js';
 import { stackFlag } from '../core/stack.js';
 import { verifyDurability } from '../cluster/durability.js';
 import { heal, injectFault } from '../faults/inject.js';

@@ -1,7 +1,8 @@
 // Fault vocabulary: which actions undo which, and which ones conflict. Pure.
-import type { FaultAction } from './lab.js';
 
-export const FAULT_ACTIONS: FaultAction[] = ['stop', 'kill', 'pause', 'disconnect', 'restart', 'start', 'unpause', 'connect'];
+/** Every fault action, for the CLI, the lab format and the injector alike. */
+export const FAULT_ACTIONS = ['stop', 'kill', 'pause', 'disconnect', 'restart', 'start', 'unpause', 'connect'] as const;
+export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
 /** The condition a fault leaves a container in; restart leaves none. */
 export type Condition = 'stopped' | 'paused' | 'disconnected';
@@ -22,6 +23,8 @@ export function conflict(action: FaultAction, name: string, conditions: Conditio
 }
 
 export type TargetRef = { kind: 'name'; name: string } | { kind: 'broker'; id: number } | { kind: 'controller' } | { kind: 'leader'; topic: string; partition: number };
+
+export const TARGET_SYNTAX = 'a service or container, broker:N, controller or leader:<topic>/<partition>';
 
 export function parseTarget(text: string): TargetRef | undefined {
   let m: RegExpExecArray | null;

@@ -3,7 +3,7 @@ import type { CheckSpec } from './checks.js';
 import type { Params } from './params.js';
 import type { Needs } from './snapshot.js';
 
-export type FaultAction = 'stop' | 'kill' | 'pause' | 'disconnect' | 'restart' | 'start' | 'unpause' | 'connect';
+import type { FaultAction } from './faults.js';
 
 export interface Fault {
   action: FaultAction;

@@ -2,7 +2,7 @@
 import type Docker from 'dockerode';
 import { CONDITION_OF, conflict, INVERSE_OF, parseTarget, type Condition } from '../core/faults.js';
 import { UserError } from '../core/errors.js';
-import type { FaultAction } from '../core/lab.js';
+import type { FaultAction } from '../core/faults.js';
 import { LABEL, stackFlag, type ServiceSpec, type StackSpec } from '../core/stack.js';
 import { waitFor, type Clock } from '../core/wait.js';
 import type { Inspector } from '../cluster/inspector.js';

@@ -1,7 +1,7 @@
 // The stack's event log: one JSON line per fault or heal, with the cluster state just before.
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FaultAction } from '../core/lab.js';
+import type { FaultAction } from '../core/faults.js';
 
 export interface FaultEvent {
   at: string;

@@ -8,14 +8,13 @@ import { checkKinds, checkSchemas, type CheckKind } from '../core/checks.js';
 import { UserError } from '../core/errors.js';
 import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step, type StudentAction } from '../core/lab.js';
 import { checkRunnable, splitWords } from '../core/words.js';
+import { FAULT_ACTIONS, parseTarget, TARGET_SYNTAX } from '../core/faults.js';
 import { isProblem, kindOf, paramNames, substitute, valueProblem, type Params } from '../core/params.js';
 import { readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id: lower-case letters, digits and -');
 const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name');
-const FAULT_ACTIONS = ['stop', 'kill', 'pause', 'disconnect', 'restart', 'start', 'unpause', 'connect'] as const;
-const TARGET = /^([a-z0-9-]+|broker:\d+|controller|leader:[A-Za-z0-9._-]+\/\d+)$/;
-const fault = z.strictObject({ action: z.enum(FAULT_ACTIONS), target: z.string().regex(TARGET, 'a service, broker:N, controller or leader:<topic>/<partition>') });
+const fault = z.strictObject({ action: z.enum(FAULT_ACTIONS), target: z.string().refine((t) => parseTarget(t) !== undefined, TARGET_SYNTAX) });
 
 const actionSchemas = {
   run: z.string().min(1),
