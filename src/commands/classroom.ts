@@ -1,6 +1,6 @@
 // Many stacks at once: up for a list of names, down and reset for every stack on the host.
 // Each stack is its own reconcile (see runtime/up.ts); a failure in one is reported, not fatal to the rest.
-import { readFile } from 'node:fs/promises';
+import { readUserFile } from '../stack/yaml-source.js';
 import type Docker from 'dockerode';
 import { expandStackNames, mapLimit, parseNamesFile, parseParallel } from '../core/classroom.js';
 import { EXIT, exitCodeOf, Interrupted, renderError, UsageError, UserError } from '../core/errors.js';
@@ -38,13 +38,7 @@ export async function stackNamesOf(inv: Invocation): Promise<string[] | undefine
   if (list !== undefined && file !== undefined) throw new UsageError('Give --stacks or --stacks-file, not both.');
   if (list !== undefined) return expandStackNames(list);
   if (file === undefined) return undefined;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`Cannot read the names file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Give a file with one stack name per line.');
-  }
-  return parseNamesFile(file, text);
+  return parseNamesFile(file, await readUserFile(file, 'The names file', 'Give a file with one stack name per line.'));
 }
 
 /** down and reset: `{ names }` for --stacks or --stacks-file, `{}` for --all, undefined for the one-stack form. */

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readUserFile } from '../stack/yaml-source.js';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { parseParallel } from '../core/classroom.js';
@@ -64,13 +65,7 @@ function remoteTarget(lab: Lab, student: string, bootstrap: string, given?: Give
 }
 
 async function rosterOf(file: string): Promise<RosterEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UserError(`Cannot read the roster ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, 'Give a YAML file with a students: list.');
-  }
-  return parseRoster(file, text);
+  return parseRoster(file, await readUserFile(file, 'The roster', 'Give a YAML file with a students: list.'));
 }
 
 export const gradeCommand: Command = {

@@ -1,7 +1,7 @@
 // Lab files -> Lab, validated against a closed schema with file:line:column for every problem.
 // A lab file is untrusted input: it can only name known check kinds, known solution actions, and
 // docker commands aimed at the stack's own containers.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { checkKinds, checkSchemas, type CheckKind } from '../core/checks.js';
@@ -10,7 +10,7 @@ import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAc
 import { checkRunnable, splitWords } from '../core/words.js';
 import { FAULT_ACTIONS, parseTarget, TARGET_SYNTAX } from '../core/faults.js';
 import { isProblem, kindOf, paramNames, substitute, valueProblem, type Params } from '../core/params.js';
-import { readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
+import { readUserFile, readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id: lower-case letters, digits and -');
 const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name');
@@ -242,13 +242,7 @@ function checkTemplates(src: YamlSource, at: Path, text: string): void {
 }
 
 export async function loadLabFile(file: string, given: GivenParams[] = []): Promise<Lab> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserError(`Lab file ${file} cannot be read.`, 'Check the path.');
-  }
-  return parseLab(file, text, given);
+  return parseLab(file, await readUserFile(file, 'Lab file', 'Check the path.'), given);
 }
 
 /** The lab files in a folder (tracks.yaml is the course, not a lab). */

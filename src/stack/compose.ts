@@ -1,6 +1,5 @@
 // Compose file -> StackSpec for one stack. Reads the subset kafka-lab needs and refuses the rest,
 // so a lab host cannot be asked for privileged containers, host mounts or host networking.
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import {
@@ -12,7 +11,7 @@ import {
   type StackSpec,
   type VolumeMount,
 } from '../core/stack.js';
-import { readYaml, validate, where, type Path, type YamlSource } from './yaml-source.js';
+import { readUserFile, readYaml, validate, where, type Path, type YamlSource } from './yaml-source.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const stringList = z.union([z.string(), z.array(z.string())]);
@@ -47,13 +46,7 @@ export interface ResolveOptions {
 const NEXT = 'Fix the compose file, or run without --compose to use the built-in one.';
 
 export async function loadStack(file: string, options: ResolveOptions): Promise<StackSpec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserError(`Compose file ${file} cannot be read.`, 'Check the path given to --compose.');
-  }
-  return resolveStack(file, text, options);
+  return resolveStack(file, await readUserFile(file, 'Compose file', 'Check the path given to --compose.'), options);
 }
 
 export function resolveStack(file: string, text: string, options: ResolveOptions): StackSpec {

@@ -1,5 +1,6 @@
 // Safe YAML reading shared by compose files, labs and rubrics: duplicate keys, unknown tags and
 // alias bombs are errors, and every message carries file:line:column.
+import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import type { ZodType } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -92,4 +93,13 @@ function describePath(path: Path): string {
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;
+}
+
+/** A user's file as text, or a UserError that names it: "Lab file labs/x.yaml cannot be read (ENOENT)." */
+export async function readUserFile(file: string, what: string, next: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`${what} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, next);
+  }
 }
