@@ -107,7 +107,7 @@ export function imageProvider(ctx: StackContext, o: StackOptions, onLine: (line:
 export function stackOptionsOf(inv: Invocation): StackOptions {
   const v = inv.values;
   return {
-    stack: (v.stack as string | undefined) ?? 'default',
+    stack: (v.stack as string | undefined) ?? DEFAULT_STACK,
     compose: v.compose as string | undefined,
     images: (v.images as string | undefined) ?? inv.env.KAFKA_LAB_IMAGES,
     portBase: v['port-base'] as string | undefined,

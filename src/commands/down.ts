@@ -9,6 +9,7 @@ import { manyOptions, stackOptions, type Command } from './command.js';
 import { downStacks, manyTargetsOf } from './classroom.js';
 import { clearStackState } from '../faults/log.js';
 import { stateDirOf } from './lab-context.js';
+import { stackOptionsOf } from './context.js';
 
 export const downCommand: Command = {
   name: 'down',
@@ -28,7 +29,7 @@ export const downCommand: Command = {
   async run(inv) {
     const many = await manyTargetsOf(inv);
     if (many) return downStacks(inv, many.names, inv.values['keep-volumes'] !== true);
-    const stack = (inv.values.stack as string | undefined) ?? 'default';
+    const stack = stackOptionsOf(inv).stack;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
     const docker = await connectDocker({ host: inv.env.DOCKER_HOST });

@@ -5,6 +5,7 @@ import { heal, injectFault } from '../faults/inject.js';
 import { readEvents } from '../faults/log.js';
 import { stackOptions, type Command } from './command.js';
 import { labContext, stateDirOf } from './lab-context.js';
+import { stackOptionsOf } from './context.js';
 
 export const faultCommand: Command = {
   name: 'fault',
@@ -50,7 +51,7 @@ export const eventsCommand: Command = {
   usage: 'kafka-lab events [--stack NAME] [--json]',
   options: { ...stackOptions, json: { type: 'boolean', description: 'print the events as JSON' } },
   async run(inv) {
-    const stack = (inv.values.stack as string | undefined) ?? 'default';
+    const stack = stackOptionsOf(inv).stack;
     const events = await readEvents(stateDirOf(inv.env), stack);
     if (inv.values.json) inv.out.write(`${JSON.stringify(events, null, 2)}\n`);
     else if (events.length === 0) inv.out.write(`No faults recorded for stack ${stack}.\n`);

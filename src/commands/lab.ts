@@ -39,7 +39,7 @@ export const labCommand: Command = {
   options: { ...stackOptions, ...upOptions, ...paramOptions },
   maxPositionals: 1,
   async run(inv) {
-    const stack = (inv.values.stack as string | undefined) ?? 'default';
+    const stack = stackOptionsOf(inv).stack;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
     const labs = await courseLabs();
