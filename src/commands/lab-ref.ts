@@ -1,6 +1,6 @@
 // Which lab a command acts on: a ref (LAB or TRACK/LAB), and the student's own parameters, given
 // with --param when the lab starts and kept with its progress from then on.
-import { UsageError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import type { Lab } from '../core/lab.js';
 import { describeParams, kindOf, parseParamText } from '../core/params.js';
 import type { GivenParams } from '../lab/load.js';
@@ -43,7 +43,10 @@ export async function labOf(inv: Invocation, ref: string, store?: ProgressStore,
   }
   const chain = given.length ? given : kept ? [{ values: kept, origin: 'the saved progress' }] : [];
   if (chain.length === 0) return { lab: plain, loaded };
-  const lab = await openLab(labsDir, ref, chain);
+  // A bad --param is a usage error (exit 2), like any other bad flag.
+  const lab = await openLab(labsDir, ref, chain).catch((err: unknown) => {
+    throw err instanceof UserError && given.length && err.message.startsWith('--param') ? new UsageError(err.message, err.next) : err;
+  });
   const progress: LabProgress | undefined = loaded && { ...loaded.progress, params: chain[0]!.values };
   return { lab, loaded: loaded && { ...loaded, progress: progress! } };
 }
