@@ -76,8 +76,8 @@ export const checkCommand: Command = {
     if (wait !== undefined && !(wait >= 0 && wait <= 600)) throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
     const needsCluster = steps.some((s) => s.checks.length > 0);
     const ctx = needsCluster ? await labContext(inv) : undefined;
-    if (loaded!.warning) inv.err.write(`${loaded!.warning}\n`);
-    let progress = loaded!.progress;
+    if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
+    let progress = loaded.progress;
     progress = await started(ctx?.inspector, lab, progress, { restart, stop: ctx && stopFor(ctx, inv) });
     progress = { ...progress, answers: { ...progress.answers, ...given } };
     // Quiz-only steps are judged locally and need no stack.

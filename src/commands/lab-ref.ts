@@ -4,7 +4,7 @@ import { UsageError, UserError } from '../core/errors.js';
 import type { Lab } from '../core/lab.js';
 import { describeParams, kindOf, parseParamText } from '../core/params.js';
 import type { GivenParams } from '../lab/load.js';
-import type { LabProgress, LoadedProgress, ProgressStore } from '../lab/progress.js';
+import type { LoadedProgress, ProgressStore } from '../lab/progress.js';
 import { openLab } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
 import type { Invocation, OptionSpec } from './command.js';
@@ -33,12 +33,12 @@ function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
 }
 
 /** The lab with the student's parameters: from --param, else from the progress, else the defaults. */
-export async function labOf(inv: Invocation, ref: string, store?: ProgressStore, o: { restart?: boolean; setAside?: boolean } = {}): Promise<{ lab: Lab; loaded?: LoadedProgress }> {
+export async function labOf(inv: Invocation, ref: string, store: ProgressStore, o: { restart?: boolean; setAside?: boolean } = {}): Promise<{ lab: Lab; loaded: LoadedProgress }> {
   const plain = await openLab(labsDir, ref);
   const given = givenOf(inv, plain);
-  const loaded = store ? await store.load(plain, { setAside: o.setAside }) : undefined;
-  const kept = loaded?.progress.params;
-  if (given.length && kept && !o.restart && !same(given[0]!.values, kept) && loaded!.progress.baseline) {
+  const loaded = await store.load(plain, { setAside: o.setAside });
+  const kept = loaded.progress.params;
+  if (given.length && kept && !o.restart && !same(given[0]!.values, kept) && loaded.progress.baseline) {
     throw new UsageError(`Lab ${ref} was started with ${describeParams(kept as never) || 'its defaults'}.`, 'Leave out --param to carry on, or add --restart to start it over with the new values.');
   }
   const chain = given.length ? given : kept ? [{ values: kept, origin: 'the saved progress' }] : [];
@@ -47,6 +47,5 @@ export async function labOf(inv: Invocation, ref: string, store?: ProgressStore,
   const lab = await openLab(labsDir, ref, chain).catch((err: unknown) => {
     throw err instanceof UserError && given.length && err.message.startsWith('--param') ? new UsageError(err.message, err.next) : err;
   });
-  const progress: LabProgress | undefined = loaded && { ...loaded.progress, params: chain[0]!.values };
-  return { lab, loaded: loaded && { ...loaded, progress: progress! } };
+  return { lab, loaded: { ...loaded, progress: { ...loaded.progress, params: chain[0]!.values } } };
 }

@@ -12,8 +12,8 @@ import { checkStackName, LABEL, stackFlag } from '../core/stack.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { checkStep } from '../lab/engine.js';
 import { started } from '../lab/start.js';
-import { loadCourse, courseRefs, openLab } from '../lab/tracks.js';
-import { fileProgressStore, progressPath, statusOf, type LabProgress, type ProgressStore } from '../lab/progress.js';
+import { openCourse } from '../lab/tracks.js';
+import { fileProgressStore, progressPath, statusOf, type LabProgress, type LoadedProgress, type ProgressStore } from '../lab/progress.js';
 import { describeAction, runSolution } from '../lab/runner.js';
 import { ClusterWatch, LabApp, LabSession, labNeedsCluster, panelNeeds, type AppDeps, type Notice, type Opened, type PickerRow, type SessionDeps } from '../lab/session.js';
 import { labsDir } from '../paths.js';
@@ -42,27 +42,22 @@ export const labCommand: Command = {
     const stack = stackOptionsOf(inv).stack;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
-    const labs = await courseLabs();
+    const { labs } = await openCourse(labsDir);
     const [labId] = inv.positionals;
     const stateDir = stateDirOf(inv.env);
     const store = fileProgressStore(stateDir, stack);
-    const lab = labId === undefined ? undefined : (await labOf(inv, labId, store)).lab;
+    const opened = labId === undefined ? undefined : await labOf(inv, labId, store);
     const terminal = inv.interactive && process.stdin.isTTY === true;
-    if (!terminal) return plain(inv, labs, lab, stack, store, stateDir);
-    return interactive(inv, labs, lab, stack, store);
+    if (!terminal) return plain(inv, labs, opened, stack, store, stateDir);
+    return interactive(inv, labs, opened?.lab, stack, store);
   },
 };
 
-/** Every lab of the course and of each track, in course order. */
-async function courseLabs(): Promise<Lab[]> {
-  return Promise.all(courseRefs(await loadCourse(labsDir)).map((ref) => openLab(labsDir, ref)));
-}
-
 // -- plain lines --------------------------------------------------------------------------------
 
-async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore, stateDir: string): Promise<number> {
+async function plain(inv: Invocation, labs: Lab[], opened: { lab: Lab; loaded: LoadedProgress } | undefined, stack: string, store: ProgressStore, stateDir: string): Promise<number> {
   const flag = stackFlag(stack);
-  if (!lab) {
+  if (!opened) {
     const rows = await pickerRows(labs, store);
     const titleWidth = Math.max(...rows.map((r) => r.title.length)) + 2;
     for (const r of rows) {
@@ -72,7 +67,7 @@ async function plain(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: 
     inv.out.write(`\nOpen one with 'kafka-lab lab ID${flag}' (on a terminal it opens the lab screen).\n`);
     return EXIT.ok;
   }
-  const loaded = await store.load(lab);
+  const { lab, loaded } = opened;
   if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
   const p = loaded.progress;
   const { spec } = await stackContext(stackOptionsOf(inv));
@@ -191,19 +186,19 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
         templates = spec ? templatesOf(spec) : { containers: {}, bootstrap: '', internalBootstrap: '', network: '' };
       }
       // Opening a lab starts it: from now on its checks count only what the student does here.
-      if (ctx && !loaded!.progress.baseline) {
+      if (ctx && !loaded.progress.baseline) {
         const c = ctx;
-        loaded!.progress = await started(c.inspector, lab, loaded!.progress, { stop: (service) => injectFault(c.faults, 'stop', service) });
-        await store.save(loaded!.progress);
+        loaded.progress = await started(c.inspector, lab, loaded.progress, { stop: (service) => injectFault(c.faults, 'stop', service) });
+        await store.save(loaded.progress);
       }
       const solutions = Object.fromEntries(lab.steps.map((s) => [s.id, s.solution.map((a) => describeAction(a, templates))]));
       const session = new LabSession(sessionDeps({ ...inv, signal }, lab, ctx, store), {
         lab,
         stack,
         templates,
-        progress: loaded!.progress,
+        progress: loaded.progress,
         solutions,
-        notice: openingNotice(lab, loaded!.progress, loaded!.warning, observed),
+        notice: openingNotice(lab, loaded.progress, loaded.warning, observed),
       });
       const watch = ctx ? new ClusterWatch({ inspector: ctx.inspector, needs: panelNeeds(lab), clock: systemClock, intervalMs: 1000 }) : null;
       return { session, watch };

@@ -1,6 +1,6 @@
 import { EXIT, UsageError, renderError } from '../core/errors.js';
 import { labFiles, loadLabFile } from '../lab/load.js';
-import { courseRefs, loadCourse, openLab } from '../lab/tracks.js';
+import { openCourse } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
 import type { Command } from './command.js';
 
@@ -16,8 +16,9 @@ export const labsCommand: Command = {
   async run(inv) {
     const [action, file] = inv.positionals;
     if (action === undefined) {
-      const course = await loadCourse(labsDir);
-      const labs = new Map((await Promise.all(courseRefs(course).map((ref) => openLab(labsDir, ref)))).map((l) => [l.ref, l]));
+      const opened = await openCourse(labsDir);
+      const { course } = opened;
+      const labs = new Map(opened.labs.map((l) => [l.ref, l]));
       const groups = [
         { id: 'course', title: 'The course: every lab, in order', about: '', refs: course.labs },
         ...course.tracks.map((t) => ({ id: t.id, title: t.title, about: t.about, refs: t.labs.map((l) => `${t.id}/${l.lab}`) })),
@@ -64,8 +65,7 @@ export const labsCommand: Command = {
       }
     }
     try {
-      const course = await loadCourse(labsDir);
-      for (const ref of courseRefs(course)) await openLab(labsDir, ref);
+      const { course } = await openCourse(labsDir);
       inv.out.write(`ok   tracks.yaml (${course.labs.length} labs in the course, ${course.tracks.length} tracks)\n`);
     } catch (err) {
       bad++;

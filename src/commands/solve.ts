@@ -26,7 +26,7 @@ export const solveCommand: Command = {
     const { lab, loaded } = await labOf(inv, labId, store, { restart });
     const steps = stepsOf(lab, stepRef);
     const runner = ctx.runner((line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`));
-    let progress = await started(ctx.inspector, lab, loaded!.progress, { restart, stop: stopFor(ctx, inv) });
+    let progress = await started(ctx.inspector, lab, loaded.progress, { restart, stop: stopFor(ctx, inv) });
     await store.save(progress);
     let ok = true;
     for (const step of steps) {

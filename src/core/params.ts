@@ -43,18 +43,13 @@ export interface Problem {
  * number stays a number); a list item that is only `{{lines}}` is spliced into its list. Inside other
  * text a list is allowed only in prose. Names that are not parameters are left for later templates.
  */
-export function substitute(value: unknown, params: Params, path: (string | number)[] = []): { value: unknown; used: Set<string> } | Problem {
-  const used = new Set<string>();
+export function substitute(value: unknown, params: Params, path: (string | number)[] = []): { value: unknown } | Problem {
   const walk = (v: unknown, at: (string | number)[]): unknown => {
     if (typeof v === 'string') {
       const whole = WHOLE.exec(v)?.[1];
-      if (whole !== undefined && whole in params) {
-        used.add(whole);
-        return params[whole];
-      }
+      if (whole !== undefined && whole in params) return params[whole];
       return v.replace(PARAM, (all, name: string) => {
         if (!(name in params)) return all;
-        used.add(name);
         const p = params[name]!;
         if (Array.isArray(p)) {
           if (!PROSE.has(String([...at].reverse().find((k) => typeof k === 'string')))) throw { path: at, message: `the list parameter {{${name}}} can stand alone in a list or appear in prose, not inside '${v}'` } satisfies Problem;
@@ -67,11 +62,7 @@ export function substitute(value: unknown, params: Params, path: (string | numbe
       return v.flatMap((x, i) => {
         const name = typeof x === 'string' ? WHOLE.exec(x)?.[1] : undefined;
         const p = name !== undefined ? params[name] : undefined;
-        if (Array.isArray(p)) {
-          used.add(name!);
-          return p;
-        }
-        return [walk(x, [...at, i])];
+        return Array.isArray(p) ? p : [walk(x, [...at, i])];
       });
     }
     // Only what YAML makes of a mapping; anything else (a !!binary Buffer) is left for the schema to refuse.
@@ -79,7 +70,7 @@ export function substitute(value: unknown, params: Params, path: (string | numbe
     return v;
   };
   try {
-    return { value: walk(value, path), used };
+    return { value: walk(value, path) };
   } catch (err) {
     if (err && typeof err === 'object' && 'message' in err && 'path' in err) return err as Problem;
     throw err;

@@ -9,11 +9,11 @@ import { UserError } from '../core/errors.js';
 import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step, type StudentAction } from '../core/lab.js';
 import { checkRunnable, splitWords } from '../core/words.js';
 import { FAULT_ACTIONS, parseTarget, TARGET_SYNTAX } from '../core/faults.js';
-import { isProblem, kindOf, paramNames, substitute, valueProblem, type Params } from '../core/params.js';
+import { isProblem, kindOf, NAME, paramNames, substitute, valueProblem, type Params } from '../core/params.js';
 import { readUserFile, readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id: lower-case letters, digits and -');
-const topic = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name');
+const topic = z.string().regex(NAME, 'a Kafka topic name');
 const fault = z.strictObject({ action: z.enum(FAULT_ACTIONS), target: z.string().refine((t) => parseTarget(t) !== undefined, TARGET_SYNTAX) });
 
 const actionSchemas = {

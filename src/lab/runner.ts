@@ -1,12 +1,12 @@
 // Runs a step's solution for real: docker commands as argv (never a shell), kcat consumers in
 // labelled containers, kcat -P for messages, the fault catalogue, and the purchase simulator.
-import { setTimeout as pause } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
 import { render, type SolutionAction, type Step, type TemplateContext } from '../core/lab.js';
 import { LABEL, namePrefix, type StackSpec } from '../core/stack.js';
 import { splitWords } from '../core/words.js';
+import { waitFor, WaitTimeout } from '../core/wait.js';
 import { call, removeContainer } from '../runtime/docker.js';
 import { injectFault, type FaultContext } from '../faults/inject.js';
 import { simulatePurchases } from '../cluster/simulate.js';
@@ -123,12 +123,17 @@ export async function produce(ctx: RunnerContext, topic: string, values: string[
   const argv = ['exec', '-i', kcat, 'kcat', '-P', '-b', ctx.templates.internalBootstrap, '-t', topic, ...(keys ? ['-K', '\t'] : []), '-X', 'acks=all'];
   // A broker that was just started takes seconds to listen; kcat gives up at once when no broker
   // answers, before it delivered anything, so that one case is tried again until a deadline.
-  const deadline = Date.now() + 60_000;
-  let r = await execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
-  while (r.exitCode !== 0 && /All broker connections are down/.test(r.all ?? '') && Date.now() < deadline) {
-    await pause(1000, undefined, { signal: ctx.signal });
-    r = await execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
-  }
+  const send = () => execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
+  let r!: Awaited<ReturnType<typeof send>>;
+  const probe = async () => {
+    r = await send();
+    const noBroker = r.exitCode !== 0 && /All broker connections are down/.test(r.all ?? '');
+    return noBroker ? { done: false as const, seen: 'no broker answers yet' } : { done: true as const, value: r };
+  };
+  // On timeout the last attempt's own failure is reported below.
+  await waitFor(probe, { what: `a broker to take messages for ${topic}`, timeoutMs: 60_000, intervalMs: 1000, clock: ctx.faults.clock, signal: ctx.signal }).catch((err: unknown) => {
+    if (!(err instanceof WaitTimeout)) throw err;
+  });
   if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker ${argv.join(' ')}`, r.exitCode, r.all);
   // kcat -P exits 0 only when every message was delivered with acks=all.
   await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, Date.now());

@@ -92,3 +92,9 @@ export async function openLab(dir: string, ref: string, given: GivenParams[] = [
   const lab = await loadLabFile(join(dir, `${labId}.yaml`), chain);
   return { ...lab, ref };
 }
+
+/** The course and every lab of it and of each track, opened, in course order. */
+export async function openCourse(dir: string): Promise<{ course: Course; labs: Lab[] }> {
+  const course = await loadCourse(dir);
+  return { course, labs: await Promise.all(courseRefs(course).map((ref) => openLab(dir, ref))) };
+}

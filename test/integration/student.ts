@@ -145,21 +145,22 @@ export class Student {
     if ('type' in a) return this.terminal(a.type).type(a.lines);
     if ('ctrlc' in a) return this.terminal(a.ctrlc).ctrlC();
     if ('run' in a) {
-      // As a student would: run it again, a second apart, until it shows what the step says.
-      const until = Date.now() + (a.again ?? 0) * 1000;
-      for (;;) {
+      let problem: string | undefined;
+      const attempt = async () => {
         const t = new Terminal(`run-${a.run}`, commands[a.run - 1]!, this.env);
         if (a.lines) t.type(a.lines);
         const code = a.lines ? await t.ctrlD(60_000) : await within(t.ended, 120_000, `'${t.command}' to end`);
         const text = t.text();
-        const problem =
+        problem =
           (a.fails ? code === 0 : code !== 0) ? `'${t.command}' exited ${code}, expected ${a.fails ? 'a failure' : '0'}:\n${text.slice(-2000)}`
           : a.expect && !new RegExp(a.expect).test(text) ? `'${t.command}' printed nothing matching /${a.expect}/:\n${text.slice(-2000)}`
           : undefined;
-        if (!problem) return;
-        if (Date.now() >= until) throw new Error(problem);
-        await new Promise((r) => setTimeout(r, 1000));
-      }
+        return problem === undefined ? true : undefined;
+      };
+      // As a student would, with `again`: run it again until it shows what the step says.
+      if (a.again) await eventually(`command ${a.run} to succeed`, a.again * 1000, attempt).catch(() => Promise.reject(new Error(problem)));
+      else if (!(await attempt())) throw new Error(problem);
+      return;
     }
     if ('wait' in a) {
       const re = new RegExp(a.pattern, 'g');
