@@ -25,7 +25,7 @@ async function kl(args: string[]): Promise<string> {
 await kl(['down', ...at, '--volumes']);
 await kl(['up', ...at, '--port-base', '27192']);
 const ctx = await stackContext({ stack: STACK, images: 'local' });
-const inspector = stackInspector(ctx.docker, ctx.spec, env.KAFKA_LAB_STATE);
+const inspector = stackInspector(ctx.rt, ctx.spec, env.KAFKA_LAB_STATE);
 await execa('docker', ['exec', `${STACK}-kafka-1`, 'kafka-topics', '--bootstrap-server', 'kafka-1:19092', '--create', '--topic', 'latency', '--partitions', '12', '--replication-factor', '3']);
 
 async function settle(): Promise<void> {

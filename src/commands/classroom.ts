@@ -1,7 +1,7 @@
 // Many stacks at once: up for a list of names, down and reset for every stack on the host.
 // Each stack is its own reconcile (see runtime/up.ts); a failure in one is reported, not fatal to the rest.
 import { readUserFile } from '../stack/yaml-source.js';
-import type Docker from 'dockerode';
+import type { Runtime } from '../core/runtime.js';
 import { expandStackNames, mapLimit, parseNamesFile, parseParallel } from '../core/classroom.js';
 import { EXIT, exitCodeOf, Interrupted, renderError, UsageError, UserError } from '../core/errors.js';
 import { silent } from '../core/events.js';
@@ -10,7 +10,7 @@ import { DEFAULT_PORT_BASE } from '../core/stack.js';
 import { clearStackState } from '../faults/log.js';
 import { defaultComposeFile } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectDocker } from '../runtime/docker.js';
+import { connectDocker } from '../docker/client.js';
 import { down } from '../runtime/down.js';
 import { availableMemory } from '../runtime/host.js';
 import { acquireLock, lockPath } from '../runtime/lock.js';
@@ -92,9 +92,9 @@ async function eachStack(inv: Invocation, verb: string, stacks: string[], parall
 }
 
 /** Removes what carries the stack's label, looking again (three times at most) while a pass still finds something: a container whose creation was in flight when a killed `up` died appears late. */
-async function removeStack(inv: Invocation, docker: Docker, stack: string, volumes: boolean): Promise<undefined> {
+async function removeStack(inv: Invocation, rt: Runtime, stack: string, volumes: boolean): Promise<undefined> {
   for (let pass = 0; pass < 3; pass++) {
-    const r = await down(docker, stack, { volumes, sink: silent, clock: systemClock });
+    const r = await down(rt, stack, { volumes, sink: silent, clock: systemClock });
     if (r.containers.length + r.networks.length + r.volumes.length === 0) break;
   }
   if (volumes) await clearStackState(stateDirOf(inv.env), stack);
@@ -113,9 +113,9 @@ export async function upStacks(inv: Invocation, names: string[]): Promise<number
   const opts = stackOptionsOf(inv);
   if (inv.values.stack !== undefined) throw new UsageError('Give --stack or --stacks, not both.');
   const parallel = parseParallel(inv.values.parallel as string | undefined, 3);
-  const docker = await connectDocker({ host: opts.dockerHost });
+  const rt = await connectDocker({ host: opts.dockerHost });
   const composeFile = opts.compose ?? defaultComposeFile;
-  const known = new Map((await listStacks(docker)).map((s) => [s.stack, s]));
+  const known = new Map((await listStacks(rt)).map((s) => [s.stack, s]));
 
   // Memory first: a room's worth of JVMs on a laptop-sized host is the usual way this goes wrong.
   const perStack = stackMemoryMiB(await loadStack(composeFile, { stack: names[0]!, portBase: DEFAULT_PORT_BASE }));
@@ -139,47 +139,47 @@ export async function upStacks(inv: Invocation, names: string[]): Promise<number
   const bases = new Map<string, string | undefined>();
   for (const [i, name] of names.entries()) {
     if (known.get(name)?.portBase != null) continue;
-    const base = explicit !== undefined ? explicit + 100 * i : await choosePortBase(docker, composeFile, name, handedOut);
+    const base = explicit !== undefined ? explicit + 100 * i : await choosePortBase(rt, composeFile, name, handedOut);
     handedOut.add(base);
     bases.set(name, String(base));
   }
 
   const first = await stackContext({ ...opts, stack: names[0]!, portBase: bases.get(names[0]!) });
   const provideImage = imageProvider(first, opts, (line) => inv.err.write(`${line}\n`), inv.signal);
-  await ensureImages({ docker, sink: silent, provideImage }, first.spec.services.map((s) => s.image));
+  await ensureImages({ rt, sink: silent, provideImage }, first.spec.services.map((s) => s.image));
 
   (inv.values.json ? inv.err : inv.out).write(`Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${toStart.length} not yet running; ${available} MiB available).\n`);
   const outcomes = await eachStack(inv, 'ready', names, parallel, async (name) => {
     if (inv.signal.aborted) throw new Interrupted('not started: interrupted');
     const ctx = await stackContext({ ...opts, stack: name, portBase: bases.get(name) });
-    return (await up({ docker, spec: ctx.spec, sink: silent, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage })).bootstrap;
+    return (await up({ rt, spec: ctx.spec, sink: silent, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage })).bootstrap;
   });
   return finish(inv, outcomes, 'are ready');
 }
 
 /** Every stack on the host, or the ones named; a name with nothing on the host is an error unless `missingOk`. */
 async function targets(inv: Invocation, names: string[] | undefined, missingOk = false) {
-  const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
-  const stacks = await listStacks(docker);
+  const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
+  const stacks = await listStacks(rt);
   if (names) {
     const missing = names.filter((n) => !stacks.some((s) => s.stack === n));
     if (missing.length && !missingOk) throw new UserError(`No stack named ${missing.join(', ')} on this host.`, "Run 'kafka-lab stacks' to see them.");
-    return { docker, stacks: stacks.filter((s) => names.includes(s.stack)) };
+    return { rt, stacks: stacks.filter((s) => names.includes(s.stack)) };
   }
-  return { docker, stacks };
+  return { rt, stacks };
 }
 
 export async function downStacks(inv: Invocation, names: string[] | undefined, volumes: boolean): Promise<number> {
-  const { docker, stacks } = await targets(inv, names, true);
+  const { rt, stacks } = await targets(inv, names, true);
   if (stacks.length === 0) {
     inv.out.write(inv.values.json ? '[]\n' : `No ${names ? 'such' : 'kafka-lab'} stacks on this host; nothing to remove.\n`);
     return EXIT.ok;
   }
   const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
-  const outcomes = await eachStack(inv, 'removed', stacks.map((s) => s.stack), parallel, (stack) => removeStack(inv, docker, stack, volumes));
+  const outcomes = await eachStack(inv, 'removed', stacks.map((s) => s.stack), parallel, (stack) => removeStack(inv, rt, stack, volumes));
   // and a last look for a stack whose first resource appeared while this ran
-  const late = (await listStacks(docker)).filter((s) => (names ? names.includes(s.stack) : true) && (s.containers.length > 0 || s.networks.length > 0));
-  for (const s of late) if (!outcomes.some((o) => o.stack === s.stack && !o.ok)) await outcome(s.stack, () => removeStack(inv, docker, s.stack, volumes));
+  const late = (await listStacks(rt)).filter((s) => (names ? names.includes(s.stack) : true) && (s.containers.length > 0 || s.networks.length > 0));
+  for (const s of late) if (!outcomes.some((o) => o.stack === s.stack && !o.ok)) await outcome(s.stack, () => removeStack(inv, rt, s.stack, volumes));
   return finish(inv, outcomes, volumes ? 'removed with their volumes' : 'removed (volumes kept)');
 }
 
@@ -191,10 +191,10 @@ export async function resetStack(inv: Invocation, stack: string, sink = silent):
     throw new UserError(`Stack '${stack}' does not exist, so there is nothing to reset.`, `Create it with 'kafka-lab up --stack ${stack}'.`);
   }
   const provideImage = imageProvider(ctx, opts, (line) => sink({ kind: 'step', message: line, atMs: 0 }), inv.signal);
-  await ensureImages({ docker: ctx.docker, sink, provideImage }, ctx.spec.services.map((s) => s.image));
-  await down(ctx.docker, stack, { volumes: true, sink, clock: systemClock });
+  await ensureImages({ rt: ctx.rt, sink, provideImage }, ctx.spec.services.map((s) => s.image));
+  await down(ctx.rt, stack, { volumes: true, sink, clock: systemClock });
   await clearStackState(stateDirOf(inv.env), stack);
-  const r = await up({ docker: ctx.docker, spec: ctx.spec, sink, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage });
+  const r = await up({ rt: ctx.rt, spec: ctx.spec, sink, clock: systemClock, signal: inv.signal, labels: ctx.labels, provideImage });
   return { bootstrap: r.bootstrap };
 }
 
@@ -210,7 +210,7 @@ export async function withResetLock<T>(what: string, fn: () => Promise<T>): Prom
 
 export async function resetStacks(inv: Invocation, names: string[] | undefined): Promise<number> {
   return withResetLock(`reset ${names ? names.join(',') : '--all'}`, async () => {
-    const { docker, stacks } = await targets(inv, names);
+    const { rt, stacks } = await targets(inv, names);
     if (stacks.length === 0) {
       inv.out.write(inv.values.json ? '[]\n' : 'No kafka-lab stacks on this host; nothing to reset.\n');
       return EXIT.ok;
@@ -219,7 +219,7 @@ export async function resetStacks(inv: Invocation, names: string[] | undefined):
     const leftovers = new Set(stacks.filter((s) => s.containers.length === 0).map((s) => s.stack));
     // Only a network or volumes left (an `up` killed early): nothing to reset, so nothing is left.
     const outcomes = await eachStack(inv, 'reset', stacks.map((s) => s.stack), parallel, async (stack) =>
-      leftovers.has(stack) ? removeStack(inv, docker, stack, true) : (await resetStack(inv, stack)).bootstrap,
+      leftovers.has(stack) ? removeStack(inv, rt, stack, true) : (await resetStack(inv, stack)).bootstrap,
     );
     return finish(inv, outcomes, 'reset');
   });

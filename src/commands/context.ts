@@ -1,12 +1,13 @@
 // Turns command-line options plus what the stack's labels recorded into one StackSpec.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
+import type { Runtime } from '../core/runtime.js';
 import { UsageError, UserError } from '../core/errors.js';
 import { checkStackName, DEFAULT_PORT_BASE, DEFAULT_STACK, LABEL, type StackSpec } from '../core/stack.js';
 import { buildImages, localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
 import { defaultComposeFile, imageKitDir } from '../paths.js';
-import { connectDocker, stackContainers } from '../runtime/docker.js';
+import { connectDocker } from '../docker/client.js';
+import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
 import type { ObservedContainer } from '../core/reconcile.js';
@@ -25,7 +26,7 @@ export interface StackOptions {
 }
 
 export interface StackContext {
-  docker: Docker;
+  rt: Runtime;
   spec: StackSpec;
   images: ImageChoice;
   existing: ObservedContainer[];
@@ -42,8 +43,8 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   if (bad) throw new UsageError(bad);
   const explicitBase = parsePortBase(o.portBase);
   const explicitImages = parseImages(o.images);
-  const docker = await connectDocker({ host: o.dockerHost });
-  const existing = await stackContainers(docker, o.stack);
+  const rt = await connectDocker({ host: o.dockerHost });
+  const existing = await stackContainers(rt, o.stack);
   const composeFile = o.compose ?? defaultComposeFile;
   // Consumers kafka-lab started carry the stack label too; settings live on the stack's own services.
   const recorded = existing.find((c) => c.labels[LABEL.portBase] !== undefined)?.labels ?? {};
@@ -51,7 +52,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   const portBase =
     explicitBase ??
     (recorded[LABEL.portBase] ? Number(recorded[LABEL.portBase]) : undefined) ??
-    (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(docker, composeFile, o.stack));
+    (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(rt, composeFile, o.stack));
   const imageTag = await recipeTag(imageKitDir);
   const local = localImages(imageTag);
   const spec = await loadStack(composeFile, {
@@ -59,7 +60,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     portBase,
     image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
   });
-  return { docker, spec, images, existing, labels: { [IMAGES_LABEL]: images }, imageTag };
+  return { rt, spec, images, existing, labels: { [IMAGES_LABEL]: images }, imageTag };
 }
 
 function parsePortBase(text: string | undefined): number | undefined {
@@ -81,10 +82,10 @@ function parseImages(text: string | undefined): ImageChoice | undefined {
  * Another stack's block is 9092 + 100*k: the first one no stack records, none in `exclude` (blocks
  * handed out to stacks being created in the same run), and whose ports are free.
  */
-export async function choosePortBase(docker: Docker, composeFile: string, stack: string, exclude: Set<number> = new Set()): Promise<number> {
+export async function choosePortBase(rt: Runtime, composeFile: string, stack: string, exclude: Set<number> = new Set()): Promise<number> {
   const atDefault = await loadStack(composeFile, { stack, portBase: DEFAULT_PORT_BASE });
   const ports = atDefault.services.flatMap((s) => s.ports.map((p) => p.hostPort));
-  const used = new Set((await stackContainers(docker)).map((c) => Number(c.labels[LABEL.portBase])));
+  const used = new Set((await stackContainers(rt)).map((c) => Number(c.labels[LABEL.portBase])));
   for (let base = DEFAULT_PORT_BASE + 100; base < 60000; base += 100) {
     if (used.has(base) || exclude.has(base)) continue;
     const offset = base - DEFAULT_PORT_BASE;
@@ -98,7 +99,7 @@ export function imageProvider(ctx: StackContext, o: StackOptions, onLine: (line:
   if (ctx.images !== 'local') return undefined;
   let build: Promise<unknown> | undefined;
   return async (_image: string) => {
-    build ??= buildImages({ docker: ctx.docker, kitDir: imageKitDir, tag: ctx.imageTag, cacheDir: cacheDirOf(o), onLine, signal });
+    build ??= buildImages({ rt: ctx.rt, kitDir: imageKitDir, tag: ctx.imageTag, cacheDir: cacheDirOf(o), onLine, signal });
     await build;
   };
 }

@@ -1,12 +1,12 @@
 // Checks a host before a class: every row says what is wrong and what to do, and all rows are
 // printed even when an early one fails, so one run lists everything to fix.
-import type Docker from 'dockerode';
+import type { Runtime } from '../core/runtime.js';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import { stackMemoryMiB } from '../core/memory.js';
 import { DEFAULT_PORT_BASE, DEFAULT_STACK, type StackSpec } from '../core/stack.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { defaultComposeFile } from '../paths.js';
-import { connectDocker } from '../runtime/docker.js';
+import { connectDocker } from '../docker/client.js';
 import { listStacks } from '../runtime/stacks.js';
 import { availableMemory } from '../runtime/host.js';
 import { takenPorts } from '../runtime/ports.js';
@@ -42,16 +42,16 @@ export const doctorCommand: Command = {
   async run(inv) {
     const stacks = parseStacks(inv.values.stacks as string | undefined);
     const checks: Check[] = [];
-    const { check: dockerCheck, docker } = await checkDocker(inv.env.DOCKER_HOST);
+    const { check: dockerCheck, rt } = await checkDocker(inv.env.DOCKER_HOST);
     checks.push(dockerCheck);
     const skip = (name: string): Check => ({ name, status: 'skip', detail: 'needs the Docker engine' });
     let spec: StackSpec | undefined;
-    if (docker) {
+    if (rt) {
       // The same resolution `up` makes for the default stack: --images, KAFKA_LAB_IMAGES, what the stack recorded, confluent.
       const ctx = await stackContext({ stack: DEFAULT_STACK, images: (inv.values.images as string | undefined) ?? inv.env.KAFKA_LAB_IMAGES, dockerHost: inv.env.DOCKER_HOST });
       spec = ctx.spec;
       const images = stackImages(ctx.spec);
-      const missing = await absentImages(docker, images);
+      const missing = await absentImages(rt, images);
       checks.push(
         missing.length === 0
           ? { name: 'images', status: 'ok', detail: `${ctx.images}: ${images.join(', ')} present` }
@@ -61,10 +61,10 @@ export const doctorCommand: Command = {
       checks.push(skip('images'));
     }
     spec ??= await loadStack(defaultComposeFile, { stack: DEFAULT_STACK });
-    const blocks = docker ? await stackBlocks(docker) : [];
+    const blocks = rt ? await stackBlocks(rt) : [];
     checks.push(await checkMemory(spec, stacks, blocks.filter((b) => b.running).length));
-    checks.push(await checkPorts(spec, stacks, blocks, docker));
-    checks.push(docker ? await checkClock(docker) : skip('clock'));
+    checks.push(await checkPorts(spec, stacks, blocks, rt));
+    checks.push(rt ? await checkClock(rt) : skip('clock'));
 
     const failed = checks.filter((c) => c.status === 'fail').length;
     if (inv.values.json) {
@@ -91,12 +91,12 @@ function parseStacks(text: string | undefined): number {
   return n;
 }
 
-async function checkDocker(host: string | undefined): Promise<{ check: Check; docker?: Docker }> {
+async function checkDocker(host: string | undefined): Promise<{ check: Check; rt?: Runtime }> {
   const where = host ?? '/var/run/docker.sock';
   try {
-    const docker = await connectDocker({ host });
-    const v = await docker.version();
-    return { check: { name: 'docker', status: 'ok', detail: `engine ${v.Version} (API ${v.ApiVersion}, ${v.Os}/${v.Arch}) at ${where}` }, docker };
+    const rt = await connectDocker({ host });
+    const v = await rt.info();
+    return { check: { name: 'docker', status: 'ok', detail: `engine ${v.version} (API ${v.apiVersion}, ${v.os}/${v.arch}) at ${where}` }, rt };
   } catch (err) {
     if (err instanceof UserError) return { check: { name: 'docker', status: 'fail', detail: err.message, fix: err.next } };
     return { check: { name: 'docker', status: 'fail', detail: `Docker at ${where} answered a ping but not a version request: ${(err as Error).message.split('\n')[0]}`, fix: 'Restart the Docker engine and run the command again.' } };
@@ -110,8 +110,8 @@ interface StackBlock {
 }
 
 /** Every kafka-lab stack on this host with the port base it recorded, and whether any of its containers runs. */
-async function stackBlocks(docker: Docker): Promise<StackBlock[]> {
-  return (await listStacks(docker))
+async function stackBlocks(rt: Runtime): Promise<StackBlock[]> {
+  return (await listStacks(rt))
     .filter((s) => s.portBase !== null)
     .map((s) => ({ stack: s.stack, portBase: s.portBase!, running: s.containers.some((c) => c.state === 'running') }));
 }
@@ -132,7 +132,7 @@ async function checkMemory(spec: StackSpec, stacks: number, running: number): Pr
 }
 
 /** The default stack needs its own block (9092-9094, 2181); every other stack gets one from choosePortBase. */
-async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[], docker: Docker | undefined): Promise<Check> {
+async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[], rt: Runtime | undefined): Promise<Check> {
   const base = spec.services.flatMap((s) => s.ports.map((p) => ({ host: p.hostIp, port: p.hostPort })));
   const taken = async (offset: number) => {
     const result: number[] = [];
@@ -158,11 +158,11 @@ async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[],
   }
 
   const more = stacks - 1;
-  if (more > 0 && docker) {
+  if (more > 0 && rt) {
     // The blocks `up --stacks` would hand out, by the same rule.
     const chosen = new Set<number>();
     try {
-      for (let i = 0; i < more; i++) chosen.add(await choosePortBase(docker, defaultComposeFile, `doctor-${i}`, chosen));
+      for (let i = 0; i < more; i++) chosen.add(await choosePortBase(rt, defaultComposeFile, `doctor-${i}`, chosen));
       notes.push(`${more} more stack${more > 1 ? 's' : ''} would get port base${more > 1 ? 's' : ''} ${[...chosen].join(', ')}`);
     } catch (err) {
       status = 'fail';
@@ -191,12 +191,12 @@ function portList(ports: number[]): string {
   return ranges.join(', ');
 }
 
-async function checkClock(docker: Docker): Promise<Check> {
+async function checkClock(rt: Runtime): Promise<Check> {
   const before = Date.now();
-  const info = await docker.info();
+  const info = await rt.info();
   const after = Date.now();
-  const engine = Date.parse(info.SystemTime);
-  if (Number.isNaN(engine)) return { name: 'clock', status: 'warn', detail: `the engine reported an unreadable time '${info.SystemTime}'` };
+  const engine = Date.parse(info.systemTime);
+  if (Number.isNaN(engine)) return { name: 'clock', status: 'warn', detail: `the engine reported an unreadable time '${info.systemTime}'` };
   // The engine read its clock somewhere during the request: compare with the middle of it.
   const skew = engine - (before + after) / 2;
   const size = Math.abs(skew) < 1000 ? `${Math.round(Math.abs(skew))} ms` : `${(Math.abs(skew) / 1000).toFixed(1)} s`;

@@ -1,7 +1,7 @@
 import { checkStackName } from '../core/stack.js';
 import { UsageError } from '../core/errors.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectDocker } from '../runtime/docker.js';
+import { connectDocker } from '../docker/client.js';
 import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
@@ -32,9 +32,9 @@ export const downCommand: Command = {
     const stack = stackOptionsOf(inv).stack;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
-    const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+    const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
     const json = inv.values.json === true;
-    const removed = await down(docker, stack, { volumes: inv.values.volumes === true, sink: json ? silent : plainReporter(inv.out).sink, clock: systemClock });
+    const removed = await down(rt, stack, { volumes: inv.values.volumes === true, sink: json ? silent : plainReporter(inv.out).sink, clock: systemClock });
     if (inv.values.volumes) await clearStackState(stateDirOf(inv.env), stack);
     if (json) inv.out.write(`${JSON.stringify({ stack, ...removed }, null, 2)}\n`);
     else if (removed.containers.length + removed.networks.length + removed.volumes.length === 0) inv.out.write(`Stack ${stack} has nothing to remove.\n`);

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { readUserFile } from '../stack/yaml-source.js';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
+import type { Runtime } from '../core/runtime.js';
 import { parseParallel } from '../core/classroom.js';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import { bootstrapServers, stackFlag } from '../core/stack.js';
@@ -17,7 +17,7 @@ import { openLab } from '../lab/tracks.js';
 import { fileProgressStore, scopeOf, writeFileAtomic } from '../lab/progress.js';
 import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectDocker } from '../runtime/docker.js';
+import { connectDocker } from '../docker/client.js';
 import { listStacks } from '../runtime/stacks.js';
 import { stackOptions, type Command, type Invocation } from './command.js';
 import { stackContext } from './context.js';
@@ -40,7 +40,7 @@ async function studentLab(lab: Lab, given: GivenParams | undefined) {
   return { lab: chosen, rubric, params: own };
 }
 
-function localTarget(docker: () => Promise<Docker>, inv: Invocation, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
+function localTarget(rt: () => Promise<Runtime>, inv: Invocation, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
   return {
     student,
     target: `stack ${stack}`,
@@ -54,7 +54,7 @@ function localTarget(docker: () => Promise<Docker>, inv: Invocation, lab: Lab, s
       const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;
       const mine = await studentLab(lab, given ?? kept);
       const work: Work = { scope: scopeOf(progress), answers: progress.answers, questions: mine.lab.steps.flatMap((s) => s.quiz ?? []) };
-      return { inspector: stackInspector(await docker(), ctx.spec, stateDir, { grader: true }), bootstrap: bootstrapServers(ctx.spec), work, rubric: mine.rubric, params: mine.params };
+      return { inspector: stackInspector(await rt(), ctx.spec, stateDir, { grader: true }), bootstrap: bootstrapServers(ctx.spec), work, rubric: mine.rubric, params: mine.params };
     },
   };
 }
@@ -103,17 +103,17 @@ export const gradeCommand: Command = {
     const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
-    let connected: Promise<Docker> | undefined;
-    const docker = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
+    let connected: Promise<Runtime> | undefined;
+    const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
-      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(docker, inv, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
+      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(rt, inv, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
     } else if (inv.values.all) {
-      targets = (await listStacks(await docker())).filter((s) => s.containers.length > 0).map((s) => localTarget(docker, inv, lab, s.stack, s.stack));
+      targets = (await listStacks(await rt())).filter((s) => s.containers.length > 0).map((s) => localTarget(rt, inv, lab, s.stack, s.stack));
       if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
     } else {
       const stack = stackOptionsOf(inv).stack;
-      targets = [localTarget(docker, inv, lab, stack, stack)];
+      targets = [localTarget(rt, inv, lab, stack, stack)];
     }
 
     const many = targets.length > 1;

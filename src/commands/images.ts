@@ -4,7 +4,7 @@ import { buildImages, localImages, missingImages, recipeTag } from '../images/ki
 import { formatMiB, formatRate, transferMeter } from '../images/progress.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { imageKitDir } from '../paths.js';
-import { connectDocker } from '../runtime/docker.js';
+import { connectDocker } from '../docker/client.js';
 import { checkArchive, checkWritable, loadImages, saveImages } from '../runtime/image-archive.js';
 import { upOptions, type Command, type Invocation } from './command.js';
 import { cacheDirOf, stackContext } from './context.js';
@@ -44,11 +44,11 @@ export const imagesCommand: Command = {
       return action === 'save' ? save(inv, resolve(file)) : load(inv, resolve(file));
     }
     if (file !== undefined) throw new UsageError(`Unexpected argument '${file}' for 'kafka-lab images ${action}'.`, "Run 'kafka-lab images --help'.");
-    const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+    const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
     const tag = await recipeTag(imageKitDir);
     if (action === 'list') {
       const images = localImages(tag);
-      const missing = await missingImages(docker, images);
+      const missing = await missingImages(rt, images);
       const rows = Object.entries(images).map(([role, image]) => ({ role, image, present: !missing.includes(image) }));
       if (inv.values.json) inv.out.write(`${JSON.stringify({ tag, images: rows }, null, 2)}\n`);
       else inv.out.write(rows.map((r) => `${r.role.padEnd(10)} ${r.image.padEnd(36)} ${r.present ? 'present' : 'missing'}`).join('\n') + '\n');
@@ -56,7 +56,7 @@ export const imagesCommand: Command = {
     }
     const started = Date.now();
     const result = await buildImages({
-      docker,
+      rt,
       kitDir: imageKitDir,
       tag,
       cacheDir: cacheDirOf({ cacheDir: inv.env.KAFKA_LAB_CACHE }),
@@ -75,7 +75,7 @@ async function save(inv: Invocation, file: string): Promise<number> {
   await checkWritable(file);
   const ctx = await stackContext(stackOptionsOf(inv));
   const images = stackImages(ctx.spec);
-  const missing = await absentImages(ctx.docker, images);
+  const missing = await absentImages(ctx.rt, images);
   if (missing.length > 0) {
     const which = missing.length === 1 ? `Image ${missing[0]} is` : `Images ${missing.join(', ')} are`;
     throw new UserError(`${which} not on this host, so ${file} was not written.`, howToGetImages(ctx.images, missing));
@@ -83,7 +83,7 @@ async function save(inv: Invocation, file: string): Promise<number> {
   const started = Date.now();
   const meter = transferMeter({ out: inv.err, label: `Saving ${images.length} images to ${file}` });
   try {
-    const { bytes } = await saveImages({ docker: ctx.docker, images, file, signal: inv.signal, onBytes: (n) => meter.add(n) });
+    const { bytes } = await saveImages({ rt: ctx.rt, images, file, signal: inv.signal, onBytes: (n) => meter.add(n) });
     meter.done();
     return report(inv, 'Saved', 'to', { file, images, bytes, ms: Date.now() - started });
   } finally {
@@ -93,11 +93,11 @@ async function save(inv: Invocation, file: string): Promise<number> {
 
 async function load(inv: Invocation, file: string): Promise<number> {
   const total = await checkArchive(file);
-  const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
+  const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
   const started = Date.now();
   const meter = transferMeter({ out: inv.err, label: `Loading ${file}`, total });
   try {
-    const { images } = await loadImages({ docker, file, signal: inv.signal, onBytes: (n) => meter.add(n) });
+    const { images } = await loadImages({ rt, file, signal: inv.signal, onBytes: (n) => meter.add(n) });
     meter.done();
     return report(inv, 'Loaded', 'from', { file, images, bytes: total, ms: Date.now() - started });
   } finally {

@@ -1,8 +1,7 @@
 // Wires one stack's adapters for the lab commands: inspector, templates, faults and runner.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type Docker from 'dockerode';
-import { execa } from 'execa';
+import type { Runtime } from '../core/runtime.js';
 import { UserError } from '../core/errors.js';
 import type { TemplateContext } from '../core/lab.js';
 import { templatesOf } from '../core/templates.js';
@@ -10,12 +9,13 @@ import { internalBootstrap } from '../core/listeners.js';
 import type { Position } from '../core/snapshot.js';
 import { bootstrapServers, brokerServices, LABEL, stackFlag, type StackSpec } from '../core/stack.js';
 import { createInspector, type Inspector } from '../cluster/inspector.js';
-import { brokerIdOf, injectFault, type FaultContext } from '../faults/inject.js';
+import { injectFault, type FaultContext } from '../faults/inject.js';
 import type { RunnerContext } from '../lab/runner.js';
 import { readAcked } from '../faults/acked.js';
 import { readEvents } from '../faults/log.js';
 import { systemClock } from '../runtime/clock.js';
-import { stackContainers } from '../runtime/docker.js';
+import { dockerCommands } from '../runtime/commands.js';
+import { stackContainers } from '../runtime/find.js';
 import { readTopicFromHost } from '../cluster/canary.js';
 import type { Invocation } from './command.js';
 import { stackContext, type StackContext } from './context.js';
@@ -35,21 +35,21 @@ export function stateDirOf(env: NodeJS.ProcessEnv): string {
 
 export async function labContext(inv: Invocation): Promise<LabContext> {
   const ctx = await stackContext(stackOptionsOf(inv));
-  const { spec, docker } = ctx;
+  const { spec, rt } = ctx;
   if (ctx.existing.length === 0) {
     throw new UserError(`Stack '${spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${stackFlag(spec.stack)}'.`);
   }
   const stateDir = stateDirOf(inv.env);
-  const inspector = stackInspector(docker, spec, stateDir);
+  const inspector = stackInspector(rt, spec, stateDir);
   const templates = templatesOf(spec);
-  const faults: FaultContext = { docker, spec, stateDir, inspector, clock: systemClock, signal: inv.signal };
+  const faults: FaultContext = { rt, spec, stateDir, inspector, clock: systemClock, signal: inv.signal };
   return {
     ...ctx,
     inspector,
     templates,
     faults,
     stateDir,
-    runner: (log) => ({ docker, spec, templates, faults, stateDir, log, signal: inv.signal }),
+    runner: (log) => ({ rt, commands: dockerCommands(rt), spec, templates, faults, stateDir, log, signal: inv.signal }),
   };
 }
 
@@ -65,11 +65,11 @@ export function stopFor(ctx: LabContext, inv: Pick<Invocation, 'err'>): (service
  * One stack's inspector: kafkajs from the host, kcat inside the stack, Docker for containers.
  * The grader's (`grader: true`) never runs anything in the stack: it reads topics with its own client.
  */
-export function stackInspector(docker: Docker, spec: StackSpec, stateDir: string, o: { grader?: boolean } = {}): Inspector {
+export function stackInspector(rt: Runtime, spec: StackSpec, stateDir: string, o: { grader?: boolean } = {}): Inspector {
   const bootstrap = bootstrapServers(spec);
   return createInspector({
     bootstrap,
-    ...(o.grader ? { readMessages: (topic: string, through?: Position) => readTopicFromHost(bootstrap, topic, through) } : { exec: execIn(spec) }),
+    ...(o.grader ? { readMessages: (topic: string, through?: Position) => readTopicFromHost(bootstrap, topic, through) } : { exec: execIn(rt, spec) }),
     internalBootstrap: internalBootstrap(spec),
     now: systemClock.now,
     acked: (topic) => readAcked(stateDir, spec.stack, topic),
@@ -78,30 +78,29 @@ export function stackInspector(docker: Docker, spec: StackSpec, stateDir: string
       const logged = (await readEvents(stateDir, spec.stack)).filter((e) => e.action !== 'heal').map((e) => e.atMs);
       const stopped = await Promise.all(
         brokerServices(spec).map(async (s) => {
-          const info = await docker.getContainer(s.containerName).inspect().catch(() => undefined);
-          const at = info ? Date.parse(info.State.FinishedAt) : NaN;
-          return Number.isFinite(at) && at > 0 ? at : 0;
+          const info = await rt.inspect(s.containerName);
+          return info?.finishedAtMs ?? 0;
         }),
       );
       const last = Math.max(0, ...logged, ...stopped);
       return last > 0 ? last : null;
     },
     async containers() {
-      const found = await stackContainers(docker, spec.stack);
+      const found = await stackContainers(rt, spec.stack);
       return spec.services.map((svc) => {
         const c = found.find((x) => x.labels[LABEL.service] === svc.service);
-        return { service: svc.service, name: svc.containerName, state: c?.state ?? 'missing', brokerId: brokerIdOf(svc) };
+        return { service: svc.service, name: svc.containerName, state: c?.state ?? 'missing', brokerId: svc.brokerId };
       });
     },
   });
 }
 
 /** Runs a command in one of the stack's containers (the student's own view, never the grader's). */
-function execIn(spec: StackSpec) {
+function execIn(rt: Runtime, spec: StackSpec) {
   return async (service: string, argv: string[], timeoutMs: number): Promise<string> => {
     const svc = spec.services.find((s) => s.service === service);
     if (!svc) throw new Error(`no service ${service} in stack ${spec.stack}`);
-    const r = await execa('docker', ['exec', svc.containerName, ...argv], { reject: false, timeout: timeoutMs, stdin: 'ignore' });
+    const r = await rt.exec(svc.containerName, argv, { timeoutMs });
     if (r.exitCode !== 0) throw new Error(`docker exec ${svc.containerName} ${argv[0]} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`);
     return r.stdout;
   };

@@ -169,7 +169,7 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
         if (stackNeedsUp(observed)) {
           const s = observed;
           await up({
-            docker: s.docker,
+            rt: s.rt,
             spec: s.spec,
             sink: o.onProgress,
             clock: systemClock,

@@ -1,6 +1,6 @@
 import { bootstrapServers } from '../core/stack.js';
 import { defaultComposeFile } from '../paths.js';
-import { connectDocker } from '../runtime/docker.js';
+import { connectDocker } from '../docker/client.js';
 import { listStacks, residentMiB, type StackSummary } from '../runtime/stacks.js';
 import { loadStack } from '../stack/compose.js';
 import { type Command } from './command.js';
@@ -61,9 +61,9 @@ export const stacksCommand: Command = {
   details: "Stacks are found by their kafka-lab.stack labels only. 'leftovers' means a network or volumes without containers\n(for example after a killed 'up'); 'kafka-lab down --all' removes them.",
   options: { json: { type: 'boolean', description: 'print a JSON array, one object per stack' } },
   async run(inv) {
-    const docker = await connectDocker({ host: inv.env.DOCKER_HOST });
-    const stacks = await listStacks(docker);
-    const memory = await residentMiB(docker, stacks.flatMap((s) => s.containers.filter((c) => c.state === 'running').map((c) => c.id)));
+    const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
+    const stacks = await listStacks(rt);
+    const memory = await residentMiB(rt, stacks.flatMap((s) => s.containers.filter((c) => c.state === 'running').map((c) => c.id)));
     const rows = await stackRows(stacks, Date.now(), memory);
     if (inv.values.json) {
       inv.out.write(`${JSON.stringify(rows, null, 2)}\n`);

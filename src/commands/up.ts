@@ -30,7 +30,7 @@ export const upCommand: Command = {
     const reporter = reporterFor(`kafka-lab up: stack ${ctx.spec.stack}`, inv.interactive && !json, stream);
     try {
       const result = await up({
-        docker: ctx.docker,
+        rt: ctx.rt,
         spec: ctx.spec,
         sink: reporter.sink,
         clock: systemClock,

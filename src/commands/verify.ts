@@ -1,5 +1,4 @@
-import { execa } from 'execa';
-import { EXIT, UsageError } from '../core/errors.js';
+import { EXIT, ExternalError, UsageError } from '../core/errors.js';
 import { verdict } from '../core/durability.js';
 import { FAULT_ACTIONS } from '../core/faults.js';
 import type { FaultAction } from '../core/faults.js';
@@ -69,7 +68,9 @@ export const verifyCommand: Command = {
       log,
       stackFlag: stackFlag(ctx.spec.stack),
       async readAll(topic) {
-        const r = await execa('docker', ['exec', kcat, 'kcat', '-C', '-b', ctx.templates.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %s\\n'], { timeout: 120_000 });
+        const argv = ['kcat', '-C', '-b', ctx.templates.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %s\\n'];
+        const r = await ctx.rt.exec(kcat, argv, { timeoutMs: 120_000, signal: inv.signal });
+        if (r.exitCode !== 0) throw new ExternalError(`Reading ${topic} back failed.`, `docker exec ${kcat} ${argv.join(' ')}`, r.exitCode, r.stderr);
         return r.stdout.split('\n').filter(Boolean).map((line) => {
           const [p, o, ...rest] = line.split(' ');
           return { partition: Number(p), offset: Number(o), value: rest.join(' ') };

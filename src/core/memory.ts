@@ -31,8 +31,8 @@ export function heapMaxMiB(svc: ServiceSpec): number | undefined {
 }
 
 function defaultXmxMiB(svc: ServiceSpec): number | undefined {
-  if (svc.environment.KAFKA_BROKER_ID !== undefined || svc.environment.KAFKA_ZOOKEEPER_CONNECT !== undefined) return DEFAULT_BROKER_XMX_MiB;
-  if (svc.environment.ZOOKEEPER_CLIENT_PORT !== undefined) return DEFAULT_ZOOKEEPER_XMX_MiB;
+  if (svc.role === 'broker' || svc.role === 'controller') return DEFAULT_BROKER_XMX_MiB;
+  if (svc.role === 'zookeeper') return DEFAULT_ZOOKEEPER_XMX_MiB;
   return undefined;
 }
 

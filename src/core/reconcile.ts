@@ -9,6 +9,8 @@ export interface ObservedContainer {
   name: string;
   state: ContainerState;
   labels: Record<string, string>;
+  /** when it was created (ms since the epoch), where the engine said */
+  createdMs?: number;
 }
 
 export type Action =

@@ -13,8 +13,16 @@ export interface VolumeMount {
   readOnly: boolean;
 }
 
+/** What a service is to kafka-lab, set once by the compose reader from what the file says. */
+export type Role = 'zookeeper' | 'broker' | 'controller' | 'tool';
+
 export interface ServiceSpec {
   service: string;
+  role: Role;
+  /** A broker's (or KRaft node's) id. */
+  brokerId?: number;
+  /** ZooKeeper's client port inside its container. */
+  clientPort?: number;
   containerName: string;
   image: string;
   hostname?: string;
@@ -95,5 +103,23 @@ export function bootstrapServers(spec: StackSpec): string {
 }
 
 export function brokerServices(spec: StackSpec): ServiceSpec[] {
-  return spec.services.filter((s) => s.environment.KAFKA_BROKER_ID !== undefined);
+  return spec.services.filter((s) => s.role === 'broker');
+}
+
+export function zookeeperServices(spec: StackSpec): ServiceSpec[] {
+  return spec.services.filter((s) => s.role === 'zookeeper');
+}
+
+export function serviceOfBroker(spec: StackSpec, id: number): ServiceSpec | undefined {
+  return brokerServices(spec).find((s) => s.brokerId === id);
+}
+
+/** The role a service's environment declares (Confluent's images' variables). */
+export function roleOf(env: Record<string, string>): { role: Role; brokerId?: number; clientPort?: number } {
+  const id = env.KAFKA_BROKER_ID ?? env.KAFKA_NODE_ID;
+  const roles = (env.KAFKA_PROCESS_ROLES ?? '').split(',').map((r) => r.trim());
+  if (id !== undefined && roles.includes('controller') && !roles.includes('broker')) return { role: 'controller', brokerId: Number(id) };
+  if (id !== undefined) return { role: 'broker', brokerId: Number(id) };
+  if (env.ZOOKEEPER_CLIENT_PORT !== undefined) return { role: 'zookeeper', clientPort: Number(env.ZOOKEEPER_CLIENT_PORT) };
+  return { role: 'tool' };
 }

@@ -1,16 +1,17 @@
 // Faults on the stack's own containers only: labels are re-read just before acting.
-import type Docker from 'dockerode';
 import { CONDITION_OF, conflict, INVERSE_OF, parseTarget, type Condition } from '../core/faults.js';
 import { UserError } from '../core/errors.js';
 import type { FaultAction } from '../core/faults.js';
-import { LABEL, stackFlag, type ServiceSpec, type StackSpec } from '../core/stack.js';
-import { waitFor, type Clock } from '../core/wait.js';
+import type { ContainerDetails, Runtime } from '../core/runtime.js';
+import { LABEL, serviceOfBroker, stackFlag, type ServiceSpec, type StackSpec } from '../core/stack.js';
+import type { Clock } from '../core/wait.js';
 import type { Inspector } from '../cluster/inspector.js';
-import { call, stackContainers } from '../runtime/docker.js';
+import { waitDeregistered } from '../cluster/registration.js';
+import { stackContainers } from '../runtime/find.js';
 import { appendEvent, readEvents, type FaultEvent } from './log.js';
 
 export interface FaultContext {
-  docker: Docker;
+  rt: Runtime;
   spec: StackSpec;
   stateDir: string;
   inspector: Inspector;
@@ -18,15 +19,10 @@ export interface FaultContext {
   signal?: AbortSignal;
 }
 
-export function brokerIdOf(svc: ServiceSpec): number | undefined {
-  const id = svc.environment.KAFKA_BROKER_ID;
-  return id === undefined ? undefined : Number(id);
-}
-
 export async function resolveTarget(ctx: FaultContext, action: FaultAction, text: string): Promise<{ svc: ServiceSpec; how: string }> {
   const ref = parseTarget(text);
   if (!ref) throw new UserError(`'${text}' is not a fault target.`, 'Use a service or container name (kafka-2), broker:N, controller, or leader:<topic>/<partition>.');
-  const byBroker = (id: number) => ctx.spec.services.find((s) => brokerIdOf(s) === id);
+  const byBroker = (id: number) => serviceOfBroker(ctx.spec, id);
   if (ref.kind === 'name') {
     const svc = ctx.spec.services.find((s) => s.service === ref.name || s.containerName === ref.name);
     if (!svc) throw new UserError(`'${text}' is not a container of stack '${ctx.spec.stack}'.`, `Targets: ${ctx.spec.services.map((s) => s.containerName).join(', ')}, broker:N, controller, leader:<topic>/<partition>.`);
@@ -59,22 +55,18 @@ export async function resolveTarget(ctx: FaultContext, action: FaultAction, text
   return { svc, how: `leader of ${ref.topic}/${ref.partition} = broker ${p.leader} = ${svc.containerName}` };
 }
 
-async function conditionsOf(ctx: FaultContext, info: Docker.ContainerInspectInfo): Promise<Condition[]> {
+function conditionsOf(ctx: FaultContext, info: ContainerDetails): Condition[] {
   const out: Condition[] = [];
-  if (!info.State.Running) out.push('stopped');
-  if (info.State.Paused) out.push('paused');
-  if (info.State.Running && !info.NetworkSettings.Networks?.[ctx.spec.network]) out.push('disconnected');
+  if (!info.running) out.push('stopped');
+  if (info.paused) out.push('paused');
+  if (info.running && !info.networks.includes(ctx.spec.network)) out.push('disconnected');
   return out;
 }
 
-async function inspectOwn(ctx: FaultContext, svc: ServiceSpec): Promise<Docker.ContainerInspectInfo> {
-  let info: Docker.ContainerInspectInfo;
-  try {
-    info = await ctx.docker.getContainer(svc.containerName).inspect();
-  } catch {
-    throw new UserError(`Container ${svc.containerName} does not exist.`, `Bring the stack up with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`);
-  }
-  const labels = info.Config.Labels ?? {};
+async function inspectOwn(ctx: FaultContext, svc: ServiceSpec): Promise<ContainerDetails> {
+  const info = await ctx.rt.inspect(svc.containerName);
+  if (!info) throw new UserError(`Container ${svc.containerName} does not exist.`, `Bring the stack up with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`);
+  const labels = info.labels;
   if (labels[LABEL.stack] !== ctx.spec.stack || labels[LABEL.service] !== svc.service) {
     throw new UserError(`Container ${svc.containerName} does not carry kafka-lab's labels for stack '${ctx.spec.stack}', so kafka-lab will not touch it.`);
   }
@@ -84,7 +76,7 @@ async function inspectOwn(ctx: FaultContext, svc: ServiceSpec): Promise<Docker.C
 export async function injectFault(ctx: FaultContext, action: FaultAction, target: string): Promise<FaultEvent> {
   const { svc, how } = await resolveTarget(ctx, action, target);
   const info = await inspectOwn(ctx, svc);
-  const problem = conflict(action, svc.containerName, await conditionsOf(ctx, info));
+  const problem = conflict(action, svc.containerName, conditionsOf(ctx, info));
   if (problem) throw new UserError(problem);
   const before = await ctx.inspector.snapshot({ topics: [], groups: [], messagesOf: [] }).catch(() => undefined);
   await apply(ctx, svc, action);
@@ -95,7 +87,7 @@ export async function injectFault(ctx: FaultContext, action: FaultAction, target
     target,
     container: svc.containerName,
     service: svc.service,
-    brokerId: brokerIdOf(svc),
+    brokerId: svc.brokerId,
     before: { brokers: before?.brokers.map((b) => b.id) ?? [], controller: before?.controller ?? null },
     note: how,
   };
@@ -104,48 +96,35 @@ export async function injectFault(ctx: FaultContext, action: FaultAction, target
 }
 
 async function apply(ctx: FaultContext, svc: ServiceSpec, action: FaultAction): Promise<void> {
-  const c = ctx.docker.getContainer(svc.containerName);
-  const what = `${action} ${svc.containerName}`;
+  const name = svc.containerName;
   switch (action) {
     case 'stop':
-      return void (await call(what, () => c.stop({ t: 30 })));
+      return ctx.rt.stop(name, 30);
     case 'kill':
-      return void (await call(what, () => c.kill()));
+      return ctx.rt.kill(name);
     case 'pause':
-      return void (await call(what, () => c.pause()));
+      return ctx.rt.pause(name);
     case 'unpause':
-      return void (await call(what, () => c.unpause()));
+      return ctx.rt.unpause(name);
     case 'restart':
-      return void (await call(what, () => c.restart({ t: 30 })));
+      return ctx.rt.restart(name, 30);
     case 'disconnect':
-      return void (await call(what, () => ctx.docker.getNetwork(ctx.spec.network).disconnect({ Container: svc.containerName, Force: true })));
+      return ctx.rt.disconnect(ctx.spec.network, name);
     case 'connect':
-      return void (await call(what, () => ctx.docker.getNetwork(ctx.spec.network).connect({ Container: svc.containerName, EndpointConfig: { Aliases: [svc.service] } })));
-    case 'start': {
-      const id = brokerIdOf(svc);
-      // A killed broker's registration lives until its ZooKeeper session expires; starting it
-      // before then fails with NodeExistsException, so wait until the cluster has let it go.
-      if (id !== undefined) {
-        await waitFor(
-          async () => {
-            const s = await ctx.inspector.snapshot({ topics: [], groups: [], messagesOf: [] });
-            return s.brokers.some((b) => b.id === id) ? { done: false, seen: `broker ${id} still registered` } : { done: true, value: true };
-          },
-          { what: `broker ${id}'s old ZooKeeper session to expire`, timeoutMs: 40_000, intervalMs: 500, clock: ctx.clock, signal: ctx.signal },
-        );
-      }
-      return void (await call(what, () => c.start()));
-    }
+      return ctx.rt.connect(ctx.spec.network, name, [svc.service]);
+    case 'start':
+      if (svc.role === 'broker' && svc.brokerId !== undefined) await waitDeregistered(ctx.spec, svc.brokerId, { clock: ctx.clock, signal: ctx.signal });
+      return ctx.rt.start(name);
   }
 }
 
 /** Undo every fault the containers show, whoever caused it: reconnect, unpause, then start. */
 export async function heal(ctx: FaultContext): Promise<FaultEvent[]> {
   const done: FaultEvent[] = [];
-  for (const observed of await stackContainers(ctx.docker, ctx.spec.stack)) {
+  for (const observed of await stackContainers(ctx.rt, ctx.spec.stack)) {
     const svc = ctx.spec.services.find((s) => s.service === observed.labels[LABEL.service]);
     if (!svc) continue;
-    const conditions = await conditionsOf(ctx, await inspectOwn(ctx, svc));
+    const conditions = conditionsOf(ctx, await inspectOwn(ctx, svc));
     for (const c of (['disconnected', 'paused', 'stopped'] as Condition[]).filter((x) => conditions.includes(x))) {
       const action = INVERSE_OF[c];
       await apply(ctx, svc, action);
@@ -156,7 +135,7 @@ export async function heal(ctx: FaultContext): Promise<FaultEvent[]> {
         target: svc.containerName,
         container: svc.containerName,
         service: svc.service,
-        brokerId: brokerIdOf(svc),
+        brokerId: svc.brokerId,
         before: { brokers: [], controller: null },
         note: `${action} (was ${c})`,
       };

@@ -2,10 +2,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { ExternalError, Interrupted, lastLines } from '../core/errors.js';
-import { imageExists } from '../runtime/docker.js';
+import type { Runtime } from '../core/runtime.js';
 
 export type ImageChoice = 'confluent' | 'local';
 
@@ -47,14 +46,14 @@ export function toLocalImage(image: string, local: LocalImages): string {
   return image;
 }
 
-export async function missingImages(docker: Docker, local: LocalImages): Promise<string[]> {
+export async function missingImages(rt: Runtime, local: LocalImages): Promise<string[]> {
   const all = Object.values(local);
-  const present = await Promise.all(all.map((i) => imageExists(docker, i)));
+  const present = await Promise.all(all.map((i) => rt.imageExists(i)));
   return all.filter((_, i) => !present[i]);
 }
 
 export interface BuildOptions {
-  docker: Docker;
+  rt: Runtime;
   kitDir: string;
   tag: string;
   cacheDir: string;
@@ -65,12 +64,12 @@ export interface BuildOptions {
 
 export async function buildImages(o: BuildOptions): Promise<{ built: boolean; images: LocalImages }> {
   const images = localImages(o.tag);
-  if (!o.force && (await missingImages(o.docker, images)).length === 0) return { built: false, images };
+  if (!o.force && (await missingImages(o.rt, images)).length === 0) return { built: false, images };
   const script = join(o.kitDir, 'build.sh');
   if (o.force) {
     // The script skips every image whose tag exists, so a forced build starts by removing them.
     for (const image of [...Object.values(images), `kafka-lab/kafka-dist:${o.tag}`, `kafka-lab/base:${o.tag}`]) {
-      await o.docker.getImage(image).remove().catch(() => {});
+      await o.rt.removeImage(image);
     }
   }
   const args = [script, '--tag', o.tag, '--cache', o.cacheDir];

@@ -1,16 +1,15 @@
 // Which images a stack runs, which of them this host lacks, and how to get them.
-import type Docker from 'dockerode';
 import type { StackSpec } from '../core/stack.js';
-import { imageExists } from '../runtime/docker.js';
 import type { ImageChoice } from './kit.js';
+import type { Runtime } from '../core/runtime.js';
 
 /** Each image once, in the compose file's order. */
 export function stackImages(spec: StackSpec): string[] {
   return [...new Set(spec.services.map((s) => s.image))];
 }
 
-export async function absentImages(docker: Docker, images: string[]): Promise<string[]> {
-  const present = await Promise.all(images.map((i) => imageExists(docker, i)));
+export async function absentImages(rt: Runtime, images: string[]): Promise<string[]> {
+  const present = await Promise.all(images.map((i) => rt.imageExists(i)));
   return images.filter((_, i) => !present[i]);
 }
 

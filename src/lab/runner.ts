@@ -1,20 +1,20 @@
 // Runs a step's solution for real: docker commands as argv (never a shell), kcat consumers in
 // labelled containers, kcat -P for messages, the fault catalogue, and the purchase simulator.
-import type Docker from 'dockerode';
-import { execa } from 'execa';
 import { ExternalError, UserError } from '../core/errors.js';
+import type { CommandRunner } from '../core/ports.js';
+import type { ExecResult, Runtime } from '../core/runtime.js';
 import { render, type SolutionAction, type Step, type TemplateContext } from '../core/lab.js';
 import { LABEL, namePrefix, type StackSpec } from '../core/stack.js';
 import { splitWords } from '../core/words.js';
 import { waitFor, WaitTimeout } from '../core/wait.js';
-import { call, removeContainer } from '../runtime/docker.js';
 import { injectFault, type FaultContext } from '../faults/inject.js';
 import { simulatePurchases } from '../cluster/simulate.js';
 import { withAdmin } from '../cluster/kafka.js';
 import { recordAcked } from '../faults/acked.js';
 
 export interface RunnerContext {
-  docker: Docker;
+  rt: Runtime;
+  commands: CommandRunner;
   spec: StackSpec;
   templates: TemplateContext;
   faults: FaultContext;
@@ -42,9 +42,9 @@ async function runAction(ctx: RunnerContext, a: SolutionAction): Promise<void> {
   ctx.log(`$ ${describeAction(a, ctx.templates)}`);
   if ('run' in a) {
     const argv = withoutTty(splitWords(render(a.run, ctx.templates)));
-    const r = await execa(argv[0]!, argv.slice(1), { reject: false, all: true, stdin: 'ignore', timeout: (a.timeoutSeconds ?? 120) * 1000, cancelSignal: ctx.signal });
-    if (r.all) ctx.log(r.all.trimEnd());
-    if (r.exitCode !== 0) throw new ExternalError('A solution command failed.', argv.join(' '), r.exitCode, r.all);
+    const r = await ctx.commands.run(argv, { timeoutMs: (a.timeoutSeconds ?? 120) * 1000, signal: ctx.signal });
+    if (r.output) ctx.log(r.output.trimEnd());
+    if (r.exitCode !== 0) throw new ExternalError('A solution command failed.', argv.join(' '), r.exitCode, r.output);
     return;
   }
   if ('consumer' in a) return startConsumer(ctx, a.consumer);
@@ -82,11 +82,11 @@ async function startConsumer(ctx: RunnerContext, c: { id: string; topic: string;
   const kcat = ctx.spec.services.find((s) => s.service === 'kcat');
   if (!kcat) throw new UserError("This stack has no kcat service, so kafka-lab cannot start consumers.");
   const name = consumerName(ctx.spec, c.id);
-  const existing = await ctx.docker.getContainer(name).inspect().catch(() => undefined);
-  if (existing && existing.Config.Labels?.[LABEL.stack] !== ctx.spec.stack) {
+  const existing = await ctx.rt.inspect(name);
+  if (existing && existing.labels[LABEL.stack] !== ctx.spec.stack) {
     throw new UserError(`A container named ${name} exists and is not kafka-lab's; remove or rename it yourself.`);
   }
-  if (existing) await removeContainer(ctx.docker, existing.Id, name);
+  if (existing) await ctx.rt.remove(existing.id);
   const from = c.from ?? 'end';
   // 'latest' is applied when a member first fetches a partition, which can come after the next step's
   // writes: those would be skipped. On an empty topic 'earliest' means the same and has no such race.
@@ -94,47 +94,45 @@ async function startConsumer(ctx: RunnerContext, c: { id: string; topic: string;
   const cmd = c.group
     ? ['-b', ctx.templates.internalBootstrap, '-G', c.group, '-X', `auto.offset.reset=${reset}`, '-X', 'auto.commit.interval.ms=1000', '-q', c.topic]
     : ['-C', '-b', ctx.templates.internalBootstrap, '-t', c.topic, '-o', from, '-q'];
-  const container = await call(`create consumer ${name}`, () =>
-    ctx.docker.createContainer({
-      name,
-      Image: kcat.image,
-      Entrypoint: ['kcat'],
-      Cmd: cmd,
-      Labels: { [LABEL.stack]: ctx.spec.stack, [LABEL.service]: `consumer-${c.id}`, [CONSUMER_ROLE]: 'consumer' },
-      HostConfig: { NetworkMode: ctx.spec.network },
-    }),
-  );
-  await call(`start consumer ${name}`, () => container.start());
+  await ctx.rt.create({
+    name,
+    image: kcat.image,
+    entrypoint: ['kcat'],
+    cmd,
+    labels: { [LABEL.stack]: ctx.spec.stack, [LABEL.service]: `consumer-${c.id}`, [CONSUMER_ROLE]: 'consumer' },
+    network: ctx.spec.network,
+  });
+  await ctx.rt.start(name);
 }
 
 async function stopConsumer(ctx: RunnerContext, id: string): Promise<void> {
   const name = consumerName(ctx.spec, id);
-  const info = await ctx.docker.getContainer(name).inspect().catch(() => undefined);
+  const info = await ctx.rt.inspect(name);
   if (!info) throw new UserError(`There is no consumer '${id}' (${name}) to stop.`);
-  if (info.Config.Labels?.[LABEL.stack] !== ctx.spec.stack) throw new UserError(`${name} is not kafka-lab's; it is left alone.`);
+  if (info.labels[LABEL.stack] !== ctx.spec.stack) throw new UserError(`${name} is not kafka-lab's; it is left alone.`);
   // SIGTERM lets kcat leave its group at once, so the rebalance starts without waiting for a timeout.
-  await call(`stop consumer ${name}`, () => ctx.docker.getContainer(name).stop({ t: 10 }));
-  await removeContainer(ctx.docker, info.Id, name);
+  await ctx.rt.stop(name, 10);
+  await ctx.rt.remove(info.id);
 }
 
 export async function produce(ctx: RunnerContext, topic: string, values: string[], keys?: string[]): Promise<void> {
   const lines = values.map((v, i) => (keys?.[i] !== undefined ? `${keys[i]}\t${v}` : v));
   const kcat = ctx.templates.containers.kcat!;
-  const argv = ['exec', '-i', kcat, 'kcat', '-P', '-b', ctx.templates.internalBootstrap, '-t', topic, ...(keys ? ['-K', '\t'] : []), '-X', 'acks=all'];
+  const argv = ['kcat', '-P', '-b', ctx.templates.internalBootstrap, '-t', topic, ...(keys ? ['-K', '\t'] : []), '-X', 'acks=all'];
   // A broker that was just started takes seconds to listen; kcat gives up at once when no broker
   // answers, before it delivered anything, so that one case is tried again until a deadline.
-  const send = () => execa('docker', argv, { input: `${lines.join('\n')}\n`, reject: false, all: true, timeout: 60_000 });
-  let r!: Awaited<ReturnType<typeof send>>;
+  const send = () => ctx.rt.exec(kcat, argv, { stdin: `${lines.join('\n')}\n`, timeoutMs: 60_000, signal: ctx.signal });
+  let r!: ExecResult;
   const probe = async () => {
     r = await send();
-    const noBroker = r.exitCode !== 0 && /All broker connections are down/.test(r.all ?? '');
+    const noBroker = r.exitCode !== 0 && /All broker connections are down/.test(r.all);
     return noBroker ? { done: false as const, seen: 'no broker answers yet' } : { done: true as const, value: r };
   };
   // On timeout the last attempt's own failure is reported below.
   await waitFor(probe, { what: `a broker to take messages for ${topic}`, timeoutMs: 60_000, intervalMs: 1000, clock: ctx.faults.clock, signal: ctx.signal }).catch((err: unknown) => {
     if (!(err instanceof WaitTimeout)) throw err;
   });
-  if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker ${argv.join(' ')}`, r.exitCode, r.all);
+  if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker exec -i ${kcat} ${argv.join(' ')}`, r.exitCode, r.all);
   // kcat -P exits 0 only when every message was delivered with acks=all.
   await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, Date.now());
 }

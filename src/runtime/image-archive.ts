@@ -4,14 +4,11 @@ import { access, constants, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type Docker from 'dockerode';
 import { ExternalError, Interrupted, UserError } from '../core/errors.js';
-
-// @types/dockerode does not declare getImages (GET /images/get, several images in one tar).
-type SavesImages = { getImages(opts: { names: string[]; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream> };
+import type { Runtime } from '../core/runtime.js';
 
 export interface SaveOptions {
-  docker: Docker;
+  rt: Runtime;
   images: string[];
   file: string;
   signal?: AbortSignal;
@@ -24,7 +21,7 @@ export async function saveImages(o: SaveOptions): Promise<{ bytes: number }> {
   const what = `save ${o.images.join(' ')}`;
   let bytes = 0;
   try {
-    const source = await (o.docker as unknown as SavesImages).getImages({ names: o.images, abortSignal: o.signal });
+    const source = await o.rt.saveImages(o.images, o.signal);
     await pipeline(source, counter((n) => ((bytes += n), o.onBytes?.(n))), createWriteStream(partial), { signal: o.signal });
     await rename(partial, o.file);
     return { bytes };
@@ -35,6 +32,7 @@ export async function saveImages(o: SaveOptions): Promise<{ bytes: number }> {
     if (code && /^E[A-Z]+$/.test(code) && (err as NodeJS.ErrnoException).syscall) {
       throw new UserError(`Cannot write ${o.file}: ${(err as Error).message}.`, 'Choose a writable directory with enough free space.');
     }
+    if (err instanceof ExternalError) throw err;
     throw new ExternalError(`Docker could not ${what}: ${firstLine(err)}`, `docker API: ${what}`, (err as { statusCode?: number }).statusCode);
   }
 }
@@ -87,7 +85,7 @@ export function looksLikeArchive(head: Buffer): boolean {
 }
 
 export interface LoadOptions {
-  docker: Docker;
+  rt: Runtime;
   file: string;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
@@ -97,29 +95,18 @@ export interface LoadOptions {
 export async function loadImages(o: LoadOptions): Promise<{ images: string[] }> {
   const body = createReadStream(o.file);
   body.on('data', (chunk) => o.onBytes?.(chunk.length));
-  const images: string[] = [];
-  let refused: string | undefined;
+  let result: { images: string[]; refused?: string };
   try {
-    const response = await o.docker.loadImage(body, { quiet: true, abortSignal: o.signal } as {});
-    await new Promise<void>((resolve, reject) => {
-      o.docker.modem.followProgress(
-        response,
-        (err) => (err ? reject(err) : resolve()),
-        (e: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
-          if (e.error) refused = e.errorDetail?.message ?? e.error;
-          const loaded = /^Loaded image(?: ID)?: (\S+)/.exec(e.stream?.trim() ?? '');
-          if (loaded) images.push(loaded[1]!);
-        },
-      );
-    });
+    result = await o.rt.loadImages(body, o.signal);
   } catch (err) {
-    if (o.signal?.aborted) {
+    if (err instanceof Interrupted || o.signal?.aborted) {
       throw new Interrupted(`Interrupted while loading ${o.file}; images Docker finished before that are kept. Run the command again to load the rest.`);
     }
-    refused ??= firstLine(err);
+    throw err;
   } finally {
     body.destroy();
   }
+  const { images, refused } = result;
   if (refused !== undefined && /(manifest\.json|repositories): no such file/.test(refused)) {
     throw new UserError(`${o.file} is a tar file but not an image archive (it has no manifest.json).`, "Give the path of an archive made by 'kafka-lab images save' (or 'docker save').");
   }

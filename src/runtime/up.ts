@@ -1,32 +1,20 @@
 // `up` as a reconcile: plan from labels and config hashes, act in dependency order, wait for real
 // readiness, and remove whatever this run created if it fails or is interrupted.
-import type Docker from 'dockerode';
 import { Interrupted, UserError } from '../core/errors.js';
 import type { Phase, Sink } from '../core/events.js';
 import { describeClash, planUp, type Action } from '../core/reconcile.js';
-import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, stackFlag, startOrder, type PortSpec, type ServiceSpec, type StackSpec } from '../core/stack.js';
+import type { Runtime } from '../core/runtime.js';
+import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, stackFlag, startOrder, type ServiceSpec, type StackSpec } from '../core/stack.js';
 import { waitFor, type Clock } from '../core/wait.js';
 import { configHashes } from '../stack/hash.js';
 import { describeCluster } from '../cluster/kafka.js';
-import { zookeeperAnswers, zookeeperEphemerals } from '../cluster/zookeeper.js';
-import {
-  call,
-  containerLogs,
-  containersNamed,
-  createServiceContainer,
-  ensureNetwork,
-  ensureVolume,
-  imageExists,
-  pullImage,
-  removeContainer,
-  removeNetwork,
-  removeVolume,
-  startContainer,
-} from './docker.js';
+import { zookeeperAnswers } from '../cluster/zookeeper.js';
+import { waitDeregistered } from '../cluster/registration.js';
+import { containersNamed, stackLabels } from './find.js';
 import { takenPorts } from './ports.js';
 
 export interface UpOptions {
-  docker: Docker;
+  rt: Runtime;
   spec: StackSpec;
   sink: Sink;
   clock: Clock;
@@ -49,7 +37,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const emit = (svc: ServiceSpec, phase: Phase, detail?: string) =>
     o.sink({ kind: 'service', service: svc.service, container: svc.containerName, phase, detail, atMs: o.clock.now() - started });
   const hashes = configHashes(o.spec);
-  const byName = await containersNamed(o.docker, o.spec.services.map((s) => s.containerName));
+  const byName = await containersNamed(o.rt, o.spec.services.map((s) => s.containerName));
   const plan = planUp(o.spec, hashes, byName, LABEL);
   if (!plan.ok) {
     throw new UserError(
@@ -66,15 +54,15 @@ export async function up(o: UpOptions): Promise<UpResult> {
 
   const created = { containers: [] as { id: string; name: string }[], volumes: [] as string[], network: undefined as { id: string } | undefined };
   try {
-    const net = await ensureNetwork(o.docker, o.spec);
+    const net = await ensureNetwork(o.rt, o.spec);
     if (net.created) created.network = { id: net.id };
-    for (const v of o.spec.volumes) if (await ensureVolume(o.docker, o.spec.stack, v)) created.volumes.push(v);
+    for (const v of o.spec.volumes) if (await ensureVolume(o.rt, o.spec.stack, v)) created.volumes.push(v);
     for (const wave of startOrder(o.spec.services)) {
       const ids = await Promise.all(wave.map((svc) => apply(o, svc, actionOf.get(svc.service)!, hashes, created, emit)));
       await waitReady(o, wave, ids, emit);
     }
   } catch (err) {
-    const undone = await rollback(o.docker, created);
+    const undone = await rollback(o.rt, created);
     const undoneText = undone ? ` Removed what this run had created (${undone}).` : '';
     if (err instanceof Interrupted || o.signal?.aborted) {
       throw new Interrupted(`Interrupted.${undoneText} Run 'kafka-lab up${stackFlag(o.spec.stack)}' again to finish, or 'kafka-lab down${stackFlag(o.spec.stack)}'.`);
@@ -86,12 +74,12 @@ export async function up(o: UpOptions): Promise<UpResult> {
 }
 
 /** Every image present before anything is created or removed: pulled, or built by `provideImage`. */
-export async function ensureImages(o: Pick<UpOptions, 'docker' | 'sink' | 'provideImage'>, images: string[]): Promise<void> {
+export async function ensureImages(o: Pick<UpOptions, 'rt' | 'sink' | 'provideImage'>, images: string[]): Promise<void> {
   for (const image of new Set(images)) {
-    if (await imageExists(o.docker, image)) continue;
+    if (await o.rt.imageExists(image)) continue;
     o.sink({ kind: 'step', message: `image ${image} is missing; getting it`, atMs: 0 });
     if (o.provideImage) await o.provideImage(image);
-    else await pullImage(o.docker, image, (line) => o.sink({ kind: 'step', message: line, atMs: 0 }));
+    else await o.rt.pull(image, (line) => o.sink({ kind: 'step', message: line, atMs: 0 }));
   }
 }
 
@@ -138,20 +126,20 @@ async function apply(
     case 'keep':
       return action.containerId;
     case 'unpause':
-      await call(`unpause ${svc.containerName}`, () => o.docker.getContainer(action.containerId).unpause());
+      await o.rt.unpause(action.containerId);
       emit(svc, 'started', 'unpaused');
       return action.containerId;
     case 'start':
-      await waitDeregistered(o, svc, emit);
+      await waitFree(o, svc, emit);
       emit(svc, 'starting');
-      await startContainer(o.docker, action.containerId, svc.containerName, ports);
+      await o.rt.start(svc.containerName, ports);
       emit(svc, 'started');
       return action.containerId;
     case 'recreate':
       emit(svc, 'removing', action.reason);
       // A clean stop ends a broker's ZooKeeper session now; a forced removal would leave it for 6 s.
-      await o.docker.getContainer(action.containerId).stop({ t: 30 }).catch(() => {});
-      await removeContainer(o.docker, action.containerId, svc.containerName);
+      await o.rt.stop(action.containerId, 30).catch(() => {}); // removed next, whatever state it is in
+      await o.rt.remove(action.containerId);
       return createAndStart(o, svc, hashes, created, emit);
     case 'create':
       return createAndStart(o, svc, hashes, created, emit);
@@ -165,7 +153,7 @@ async function createAndStart(
   created: { containers: { id: string; name: string }[] },
   emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void,
 ): Promise<string> {
-  await waitDeregistered(o, svc, emit);
+  await waitFree(o, svc, emit);
   emit(svc, 'creating');
   const labels = {
     ...o.labels,
@@ -174,71 +162,54 @@ async function createAndStart(
     [LABEL.configHash]: hashes[svc.service]!,
     [LABEL.portBase]: String(o.spec.portBase),
   };
-  const id = await createServiceContainer(o.docker, o.spec, svc, labels);
+  const id = await o.rt.create({
+    name: svc.containerName,
+    image: svc.image,
+    hostname: svc.hostname ?? svc.service,
+    env: svc.environment,
+    labels,
+    ports: svc.ports,
+    cmd: svc.command,
+    entrypoint: svc.entrypoint,
+    network: o.spec.network,
+    aliases: [svc.service],
+    mounts: svc.volumes,
+  });
   created.containers.push({ id, name: svc.containerName });
   emit(svc, 'created');
   if (o.signal?.aborted) throw new Interrupted();
   emit(svc, 'starting');
-  await startContainer(o.docker, id, svc.containerName, svc.ports.map((p) => p.hostPort));
+  await o.rt.start(svc.containerName, svc.ports.map((p) => p.hostPort));
   emit(svc, 'started');
   return id;
 }
 
-/**
- * A broker whose previous container died uncleanly stays registered until its ZooKeeper session
- * expires; a new one with the same id would fail with NodeExistsException. Wait until it is gone,
- * asking ZooKeeper itself (`dump`) and, where `dump` is not allowed, the cluster's metadata.
- */
-async function waitDeregistered(o: UpOptions, svc: ServiceSpec, emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void): Promise<void> {
-  const id = svc.environment.KAFKA_BROKER_ID;
-  if (id === undefined) return;
-  const zk = zookeeperAddress(o.spec);
-  let told = false;
-  const registered = async (): Promise<boolean> => {
-    const ephemerals = zk ? await zookeeperEphemerals(zk.host, zk.port).catch(() => undefined) : undefined;
-    if (ephemerals) return ephemerals.has(`/brokers/ids/${id}`);
-    const c = await describeCluster(bootstrapServers(o.spec)).catch(() => undefined);
-    return c !== undefined && c.brokers.some((b) => b.id === Number(id));
-  };
-  await waitFor(
-    async () => {
-      if (!(await registered())) return { done: true, value: true };
-      if (!told) emit(svc, 'waiting', `broker ${id} is still registered by its old container; waiting for its ZooKeeper session to end`);
-      told = true;
-      return { done: false, seen: `broker ${id} still registered` };
-    },
-    { what: `broker ${id}'s old ZooKeeper registration to expire`, timeoutMs: 40_000, intervalMs: 500, clock: o.clock, signal: o.signal },
-  );
-}
-
-/** The host port on which a ZooKeeper service publishes its client port, or undefined for other services. */
-function zookeeperPort(svc: ServiceSpec): PortSpec | undefined {
-  const client = svc.environment.ZOOKEEPER_CLIENT_PORT;
-  if (client === undefined) return undefined;
-  return svc.ports.find((p) => p.containerPort === Number(client)) ?? svc.ports[0];
-}
-
-function zookeeperAddress(spec: StackSpec): { host: string; port: number } | undefined {
-  const p = spec.services.map(zookeeperPort).find((x) => x !== undefined);
-  return p && { host: p.hostIp, port: p.hostPort };
+async function waitFree(o: UpOptions, svc: ServiceSpec, emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void): Promise<void> {
+  if (svc.role !== 'broker' || svc.brokerId === undefined) return;
+  const id = svc.brokerId;
+  await waitDeregistered(o.spec, id, {
+    clock: o.clock,
+    signal: o.signal,
+    onWaiting: () => emit(svc, 'waiting', `broker ${id} is still registered by its old container; waiting for its ZooKeeper session to end`),
+  });
 }
 
 /** ZooKeeper is ready when it answers `srvr`; brokers when the cluster lists them with a controller. */
 async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void) {
   const timeoutMs = o.readyTimeoutMs ?? 120_000;
-  const zks = wave.filter((s) => s.environment.ZOOKEEPER_CLIENT_PORT !== undefined);
-  const brokers = wave.filter((s) => s.environment.KAFKA_BROKER_ID !== undefined);
+  const zks = wave.filter((s) => s.role === 'zookeeper');
+  const brokers = wave.filter((s) => s.role === 'broker');
   const others = wave.filter((s) => !zks.includes(s) && !brokers.includes(s));
   for (const s of others) emit(s, 'ready');
   const idOf = (s: ServiceSpec) => ids[wave.indexOf(s)]!;
 
   for (const zk of zks) {
     emit(zk, 'waiting', 'for ZooKeeper to answer');
-    const port = zookeeperPort(zk);
+    const port = zk.ports.find((p) => p.containerPort === zk.clientPort) ?? zk.ports[0];
     if (!port) throw new UserError(`Service ${zk.service} publishes no port, so kafka-lab cannot ask ZooKeeper whether it is ready.`);
     await waitFor(
       async () => {
-        await assertRunning(o.docker, idOf(zk), zk.containerName);
+        await assertRunning(o.rt, idOf(zk), zk.containerName);
         try {
           return { done: true, value: await zookeeperAnswers(port.hostIp, port.hostPort) };
         } catch (err) {
@@ -252,14 +223,14 @@ async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit:
 
   if (brokers.length === 0) return;
   for (const b of brokers) emit(b, 'waiting', 'for it to answer and the cluster to list it');
-  const brokerIds = brokers.map((b) => Number(b.environment.KAFKA_BROKER_ID));
+  const brokerIds = brokers.map((b) => b.brokerId!);
   const readySoFar = new Set<number>();
   let polls = 0;
   // A broker registers in ZooKeeper a moment before it serves requests, so each one must answer
   // on its own address, and list every broker and a controller.
   await waitFor(
     async () => {
-      if (polls++ % 4 === 0) for (const b of brokers) await assertRunning(o.docker, idOf(b), b.containerName);
+      if (polls++ % 4 === 0) for (const b of brokers) await assertRunning(o.rt, idOf(b), b.containerName);
       const seen = await Promise.all(
         brokers.map(async (b, i) => {
           const address = `127.0.0.1:${b.ports[0]?.hostPort}`;
@@ -291,28 +262,55 @@ async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit:
 }
 
 /** Fails fast, with the last log lines, when a container we are waiting on has exited. */
-async function assertRunning(docker: Docker, id: string, name: string): Promise<void> {
-  const info = await call(`inspect ${name}`, () => docker.getContainer(id).inspect());
-  if (info.State.Running) return;
-  const logs = await containerLogs(docker, id, 8);
+async function assertRunning(rt: Runtime, id: string, name: string): Promise<void> {
+  const info = await rt.inspect(id);
+  if (info?.running) return;
+  const logs = await rt.logs(id, 8);
   throw new UserError(
-    `${name} stopped (exit code ${info.State.ExitCode}) while kafka-lab waited for it to be ready. Last log lines:\n${logs.trimEnd()}`,
+    `${name} ${info ? `stopped (exit code ${info.exitCode})` : 'was removed'} while kafka-lab waited for it to be ready. Last log lines:\n${logs.trimEnd()}`,
     `Fix the cause, then run 'kafka-lab up' again; 'docker logs ${name}' shows the whole log.`,
   );
 }
 
 async function rollback(
-  docker: Docker,
+  rt: Runtime,
   created: { containers: { id: string; name: string }[]; volumes: string[]; network?: { id: string } },
 ): Promise<string> {
   const parts: string[] = [];
-  for (const c of created.containers) await removeContainer(docker, c.id, c.name).catch(() => {});
+  for (const c of created.containers) await rt.remove(c.id).catch(() => {});
   if (created.containers.length) parts.push(`${created.containers.length} container${created.containers.length > 1 ? 's' : ''}`);
-  for (const v of created.volumes) await removeVolume(docker, v).catch(() => {});
+  for (const v of created.volumes) await rt.removeVolume(v).catch(() => {});
   if (created.volumes.length) parts.push(`${created.volumes.length} volume${created.volumes.length > 1 ? 's' : ''}`);
   if (created.network) {
-    await removeNetwork(docker, created.network.id, 'network').catch(() => {});
+    await rt.removeNetwork(created.network.id).catch(() => {});
     parts.push('1 network');
   }
   return parts.join(', ');
+}
+
+async function ensureNetwork(rt: Runtime, spec: StackSpec): Promise<{ id: string; created: boolean }> {
+  const same = (await rt.networks({ name: [spec.network] })).find((n) => n.name === spec.network);
+  if (same) {
+    if (same.labels[LABEL.stack] !== spec.stack) {
+      throw new UserError(
+        `A Docker network named ${spec.network} already exists and was not created by kafka-lab for stack '${spec.stack}'.`,
+        `Remove or rename it yourself (docker network rm ${spec.network}), or choose another --stack. Nothing was created.`,
+      );
+    }
+    return { id: same.id, created: false };
+  }
+  return { id: await rt.createNetwork(spec.network, stackLabels(spec.stack)), created: true };
+}
+
+async function ensureVolume(rt: Runtime, stack: string, name: string): Promise<boolean> {
+  const found = await rt.volume(name);
+  if (found && found.labels[LABEL.stack] !== stack) {
+    throw new UserError(
+      `A Docker volume named ${name} already exists and was not created by kafka-lab for stack '${stack}'.`,
+      'Remove or rename it yourself, or choose another --stack. Nothing was created.',
+    );
+  }
+  if (found) return false;
+  await rt.createVolume(name, stackLabels(stack));
+  return true;
 }

@@ -6,6 +6,7 @@ import {
   DEFAULT_PORT_BASE,
   namePrefix,
   projectName,
+  roleOf,
   type PortSpec,
   type ServiceSpec,
   type StackSpec,
@@ -125,14 +126,16 @@ function toService(src: YamlSource, name: string, svc: ComposeService, ctx: Serv
   for (const dep of dependsOn) {
     if (!ctx.names.includes(dep)) throw new UserError(`${at('depends_on')}: service ${name} depends on unknown service '${dep}'.`, NEXT);
   }
+  const environment = toEnvironment(svc.environment, at('environment'));
   return {
     service: name,
+    ...roleOf(environment),
     containerName: svc.container_name ?? `${ctx.prefix}${name}`,
     image: ctx.options.image ? ctx.options.image(svc.image) : svc.image,
     hostname: svc.hostname,
     dependsOn,
     ports: (svc.ports ?? []).map((p, i) => parsePort(p, at('ports', i))),
-    environment: toEnvironment(svc.environment, at('environment')),
+    environment,
     volumes: (svc.volumes ?? []).map((v, i) => parseVolume(v, at('volumes', i), ctx)),
     command: toList(svc.command),
     entrypoint: toList(svc.entrypoint),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { waitFor, WaitTimeout, type Clock } from '../../src/core/wait.js';
 import { Interrupted } from '../../src/core/errors.js';
 import { localImages, toLocalImage } from '../../src/images/kit.js';
-import { demux } from '../../src/runtime/docker.js';
+import { demux } from '../../src/docker/client.js';
 import { checkStackName, namePrefix } from '../../src/core/stack.js';
 
 function fakeClock(): Clock & { t: number } {
