@@ -6,8 +6,8 @@
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { stackContext } from '../src/commands/context.js';
-import { stackInspector } from '../src/commands/lab-context.js';
+import { stackContext } from '../src/context/stack.js';
+import { stackInspector } from '../src/context/lab.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);

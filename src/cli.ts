@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, exitCodeOf, renderError, UsageError } from './core/errors.js';
-import { helpText, parse } from './commands/command.js';
-import { COMMANDS } from './commands/index.js';
+import { helpText, parse } from './cli/command.js';
+import { COMMANDS } from './cli/registry.js';
 import { packageRoot } from './paths.js';
 
 function overview(): string {

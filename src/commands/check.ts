@@ -4,10 +4,10 @@ import { checkNow, checkStep, type StepResult } from '../lab/engine.js';
 import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';
-import { stackOptions, type Command, type Invocation } from './command.js';
-import { labContext, stateDirOf, stopFor } from './lab-context.js';
-import { labOf, paramOptions } from './lab-ref.js';
-import { stackOptionsOf } from './context.js';
+import { stackOptions, type Command, type Invocation } from '../cli/command.js';
+import { labContext, stateDirOf, stopFor } from '../context/lab.js';
+import { labOf, paramOptions } from '../context/lab-ref.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
   if (ref === undefined) return lab.steps;

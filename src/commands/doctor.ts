@@ -11,8 +11,8 @@ import { listStacks } from '../runtime/stacks.js';
 import { availableMemory } from '../runtime/host.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
-import { upOptions, type Command } from './command.js';
-import { choosePortBase, stackContext } from './context.js';
+import { upOptions, type Command } from '../cli/command.js';
+import { choosePortBase, stackContext } from '../context/stack.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
 

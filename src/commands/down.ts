@@ -5,11 +5,11 @@ import { connectDocker } from '../docker/client.js';
 import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
-import { manyOptions, stackOptions, type Command } from './command.js';
-import { downStacks, manyTargetsOf } from './classroom.js';
+import { manyOptions, stackOptions, type Command } from '../cli/command.js';
+import { downStacks, manyTargetsOf } from '../classroom/fleet.js';
 import { clearStackState } from '../faults/log.js';
-import { stateDirOf } from './lab-context.js';
-import { stackOptionsOf } from './context.js';
+import { stateDirOf } from '../context/lab.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 export const downCommand: Command = {
   name: 'down',

@@ -3,9 +3,9 @@ import { FAULT_ACTIONS } from '../core/faults.js';
 import type { FaultAction } from '../core/faults.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { readEvents } from '../faults/log.js';
-import { stackOptions, type Command } from './command.js';
-import { labContext, stateDirOf } from './lab-context.js';
-import { stackOptionsOf } from './context.js';
+import { stackOptions, type Command } from '../cli/command.js';
+import { labContext, stateDirOf } from '../context/lab.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 export const faultCommand: Command = {
   name: 'fault',

@@ -19,10 +19,10 @@ import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { connectDocker } from '../docker/client.js';
 import { listStacks } from '../runtime/stacks.js';
-import { stackOptions, type Command, type Invocation } from './command.js';
-import { stackContext } from './context.js';
-import { stackInspector, stateDirOf } from './lab-context.js';
-import { stackOptionsOf } from './context.js';
+import { stackOptions, type Command, type Invocation } from '../cli/command.js';
+import { stackContext } from '../context/stack.js';
+import { stackInspector, stateDirOf } from '../context/lab.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 const FORMATS = ['table', 'json', 'csv', 'junit', 'markdown', 'gradescope'] as const;
 type Format = (typeof FORMATS)[number];

@@ -6,9 +6,9 @@ import { absentImages, howToGetImages, stackImages } from '../images/stack-image
 import { imageKitDir } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { checkArchive, checkWritable, loadImages, saveImages } from '../runtime/image-archive.js';
-import { upOptions, type Command, type Invocation } from './command.js';
-import { cacheDirOf, stackContext } from './context.js';
-import { stackOptionsOf } from './context.js';
+import { upOptions, type Command, type Invocation } from '../cli/command.js';
+import { cacheDirOf, stackContext } from '../context/stack.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 const ACTIONS = ['build', 'list', 'save', 'load'] as const;
 

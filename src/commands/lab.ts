@@ -21,11 +21,11 @@ import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { App } from '../ui/App.js';
 import { ALT_SCREEN_OFF, ALT_SCREEN_ON, colorAllowed, osc52, SHOW_CURSOR } from '../ui/terminal.js';
-import { stackOptions, upOptions, type Command, type Invocation } from './command.js';
-import { imageProvider, stackContext, type StackContext } from './context.js';
-import { labContext, stateDirOf, type LabContext } from './lab-context.js';
-import { labOf, paramOptions } from './lab-ref.js';
-import { stackOptionsOf } from './context.js';
+import { stackOptions, upOptions, type Command, type Invocation } from '../cli/command.js';
+import { imageProvider, stackContext, type StackContext } from '../context/stack.js';
+import { labContext, stateDirOf, type LabContext } from '../context/lab.js';
+import { labOf, paramOptions } from '../context/lab-ref.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 export const labCommand: Command = {
   name: 'lab',

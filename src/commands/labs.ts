@@ -2,7 +2,7 @@ import { EXIT, UsageError, renderError } from '../core/errors.js';
 import { labFiles, loadLabFile } from '../lab/load.js';
 import { openCourse } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
-import type { Command } from './command.js';
+import type { Command } from '../cli/command.js';
 
 export const labsCommand: Command = {
   name: 'labs',

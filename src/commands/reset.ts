@@ -1,8 +1,8 @@
 import { systemClock } from '../runtime/clock.js';
 import { reporterFor } from '../ui/reporter.js';
-import { manyOptions, stackOptions, type Command } from './command.js';
-import { manyTargetsOf, resetStack, resetStacks, withResetLock } from './classroom.js';
-import { stackOptionsOf } from './context.js';
+import { manyOptions, stackOptions, type Command } from '../cli/command.js';
+import { manyTargetsOf, resetStack, resetStacks, withResetLock } from '../classroom/fleet.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 export const resetCommand: Command = {
   name: 'reset',

@@ -4,11 +4,11 @@ import { stepText } from '../core/present.js';
 import { templatesOf } from '../core/templates.js';
 import { fileProgressStore } from '../lab/progress.js';
 import { stepsOf } from './check.js';
-import { stackOptions, type Command } from './command.js';
-import { stackContext } from './context.js';
-import { stateDirOf } from './lab-context.js';
-import { labOf, paramOptions } from './lab-ref.js';
-import { stackOptionsOf } from './context.js';
+import { stackOptions, type Command } from '../cli/command.js';
+import { stackContext } from '../context/stack.js';
+import { stateDirOf } from '../context/lab.js';
+import { labOf, paramOptions } from '../context/lab-ref.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 async function hostHasKcat(): Promise<boolean> {
   const r = await execa('kcat', ['-V'], { reject: false, timeout: 3000 }).catch(() => undefined);

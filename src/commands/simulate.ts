@@ -1,11 +1,11 @@
 import { EXIT, UsageError } from '../core/errors.js';
 import { bootstrapServers } from '../core/stack.js';
 import { simulatePurchases } from '../cluster/simulate.js';
-import { stackOptions, type Command } from './command.js';
-import { stackContext } from './context.js';
-import { stackOptionsOf } from './context.js';
+import { stackOptions, type Command } from '../cli/command.js';
+import { stackContext } from '../context/stack.js';
+import { stackOptionsOf } from '../context/stack.js';
 import { recordAcked } from '../faults/acked.js';
-import { stateDirOf } from './lab-context.js';
+import { stateDirOf } from '../context/lab.js';
 
 export const simulateCommand: Command = {
   name: 'simulate',

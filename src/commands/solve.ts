@@ -6,9 +6,9 @@ import { runSolution } from '../lab/runner.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';
 import { formatStepResult, stepsOf } from './check.js';
-import { stackOptions, type Command } from './command.js';
-import { labContext, stopFor } from './lab-context.js';
-import { labOf, paramOptions } from './lab-ref.js';
+import { stackOptions, type Command } from '../cli/command.js';
+import { labContext, stopFor } from '../context/lab.js';
+import { labOf, paramOptions } from '../context/lab-ref.js';
 
 export const solveCommand: Command = {
   name: 'solve',

@@ -3,7 +3,7 @@ import { defaultComposeFile } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { listStacks, residentMiB, type StackSummary } from '../runtime/stacks.js';
 import { loadStack } from '../stack/compose.js';
-import { type Command } from './command.js';
+import { type Command } from '../cli/command.js';
 
 export interface StackRow {
   stack: string;

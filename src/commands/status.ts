@@ -1,9 +1,9 @@
 import { EXIT, UserError } from '../core/errors.js';
 import { bootstrapServers, brokerServices, LABEL, stackFlag } from '../core/stack.js';
 import { describeCluster, type ClusterInfo } from '../cluster/kafka.js';
-import { stackOptions, type Command } from './command.js';
-import { stackContext } from './context.js';
-import { stackOptionsOf } from './context.js';
+import { stackOptions, type Command } from '../cli/command.js';
+import { stackContext } from '../context/stack.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 /** The stack's services in file order, then anything else it labelled (consumers kafka-lab started). */
 function rank(order: string[], service: string): number {

@@ -1,9 +1,9 @@
 import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
-import { manyOptions, stackOptions, upOptions, type Command } from './command.js';
-import { stackNamesOf, upStacks } from './classroom.js';
-import { imageProvider, stackContext, stackOptionsOf } from './context.js';
+import { manyOptions, stackOptions, upOptions, type Command } from '../cli/command.js';
+import { stackNamesOf, upStacks } from '../classroom/fleet.js';
+import { imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
 
 
 export const upCommand: Command = {

@@ -6,8 +6,8 @@ import { stackFlag } from '../core/stack.js';
 import { verifyDurability } from '../cluster/durability.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { systemClock } from '../runtime/clock.js';
-import { stackOptions, type Command } from './command.js';
-import { labContext } from './lab-context.js';
+import { stackOptions, type Command } from '../cli/command.js';
+import { labContext } from '../context/lab.js';
 
 function parseFault(text: string | undefined): { action: FaultAction; target: string } | undefined {
   if (text === undefined) return undefined;

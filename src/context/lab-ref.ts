@@ -7,7 +7,7 @@ import type { GivenParams } from '../lab/load.js';
 import type { LoadedProgress, ProgressStore } from '../lab/progress.js';
 import { openLab } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
-import type { Invocation, OptionSpec } from './command.js';
+import type { Invocation, OptionSpec } from '../cli/command.js';
 
 export const paramOptions: Record<string, OptionSpec> = {
   param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "this student's value for a lab parameter (repeat it; lists take a,b,c); kept with the progress" },

@@ -11,7 +11,7 @@ import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
 import type { ObservedContainer } from '../core/reconcile.js';
-import type { Invocation } from './command.js';
+import type { Invocation } from '../cli/command.js';
 
 export const IMAGES_LABEL = 'kafka-lab.images';
 

@@ -17,9 +17,9 @@ import { systemClock } from '../runtime/clock.js';
 import { dockerCommands } from '../runtime/commands.js';
 import { stackContainers } from '../runtime/find.js';
 import { readTopicFromHost } from '../cluster/canary.js';
-import type { Invocation } from './command.js';
-import { stackContext, type StackContext } from './context.js';
-import { stackOptionsOf } from './context.js';
+import type { Invocation } from '../cli/command.js';
+import { stackContext, type StackContext } from './stack.js';
+import { stackOptionsOf } from './stack.js';
 
 export interface LabContext extends StackContext {
   inspector: Inspector;

@@ -17,10 +17,10 @@ import { acquireLock, lockPath } from '../runtime/lock.js';
 import { listStacks } from '../runtime/stacks.js';
 import { ensureImages, up } from '../runtime/up.js';
 import { loadStack } from '../stack/compose.js';
-import type { Invocation } from './command.js';
-import { choosePortBase, imageProvider, stackContext } from './context.js';
-import { stateDirOf } from './lab-context.js';
-import { stackOptionsOf } from './context.js';
+import type { Invocation } from '../cli/command.js';
+import { choosePortBase, imageProvider, stackContext } from '../context/stack.js';
+import { stateDirOf } from '../context/lab.js';
+import { stackOptionsOf } from '../context/stack.js';
 
 export interface StackOutcome {
   stack: string;
