@@ -6,6 +6,7 @@ import { stackContext } from '../context/stack.js';
 import { stackOptionsOf } from '../context/stack.js';
 import { recordAcked } from '../faults/acked.js';
 import { stateDirOf } from '../context/lab.js';
+import { systemClock } from '../runtime/clock.js';
 
 export const simulateCommand: Command = {
   name: 'simulate',
@@ -33,7 +34,7 @@ export const simulateCommand: Command = {
       rate,
       seed: Date.now(),
       signal: inv.signal,
-      onAcked: (values) => recordAcked(stateDirOf(inv.env), ctx.spec.stack, topic, values, Date.now()),
+      onAcked: (values) => recordAcked(stateDirOf(inv.env), ctx.spec.stack, topic, values, systemClock.now()),
       onSent: (n) => {
         if (n - last >= 10) {
           inv.err.write(`\r${n} purchases sent to ${topic}`);

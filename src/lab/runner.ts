@@ -60,7 +60,7 @@ async function runAction(ctx: RunnerContext, a: SolutionAction): Promise<void> {
     topic: a.simulate.topic,
     count: a.simulate.count,
     seed: Date.now(),
-    onAcked: (values) => recordAcked(ctx.stateDir, ctx.spec.stack, a.simulate.topic, values, Date.now()),
+    onAcked: (values) => recordAcked(ctx.stateDir, ctx.spec.stack, a.simulate.topic, values, ctx.faults.clock.now()),
   });
   ctx.log(`sent ${sent.acked} purchases to ${a.simulate.topic}`);
 }
@@ -134,7 +134,7 @@ export async function produce(ctx: RunnerContext, topic: string, values: string[
   });
   if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker exec -i ${kcat} ${argv.join(' ')}`, r.exitCode, r.all);
   // kcat -P exits 0 only when every message was delivered with acks=all.
-  await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, Date.now());
+  await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, ctx.faults.clock.now());
 }
 
 async function topicIsEmpty(bootstrap: string, topic: string): Promise<boolean> {
