@@ -11,6 +11,7 @@ import type { LabScope } from './scope.js';
 import { Store } from './store.js';
 import type { Clock } from './wait.js';
 
+/** What a key asks for (ui/keymap.ts maps keys to these); the picker's last three are the app's (ui/lab-app.ts). */
 export type Intent =
   | { type: 'check' }
   | { type: 'hint' }
