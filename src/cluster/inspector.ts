@@ -2,7 +2,7 @@
 // partition anywhere fails whole metadata calls, tulios/kafkajs#1460) kcat -L -J, a real librdkafka
 // client in the stack's kcat container, fills in what it can. What stays unknown is said.
 import kafkajs from 'kafkajs';
-import { CANARY_PREFIX, type ClusterSnapshot, type ContainerInfo, type GroupState, type Message, type Needs, type PartitionState, type Position, type TopicState } from '../core/snapshot.js';
+import { CANARY_PREFIX, firstLine, type ClusterSnapshot, type ContainerInfo, type GroupState, type Inspector, type Message, type Needs, type PartitionState, type Position, type TopicState } from '../core/snapshot.js';
 import { describeCluster, withAdmin, type ClientOptions } from './kafka.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -26,16 +26,17 @@ export interface InspectorDeps {
   client?: ClientOptions;
 }
 
-export interface Inspector {
-  snapshot(needs: Needs): Promise<ClusterSnapshot>;
-}
+/** The port is core's; this module is its implementation. */
+export type { Inspector };
+
+const NOT_DESCRIBED = 'kafkajs could not describe it (a partition without a leader?)';
 
 export function createInspector(deps: InspectorDeps): Inspector {
   return { snapshot: (needs) => takeSnapshot(deps, needs) };
 }
 
 async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterSnapshot> {
-  const snap: ClusterSnapshot = { atMs: deps.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, acked: {}, lastFaultMs: null, unknown: [] };
+  const snap: ClusterSnapshot = { atMs: deps.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, acked: {}, lastFaultMs: null, gaps: [] };
   const ackedOf = needs.ackedOf ?? [];
   const [containers, acked, lastFault] = await Promise.all([
     deps.containers(),
@@ -48,7 +49,7 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
   // No containers at all: a remote cluster, known only through Kafka.
   const anyBroker = snap.containers.length === 0 || snap.containers.some((c) => c.brokerId !== undefined && c.state === 'running');
   if (!anyBroker) {
-    snap.unknown.push('no broker container is running');
+    snap.gaps.push({ scope: 'brokers', reason: 'no broker container is running' });
     return snap;
   }
   const read = new Set<string>();
@@ -61,7 +62,7 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
           try {
             snap.messages[topic] = deps.readMessages ? await deps.readMessages(topic, needs.readThrough?.[topic]) : await readAll(deps, topic);
           } catch (err) {
-            snap.unknown.push(`messages of ${topic}: ${(err as Error).message.split('\n')[0]}`);
+            snap.gaps.push({ scope: 'messages', topic, reason: firstLine(err) });
           }
         }),
     );
@@ -73,20 +74,20 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
     // The messages of topics known to exist are read while the admin asks the rest.
     await withAdmin(cluster.seed, (admin) => fromAdmin(admin, snap, needs, () => readMessages(needs.messagesOf.filter((t) => snap.topics[t]?.exists))), deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 });
   } catch (err) {
-    snap.unknown.push(`kafkajs: ${(err as Error).message}`);
+    snap.gaps.push({ scope: 'cluster', via: 'kafkajs', reason: firstLine(err) });
   }
   const missingTopics = needs.topics.filter((t) => !snap.topics[t]);
   if (deps.exec && (snap.brokers.length === 0 || missingTopics.length > 0)) {
     try {
       await fromKcat(deps, snap, missingTopics);
     } catch (err) {
-      snap.unknown.push(`kcat -L: ${(err as Error).message.split('\n')[0]}`);
+      snap.gaps.push({ scope: 'cluster', via: 'kcat', reason: firstLine(err) });
     }
   } else if (!deps.exec) {
-    for (const t of missingTopics) snap.unknown.push(`topic ${t}: kafkajs could not describe it (a partition without a leader?)`);
+    for (const t of missingTopics) snap.gaps.push({ scope: 'topic', topic: t, reason: NOT_DESCRIBED });
   }
   if (snap.brokers.length === 0) {
-    for (const topic of needs.messagesOf) if (snap.topics[topic]?.exists !== false) snap.unknown.push(`messages of ${topic}: no broker answered`);
+    for (const topic of needs.messagesOf) if (snap.topics[topic]?.exists !== false) snap.gaps.push({ scope: 'messages', topic, reason: 'no broker answered' });
     return snap;
   }
   // The checks already say a topic is missing; reading it would only wait for it.
@@ -127,7 +128,7 @@ async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Nee
         if (t) t.configs = Object.fromEntries(r.configEntries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]));
       }
     } catch (err) {
-      snap.unknown.push(`topic configs: ${(err as Error).message}`);
+      snap.gaps.push({ scope: 'configs', reason: firstLine(err) });
     }
   };
   const ends = (needs.endOffsetsOf ?? []).filter((t) => snap.topics[t]?.exists).map(async (topic) => {
@@ -135,7 +136,7 @@ async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Nee
       const ends = await admin.fetchTopicOffsets(topic);
       (snap.endOffsets ??= {})[topic] = Object.fromEntries(ends.map((o) => [o.partition, Number(o.high)]));
     } catch (err) {
-      snap.unknown.push(`end offsets of ${topic}: ${(err as Error).message}`);
+      snap.gaps.push({ scope: 'end-offsets', topic, reason: firstLine(err) });
     }
   });
   await Promise.all([configs(), ...ends, needs.groups.length ? groupsFromAdmin(admin, snap, needs) : undefined, alongside()]);
@@ -146,7 +147,7 @@ async function groupsFromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, need
   try {
     described = await admin.describeGroups(needs.groups);
   } catch (err) {
-    snap.unknown.push(`consumer groups: ${(err as Error).message}`);
+    snap.gaps.push({ scope: 'groups', reason: firstLine(err) });
     return;
   }
   for (const g of described.groups) {
@@ -171,7 +172,7 @@ async function groupsFromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, need
             group.offsets[t.topic] = Object.fromEntries(t.partitions.map((p) => [p.partition, Number(p.offset)]));
           }
         } catch (err) {
-          snap.unknown.push(`offsets of ${group.groupId} on ${topic}: ${(err as Error).message}`);
+          snap.gaps.push({ scope: 'offsets', group: group.groupId, topic, reason: firstLine(err) });
         }
       }),
     ),
@@ -223,7 +224,7 @@ async function fromKcat(deps: InspectorDeps, snap: ClusterSnapshot, topics: stri
         .sort((a, b) => a.partition - b.partition),
     };
     snap.topics[topic] = state;
-    snap.unknown.push(`topic ${topic} read with kcat: kafkajs could not describe it (a partition without a leader?)`);
+    snap.gaps.push({ scope: 'topic', topic, via: 'kcat', reason: NOT_DESCRIBED });
   }
 }
 

@@ -1,7 +1,9 @@
 import { EXIT, UsageError } from '../core/errors.js';
 import { evidenceTopics, findStep, type Lab, type Step } from '../core/lab.js';
-import { checkNow, checkStep, type StepResult } from '../lab/engine.js';
-import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
+import { checkNow, checkStep, type StepResult } from '../core/engine.js';
+import { scopeOf, withResult } from '../core/progress.js';
+import { describeGap } from '../core/snapshot.js';
+import { fileProgressStore } from '../lab/progress.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';
 import { stackOptions, type Command, type Invocation } from '../cli/command.js';
@@ -23,7 +25,7 @@ export function formatStepResult(lab: Lab, r: StepResult, passedAtMs?: number): 
   const lines = [`${r.pass ? 'PASS' : passedAtMs === undefined ? 'FAIL' : 'DONE'}  step ${index + 1} ${step.id}: ${step.title}${earlier}`];
   for (const o of r.outcomes) lines.push(`      ${o.result.pass ? '✔' : '✘'} ${o.result.message}`);
   for (const q of r.quiz ?? []) lines.push(`      ${q.pass ? '✔' : '✘'} ${q.message}`);
-  if (!r.pass && r.unknown.length) lines.push(`      (could not learn: ${r.unknown.join('; ')})`);
+  if (!r.pass && r.gaps.length) lines.push(`      (could not learn: ${r.gaps.map(describeGap).join('; ')})`);
   if (!r.pass && passedAtMs === undefined && step.hint) lines.push(`      hint: ${step.hint.trim().split('\n')[0]}`);
   return lines.join('\n');
 }
@@ -107,7 +109,7 @@ export const checkCommand: Command = {
           tookMs: r.tookMs,
           checks: r.outcomes.map((x) => ({ kind: x.check.kind, params: x.check.params, ...x.result })),
           quiz: r.quiz,
-          unknown: r.unknown,
+          unknown: r.gaps.map(describeGap),
         })),
       };
       inv.out.write(`${JSON.stringify(json, null, 2)}\n`);

@@ -10,16 +10,20 @@ import { templatesOf } from '../core/templates.js';
 import { stepText } from '../core/present.js';
 import { checkStackName, LABEL, stackFlag } from '../core/stack.js';
 import { heal, injectFault } from '../faults/inject.js';
-import { checkStep } from '../lab/engine.js';
+import { checkStep } from '../core/engine.js';
+import { labNeeds, labNeedsCluster } from '../core/needs.js';
+import { statusOf, type LabProgress, type LoadedProgress, type ProgressStore } from '../core/progress.js';
+import { LabSession, type Notice, type SessionDeps } from '../core/session.js';
 import { started } from '../lab/start.js';
 import { openCourse } from '../lab/tracks.js';
-import { fileProgressStore, progressPath, statusOf, type LabProgress, type LoadedProgress, type ProgressStore } from '../lab/progress.js';
+import { fileProgressStore, progressPath } from '../lab/progress.js';
 import { describeAction, runSolution } from '../lab/runner.js';
-import { ClusterWatch, LabApp, LabSession, labNeedsCluster, panelNeeds, type AppDeps, type Notice, type Opened, type PickerRow, type SessionDeps } from '../lab/session.js';
 import { labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { App } from '../ui/App.js';
+import { LabApp, type AppDeps, type Opened, type PickerRow } from '../ui/lab-app.js';
+import { ClusterWatch } from '../ui/watch.js';
 import { ALT_SCREEN_OFF, ALT_SCREEN_ON, colorAllowed, osc52, SHOW_CURSOR } from '../ui/terminal.js';
 import { stackOptions, upOptions, type Command, type Invocation } from '../cli/command.js';
 import { imageProvider, stackContext, type StackContext } from '../context/stack.js';
@@ -200,7 +204,7 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
         solutions,
         notice: openingNotice(lab, loaded.progress, loaded.warning, observed),
       });
-      const watch = ctx ? new ClusterWatch({ inspector: ctx.inspector, needs: panelNeeds(lab), clock: systemClock, intervalMs: 1000 }) : null;
+      const watch = ctx ? new ClusterWatch({ inspector: ctx.inspector, needs: labNeeds(lab), clock: systemClock, intervalMs: 1000 }) : null;
       return { session, watch };
     },
   };

@@ -1,7 +1,8 @@
 import { evidenceTopics } from '../core/lab.js';
 import { EXIT, UsageError } from '../core/errors.js';
-import { checkStep } from '../lab/engine.js';
-import { fileProgressStore, scopeOf, withResult } from '../lab/progress.js';
+import { checkStep } from '../core/engine.js';
+import { scopeOf, withResult } from '../core/progress.js';
+import { fileProgressStore } from '../lab/progress.js';
 import { runSolution } from '../lab/runner.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';

@@ -4,7 +4,7 @@ import { UsageError, UserError } from '../core/errors.js';
 import type { Lab } from '../core/lab.js';
 import { describeParams, kindOf, parseParamText } from '../core/params.js';
 import type { GivenParams } from '../lab/load.js';
-import type { LoadedProgress, ProgressStore } from '../lab/progress.js';
+import type { LoadedProgress, ProgressStore } from '../core/progress.js';
 import { openLab } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
 import type { Invocation, OptionSpec } from '../cli/command.js';

@@ -34,3 +34,10 @@ export function parseTarget(text: string): TargetRef | undefined {
   if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text)) return { kind: 'name', name: text };
   return undefined;
 }
+
+/** What the lab session says of a fault it injected, or of a heal: when, which container, and a note. */
+export interface InjectedFault {
+  atMs: number;
+  container: string;
+  note?: string;
+}

@@ -1,7 +1,6 @@
 // The lab model: what a student sees and what kafka-lab checks. Pure types and template rendering.
-import type { CheckSpec } from './checks.js';
+import type { CheckSpec } from './checks/index.js';
 import type { Params } from './params.js';
-import type { Needs } from './snapshot.js';
 
 import type { FaultAction } from './faults.js';
 
@@ -125,11 +124,4 @@ export function findStep(lab: Lab, ref: string): Step | undefined {
 /** Topics whose contents before a fault are evidence for a later check (acked-survive). */
 export function evidenceTopics(lab: Lab): string[] {
   return [...new Set(lab.steps.flatMap((s) => s.checks.filter((c) => c.kind === 'acked-survive').map((c) => (c.params as { topic: string }).topic)))];
-}
-
-/** What a lab works on: its topics (with end offsets) and every group its checks or solutions name. */
-export function labNeeds(lab: Lab): Needs {
-  const groups = lab.steps.flatMap((s) => s.checks.map((c) => (c.params as { group?: string }).group).filter((g): g is string => !!g));
-  const consumerGroups = lab.steps.flatMap((s) => s.solution.flatMap((a) => ('consumer' in a && a.consumer.group ? [a.consumer.group] : [])));
-  return { topics: [...lab.topics], groups: [...new Set([...groups, ...consumerGroups])].sort(), messagesOf: [], endOffsetsOf: [...lab.topics] };
 }

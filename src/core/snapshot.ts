@@ -65,10 +65,68 @@ export interface ClusterSnapshot {
   acked: Record<string, { value: string; atMs: number }[]>;
   /** when the last fault was injected, from the stack's event log */
   lastFaultMs: number | null;
-  /** What could not be learnt, and why: shown, never hidden. */
-  unknown: string[];
+  /** What could not be learnt, and why: shown (see describeGap), never hidden. */
+  gaps: Gap[];
   /** topic -> partition -> end offset (high watermark), for topics in needs.endOffsetsOf (consumer lag) */
   endOffsets?: Record<string, Record<number, number>>;
+}
+
+/**
+ * Something a snapshot could not learn. `scope` says what: the cluster's metadata as a whole, which
+ * brokers run, one topic's description, its messages, the topics' configs, a topic's end offsets, the
+ * consumer groups, or one group's committed offsets on a topic.
+ */
+export type GapScope = 'cluster' | 'brokers' | 'topic' | 'messages' | 'configs' | 'end-offsets' | 'groups' | 'offsets';
+
+export interface Gap {
+  scope: GapScope;
+  topic?: string;
+  group?: string;
+  /** The client that failed (cluster), or the one that read the topic instead (topic). */
+  via?: 'kafkajs' | 'kcat';
+  /** The underlying error's first line, or what was seen instead. */
+  reason: string;
+}
+
+/** A gap in words, as the panel, the check output and the grade's evidence show it. */
+export function describeGap(g: Gap): string {
+  switch (g.scope) {
+    case 'cluster':
+      return `${g.via === 'kcat' ? 'kcat -L' : 'kafkajs'}: ${g.reason}`;
+    case 'brokers':
+      return g.reason;
+    case 'topic':
+      return `topic ${g.topic}${g.via === 'kcat' ? ' read with kcat' : ''}: ${g.reason}`;
+    case 'messages':
+      return `messages of ${g.topic}: ${g.reason}`;
+    case 'configs':
+      return `topic configs: ${g.reason}`;
+    case 'end-offsets':
+      return `end offsets of ${g.topic}: ${g.reason}`;
+    case 'groups':
+      return `consumer groups: ${g.reason}`;
+    case 'offsets':
+      return `offsets of ${g.group} on ${g.topic}: ${g.reason}`;
+  }
+}
+
+/** The first line of an error's message: what a gap keeps of it. */
+export function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
+/**
+ * The brokers live in the cluster: the ones its metadata lists. Null when that could not be learnt
+ * (no broker listed, something unknown, yet broker containers run), so nobody is called down for it.
+ */
+export function liveBrokers(s: ClusterSnapshot): Set<number> | null {
+  if (s.brokers.length === 0 && s.gaps.length > 0 && s.containers.some((c) => c.brokerId !== undefined && c.state === 'running')) return null;
+  return new Set(s.brokers.map((b) => b.id));
+}
+
+/** The port the engine, the grader and the UI's watch read the cluster through (cluster/inspector.ts). */
+export interface Inspector {
+  snapshot(needs: Needs): Promise<ClusterSnapshot>;
 }
 
 /** What a set of checks needs the inspector to gather. */

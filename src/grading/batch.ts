@@ -3,10 +3,9 @@
 // this process's own client, after writing a canary the student cannot predict.
 import { mapLimit } from '../core/classroom.js';
 import { renderError, UserError } from '../core/errors.js';
-import { CANARY_PREFIX, mergeNeeds } from '../core/snapshot.js';
-import { needsOf } from '../core/checks.js';
+import { checksNeeds } from '../core/needs.js';
+import { CANARY_PREFIX, describeGap, type Inspector } from '../core/snapshot.js';
 import { writeCanaries, type Canary } from '../cluster/canary.js';
-import type { Inspector } from '../cluster/inspector.js';
 import type { Batch, StudentResult } from './formats.js';
 import type { Params } from '../core/params.js';
 import { gradeSnapshot, type Grade, type Rubric, type Work } from './rubric.js';
@@ -25,12 +24,12 @@ export type CanaryEvidence = Canary & { readBack: boolean | null };
 
 export async function gradeTarget(base: Rubric, t: Target, now: () => Date): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
   const { inspector, bootstrap, work, rubric = base, params } = await t.open();
-  const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
+  const needs = checksNeeds(rubric.items.flatMap((i) => i.checks));
   const canaries = await writeCanaries(bootstrap, needs.messagesOf);
   const written = canaries.filter((c) => c.offset !== undefined);
   const snap = await inspector.snapshot({ ...needs, readThrough: Object.fromEntries(written.map((c) => [c.topic, { partition: c.partition!, offset: c.offset! }])) });
   if (snap.brokers.length === 0) {
-    throw new UserError(`No broker answered at ${bootstrap}${snap.unknown.length ? ` (${snap.unknown[0]})` : ''}: the cluster is down or unreachable, so nothing could be graded.`);
+    throw new UserError(`No broker answered at ${bootstrap}${snap.gaps.length ? ` (${describeGap(snap.gaps[0]!)})` : ''}: the cluster is down or unreachable, so nothing could be graded.`);
   }
   const evidence: CanaryEvidence[] = canaries.map((c) => {
     const values = snap.messages[c.topic];
@@ -39,7 +38,7 @@ export async function gradeTarget(base: Rubric, t: Target, now: () => Date): Pro
     snap.messages[c.topic] = values.filter((m) => !m.value.startsWith(CANARY_PREFIX));
     if (!readBack) {
       delete snap.messages[c.topic];
-      snap.unknown.push(`messages of ${c.topic}: the grader's canary (partition ${c.partition}, offset ${c.offset}) was not read back, so what was read is not trusted`);
+      snap.gaps.push({ scope: 'messages', topic: c.topic, reason: `the grader's canary (partition ${c.partition}, offset ${c.offset}) was not read back, so what was read is not trusted` });
     }
     return { ...c, readBack };
   });

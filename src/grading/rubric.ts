@@ -3,15 +3,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { evaluate, needsOf, type CheckResult } from '../core/checks.js';
+import { evaluate, type CheckResult } from '../core/checks/index.js';
 import { UserError } from '../core/errors.js';
 import type { LabCheck, QuizQuestion } from '../core/lab.js';
 import { NO_SCOPE, type LabScope } from '../core/scope.js';
-import { mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
+import { checksNeeds } from '../core/needs.js';
+import { describeGap, type ClusterSnapshot, type Inspector } from '../core/snapshot.js';
 import { isProblem, substitute, type Params } from '../core/params.js';
 import { parseCheck, unknownTemplates } from '../lab/load.js';
 import { readYaml, validate, where } from '../stack/yaml-source.js';
-import type { Inspector } from '../cluster/inspector.js';
 
 export interface RubricItem {
   id: string;
@@ -101,8 +101,8 @@ export interface Grade {
   earned: number;
   possible: number;
   items: ItemGrade[];
-  /** What the grade was judged on: brokers, controller, and the topics' partitions. */
-  evidence: Pick<ClusterSnapshot, 'brokers' | 'controller' | 'topics' | 'unknown'> & { groups: Record<string, { members: number; state: string }> };
+  /** What the grade was judged on: brokers, controller, the topics' partitions, and what could not be learnt (in words). */
+  evidence: Pick<ClusterSnapshot, 'brokers' | 'controller' | 'topics'> & { unknown: string[]; groups: Record<string, { members: number; state: string }> };
   gradedAt: string;
 }
 
@@ -142,7 +142,7 @@ export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapsh
       brokers: snap.brokers,
       controller: snap.controller,
       topics: snap.topics,
-      unknown: snap.unknown,
+      unknown: snap.gaps.map(describeGap),
       groups: Object.fromEntries(Object.entries(snap.groups).map(([k, g]) => [k, { members: g.members.length, state: g.state }])),
     },
     gradedAt: now.toISOString(),
@@ -150,6 +150,6 @@ export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapsh
 }
 
 export async function grade(rubric: Rubric, stack: string, inspector: Inspector, now: () => Date, work?: Work): Promise<Grade> {
-  const needs = mergeNeeds(rubric.items.flatMap((i) => i.checks.map(needsOf)));
+  const needs = checksNeeds(rubric.items.flatMap((i) => i.checks));
   return gradeSnapshot(rubric, stack, await inspector.snapshot(needs), now(), work);
 }

@@ -4,7 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { checkKinds, checkSchemas, type CheckKind } from '../core/checks.js';
+import { checkKinds, checkSchema, isCheckKind } from '../core/checks/index.js';
 import { UserError } from '../core/errors.js';
 import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step, type StudentAction } from '../core/lab.js';
 import { checkRunnable, splitWords } from '../core/words.js';
@@ -192,15 +192,15 @@ export function unknownTemplates(src: YamlSource, v: unknown, at: Path, declared
 }
 
 export function parseCheck(src: YamlSource, at: Path, c: { kind: string } & Record<string, unknown>): LabCheck {
-  if (!checkKinds.includes(c.kind as CheckKind)) {
+  if (!isCheckKind(c.kind)) {
     throw new UserError(`${where(src, [...at, 'kind'])}: unknown check kind '${c.kind}'. Known kinds: ${checkKinds.join(', ')}.`, NEXT);
   }
-  const kind = c.kind as CheckKind;
+  const kind = c.kind;
   const { kind: _kind, within, ...params } = c;
   if (within !== undefined && (typeof within !== 'number' || within < 0 || within > 300)) {
     throw new UserError(`${where(src, [...at, 'within'])}: 'within' is the seconds to wait, from 0 to 300.`, NEXT);
   }
-  const parsed = validate(src, checkSchemas[kind] as z.ZodType<Record<string, unknown>>, params, NEXT, at);
+  const parsed = validate(src, checkSchema(kind), params, NEXT, at);
   return { kind, params: parsed as LabCheck['params'], within: within as number | undefined };
 }
 

@@ -1,13 +1,15 @@
 // Starting a lab: the cluster's state at that moment becomes the lab's baseline, so its checks count
 // only what the student does from then on (see core/scope.ts).
-import { labNeeds, type Lab } from '../core/lab.js';
+import type { Lab } from '../core/lab.js';
+import { checksNeeds, labNeeds } from '../core/needs.js';
+import type { LabProgress } from '../core/progress.js';
 import type { Baseline } from '../core/scope.js';
-import type { Inspector } from '../cluster/inspector.js';
-import type { LabProgress } from './progress.js';
+import type { Inspector } from '../core/snapshot.js';
 
 export async function takeBaseline(inspector: Inspector, lab: Lab): Promise<Baseline> {
   const needs = labNeeds(lab);
-  const topics = [...new Set([...needs.topics, ...lab.steps.flatMap((s) => s.checks.map((c) => (c.params as { topic?: string }).topic).filter((t): t is string => !!t))])];
+  // Every topic a check names counts from the start too, not only the lab's own.
+  const topics = [...new Set([...needs.topics, ...checksNeeds(lab.steps.flatMap((s) => s.checks)).topics])];
   const snap = await inspector.snapshot({ ...needs, topics, endOffsetsOf: topics });
   return {
     atMs: snap.atMs,

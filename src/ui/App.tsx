@@ -3,8 +3,10 @@
 // (cancelled on unmount) and tick a clock while something runs.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
-import type { AppState, ClusterWatch, LabApp, LabSession, WatchState } from '../lab/session.js';
-import { panelNeeds } from '../lab/session.js';
+import { labNeeds } from '../core/needs.js';
+import type { LabSession } from '../core/session.js';
+import type { AppState, LabApp } from './lab-app.js';
+import type { ClusterWatch, WatchState } from './watch.js';
 import { intentFor, keyNames, scopesOf, statusBar, type Scope } from './keymap.js';
 import { Lines } from './Lines.js';
 import { ProgressView } from './ProgressView.js';
@@ -122,7 +124,7 @@ export function LabView({ session, watch, size, color, now, onLayout }: LabViewP
     return () => clearInterval(timer);
   }, [s.busy, now]);
 
-  const needs = panelNeeds(s.lab);
+  const needs = labNeeds(s.lab);
   const screen = labScreen({ session: s, watch: watch ? w : null, needs, size, nowMs: s.busy ? nowMs : now() });
   onLayout(screen.maxScroll);
   return <Lines lines={screen.lines} color={color} />;

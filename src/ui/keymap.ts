@@ -1,6 +1,6 @@
 // The one keymap table: it drives key handling, the `?` help screen and the status bar.
 import type { Key } from 'ink';
-import type { Intent, IntentType } from '../lab/session.js';
+import type { Intent, IntentType } from '../core/session.js';
 import { span, type Line } from './text.js';
 
 /** Where a binding applies. 'quiz' adds to 'lab' on steps with questions; 'any' is everywhere. */

@@ -3,8 +3,7 @@
 // consumer groups with members, partitions and lag. Rows keep a stable order (broker id, partition
 // number, group id, member host), rows that just changed are highlighted, and what the snapshot
 // could not learn is marked '?', never left out silently.
-import type { ClusterSnapshot, GroupState, PartitionState, TopicState } from '../core/snapshot.js';
-import { liveBrokers, replicaRole, type Role } from '../lab/session.js';
+import { describeGap, liveBrokers, type ClusterSnapshot, type GroupState, type PartitionState, type TopicState } from '../core/snapshot.js';
 import { fit, pad, ranges, span, type Line, type Span } from './text.js';
 
 export interface PanelInput {
@@ -52,6 +51,19 @@ export function brokerRows(s: ClusterSnapshot): BrokerRow[] {
     });
 }
 
+/**
+ * A replica's role in its partition: leader on the preferred replica, leader elsewhere,
+ * in-sync follower, out of sync (live but not in the ISR), offline (its broker is down), or none.
+ */
+export type Role = 'leader' | 'leader-moved' | 'in-sync' | 'out-of-sync' | 'offline' | 'none';
+
+export function replicaRole(p: PartitionState, broker: number, live: Set<number> | null): Role {
+  if (!p.replicas.includes(broker)) return 'none';
+  if (p.leader === broker) return p.replicas[0] === broker ? 'leader' : 'leader-moved';
+  if (p.offline.includes(broker) || (live !== null && !live.has(broker))) return 'offline';
+  return p.isr.includes(broker) ? 'in-sync' : 'out-of-sync';
+}
+
 const ROLE_CELL: Record<Role, { text: string; color?: string; bold?: boolean; dim?: boolean }> = {
   leader: { text: 'L', color: 'green', bold: true },
   'leader-moved': { text: 'L*', color: 'yellow', bold: true },
@@ -93,8 +105,15 @@ function summaryText(name: string, t: TopicState | undefined, why: string | unde
   return out;
 }
 
+/** Why a topic could not be read: a gap about it, or else the first one. */
 function topicWhy(s: ClusterSnapshot, name: string): string | undefined {
-  return s.unknown.find((u) => u.includes(name)) ?? s.unknown[0];
+  const gap = s.gaps.find((g) => g.topic === name) ?? s.gaps[0];
+  return gap && describeGap(gap);
+}
+
+/** The groups were not asked, or not answered: the admin client failed, or describing the groups did. */
+function groupsUnknown(s: ClusterSnapshot, id: string): boolean {
+  return s.gaps.some((g) => g.scope === 'groups' || (g.scope === 'cluster' && g.via === 'kafkajs') || (g.scope === 'offsets' && g.group === id));
 }
 
 const hl = (on: boolean, sp: Span): Span => (on ? { ...sp, inverse: true } : sp);
@@ -278,8 +297,8 @@ function groupLines(s: ClusterSnapshot, groups: string[], topics: string[], high
     const g = s.groups[id];
     const head: Line = [hl(highlight.has(`group:${id}`), span(`group ${id}`, { bold: true }))];
     if (!g) {
-      const why = s.unknown.find((u) => /group|coordinator|kafkajs/i.test(u));
-      head.push(span(why ? '  ? not learnt' : '  none yet', { dim: !why, color: why ? 'yellow' : undefined }));
+      const unknown = groupsUnknown(s, id);
+      head.push(span(unknown ? '  ? not learnt' : '  none yet', { dim: !unknown, color: unknown ? 'yellow' : undefined }));
       lines.push(head);
       continue;
     }
@@ -321,7 +340,8 @@ export function clusterPanel(i: PanelInput): Line[] {
     span(` · as of ${at}`, { dim: true }),
   ];
   if (i.error) header.push(span(`  ? last poll failed: ${i.error}`, { color: 'yellow' }));
-  const unknownLines: Line[] = s.unknown.map((u) => [span(`? ${u}`, { color: 'yellow', dim: true })]);
+  const gapWords = s.gaps.map(describeGap);
+  const unknownLines: Line[] = gapWords.map((u) => [span(`? ${u}`, { color: 'yellow', dim: true })]);
   const candidates: Line[][] = [];
   const table = [header, brokersLine(rows, highlight), ...tableLines(s, i.topics, highlight, width), ...groupLines(s, i.groups, i.topics, highlight, true)];
   const matrix = [header, ...matrixLines(s, i.topics, rows, highlight, width), ...groupLines(s, i.groups, i.topics, highlight, true)];
@@ -337,10 +357,10 @@ export function clusterPanel(i: PanelInput): Line[] {
   const room = i.height - out.length;
   if (unknownLines.length && room > 0) {
     const shown = unknownLines.slice(0, room);
-    if (unknownLines.length > room) shown[room - 1] = [span(`? ${unknownLines.length - room + 1} more things could not be learnt: ${s.unknown.slice(room - 1).join('; ')}`, { color: 'yellow', dim: true })];
+    if (unknownLines.length > room) shown[room - 1] = [span(`? ${unknownLines.length - room + 1} more things could not be learnt: ${gapWords.slice(room - 1).join('; ')}`, { color: 'yellow', dim: true })];
     out.push(...shown);
   } else if (unknownLines.length) {
-    header.splice(1, 0, span(`  ? ${s.unknown.length} unknown`, { color: 'yellow', bold: true }));
+    header.splice(1, 0, span(`  ? ${s.gaps.length} unknown`, { color: 'yellow', bold: true }));
   }
   if (i.legend !== false && chosen !== table && i.topics.length > 0 && out.length < i.height) out.push([span(LEGEND, { dim: true })]);
   if (out.length > i.height) {
@@ -350,3 +370,28 @@ export function clusterPanel(i: PanelInput): Line[] {
   return out.map((l) => fit(l, width));
 }
 
+// -- what the watch compares between polls -------------------------------------------------------
+
+/** What the cluster panel shows, row by row, as comparable strings; rows whose string changes are highlighted. */
+export function signatures(s: ClusterSnapshot, topics: string[], groups: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const live = liveBrokers(s);
+  for (const c of s.containers) {
+    if (c.brokerId === undefined) continue;
+    out[`broker:${c.brokerId}`] = `${c.state}|${live === null ? '?' : live.has(c.brokerId)}|${s.controller === c.brokerId}`;
+  }
+  for (const name of topics) {
+    const t = s.topics[name];
+    out[`topic:${name}`] = t ? `${t.exists}|${t.partitions.length}` : '?';
+    for (const p of t?.partitions ?? []) {
+      out[`part:${name}:${p.partition}`] = `${p.leader}|${p.replicas.join(',')}|${p.isr.join(',')}|${p.offline.join(',')}`;
+      for (const b of p.replicas) out[`cell:${name}:${p.partition}:${b}`] = replicaRole(p, b, live);
+    }
+  }
+  for (const id of groups) {
+    const g = s.groups[id];
+    out[`group:${id}`] = g ? `${g.state}|${g.members.length}` : '-';
+    for (const m of g?.members ?? []) out[`member:${id}:${m.memberId}`] = JSON.stringify(m.assignment);
+  }
+  return out;
+}

@@ -2,8 +2,10 @@
 // terminals, readable at 80x24; side by side, with a step list and a fuller cluster table, when
 // there is room. Pure: the Ink component renders exactly these lines.
 import type { Needs } from '../core/snapshot.js';
-import { statusOf } from '../lab/progress.js';
-import type { PickerRow, SessionState, WatchState } from '../lab/session.js';
+import { statusOf } from '../core/progress.js';
+import type { SessionState } from '../core/session.js';
+import type { PickerRow } from './lab-app.js';
+import type { WatchState } from './watch.js';
 import { helpLines, scopesOf, statusBar } from './keymap.js';
 import { clusterPanel, LEGEND } from './panel.js';
 import { noticeLines, resultLines, stepBody, stepList, stepStrip } from './step.js';

@@ -1,8 +1,8 @@
 // Pure formatters for the lab side of the screen: the step list, the current step (instructions,
 // the exact commands for this stack, quiz, hint, solution, fault) and the pinned check result.
 import { render, type Lab, type Step, type TemplateContext } from '../core/lab.js';
-import { statusOf, type LabProgress, type StepRecord, type StepStatus } from '../lab/progress.js';
-import type { SessionState } from '../lab/session.js';
+import { statusOf, type LabProgress, type StepRecord, type StepStatus } from '../core/progress.js';
+import type { SessionState } from '../core/session.js';
 import { fit, pad, span, wrapHard, wrapMarkup, type Line, type Span } from './text.js';
 
 export const STATUS_MARK: Record<StepStatus, { mark: string; color?: string; word: string }> = {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, type CheckSpec } from '../../src/core/checks.js';
+import { evaluate, type CheckSpec } from '../../src/core/checks/index.js';
 import type { ClusterSnapshot, Message, PartitionState } from '../../src/core/snapshot.js';
 import { emptySnapshot } from './snapshot-fixture.js';
 
@@ -138,7 +138,7 @@ test('acked-survive: every write acknowledged before the last fault must be read
 });
 
 test('a topic whose messages could not be read says why, instead of looking empty or lost', () => {
-  const unread = snap({ acked: { t: [{ value: 'a', atMs: 10 }] }, lastFaultMs: 30, unknown: ['messages of t: Timed out after 30 s waiting for a whole read of t (last seen: not the leader)'] });
+  const unread = snap({ acked: { t: [{ value: 'a', atMs: 10 }] }, lastFaultMs: 30, gaps: [{ scope: 'messages', topic: 't', reason: 'Timed out after 30 s waiting for a whole read of t (last seen: not the leader)' }] });
   for (const c of [
     { kind: 'topic-contains', params: { topic: 't', values: ['m1'] } },
     { kind: 'topic-holds-at-least', params: { topic: 't', count: 1 } },

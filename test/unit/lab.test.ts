@@ -6,7 +6,7 @@ import { splitWords, checkRunnable } from '../../src/core/words.js';
 import { render } from '../../src/core/lab.js';
 import { decodeAssignment } from '../../src/cluster/inspector.js';
 import { UserError } from '../../src/core/errors.js';
-import { gradeQuiz } from '../../src/lab/engine.js';
+import { gradeQuiz } from '../../src/core/engine.js';
 
 const good = `id: demo
 title: Demo

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate } from '../../src/core/checks.js';
+import { evaluate } from '../../src/core/checks/index.js';
 import { isProblem, substitute } from '../../src/core/params.js';
 import type { LabScope } from '../../src/core/scope.js';
 import type { ClusterSnapshot, Message } from '../../src/core/snapshot.js';

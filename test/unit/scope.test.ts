@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, type CheckSpec } from '../../src/core/checks.js';
+import { evaluate, type CheckSpec } from '../../src/core/checks/index.js';
 import { addReads, type LabScope } from '../../src/core/scope.js';
 import type { ClusterSnapshot, GroupState, Message } from '../../src/core/snapshot.js';
 import { emptySnapshot } from './snapshot-fixture.js';

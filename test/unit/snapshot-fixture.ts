@@ -12,7 +12,7 @@ export function emptySnapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnaps
     messages: {},
     acked: {},
     lastFaultMs: null,
-    unknown: [],
+    gaps: [],
     ...over,
   };
 }

@@ -6,11 +6,11 @@ import type { Fault, Lab, Step, TemplateContext } from '../../src/core/lab.js';
 import type { ClusterSnapshot, PartitionState } from '../../src/core/snapshot.js';
 import type { Clock } from '../../src/core/wait.js';
 import { Interrupted } from '../../src/core/errors.js';
-import type { StepResult } from '../../src/lab/engine.js';
+import type { StepResult } from '../../src/core/engine.js';
 import { parseLab } from '../../src/lab/load.js';
-import type { LabProgress, ProgressStore } from '../../src/lab/progress.js';
-import { emptyProgress } from '../../src/lab/progress.js';
-import type { SessionDeps } from '../../src/lab/session.js';
+import type { LabProgress, ProgressStore } from '../../src/core/progress.js';
+import { emptyProgress } from '../../src/core/progress.js';
+import type { SessionDeps } from '../../src/core/session.js';
 import type { FaultEvent } from '../../src/faults/log.js';
 import { labsDir } from '../../src/paths.js';
 
@@ -89,7 +89,7 @@ export function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
     messages: {},
     acked: {},
     lastFaultMs: null,
-    unknown: [],
+    gaps: [],
     ...over,
   };
 }
@@ -174,7 +174,7 @@ export function fakeDeps(o: { store?: ProgressStore; pass?: (step: Step) => bool
       const pass = o.pass ? o.pass(step) : true;
       const outcomes = step.checks.map((check) => ({ check, result: { pass, score: pass ? 1 : 0, message: `${check.kind} ${pass ? 'holds' : 'does not hold yet'}` } }));
       const quiz = step.quiz?.map((q) => ({ id: q.id, pass: c.answers[q.id] === q.answer, message: `${q.id}: ${c.answers[q.id] === q.answer ? 'right' : 'wrong'}` }));
-      return { stepId: step.id, pass: pass && (quiz?.every((q) => q.pass) ?? true), outcomes, quiz, unknown: [], tookMs: 5 };
+      return { stepId: step.id, pass: pass && (quiz?.every((q) => q.pass) ?? true), outcomes, quiz, gaps: [], tookMs: 5 };
     },
     async solve(step, c) {
       calls.solve.push(step.id);

@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, exist
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { emptyProgress, fileProgressStore, fitToLab, progressPath, writeFileAtomic, type LabProgress } from '../../src/lab/progress.js';
+import { emptyProgress, fitToLab, type LabProgress } from '../../src/core/progress.js';
+import { fileProgressStore, progressPath, writeFileAtomic } from '../../src/lab/progress.js';
 import { brokerFailover } from './ui-fixtures.js';
 
 const dirs: string[] = [];

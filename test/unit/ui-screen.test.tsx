@@ -8,8 +8,12 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import type { Lab } from '../../src/core/lab.js';
 import type { ClusterSnapshot } from '../../src/core/snapshot.js';
-import { fileProgressStore, type ProgressStore } from '../../src/lab/progress.js';
-import { ClusterWatch, LabApp, LabSession, panelNeeds } from '../../src/lab/session.js';
+import { labNeeds } from '../../src/core/needs.js';
+import type { ProgressStore } from '../../src/core/progress.js';
+import { LabSession } from '../../src/core/session.js';
+import { fileProgressStore } from '../../src/lab/progress.js';
+import { LabApp } from '../../src/ui/lab-app.js';
+import { ClusterWatch } from '../../src/ui/watch.js';
 import { App } from '../../src/ui/App.js';
 import { KEYMAP } from '../../src/ui/keymap.js';
 import { clusterPanel } from '../../src/ui/panel.js';
@@ -35,7 +39,7 @@ function mount(o: { lab?: Lab; snap?: () => ClusterSnapshot; store?: ProgressSto
         opened.push(lab.id);
         const { progress } = await deps.store.load(lab);
         const session = new LabSession(deps, { lab, stack: 'ui-t', templates, progress });
-        const watch = new ClusterWatch({ inspector: { snapshot: async () => (o.snap ?? snapshot)() }, needs: panelNeeds(lab), clock: realClock, intervalMs: 20 });
+        const watch = new ClusterWatch({ inspector: { snapshot: async () => (o.snap ?? snapshot)() }, needs: labNeeds(lab), clock: realClock, intervalMs: 20 });
         watches.push(watch);
         return { session, watch };
       },
@@ -152,7 +156,7 @@ test('cluster panel: consumer groups with members, their partitions and lag, in 
 });
 
 test('cluster panel: what the snapshot could not learn is marked, not hidden', async () => {
-  const unknown = () => snapshot({ brokers: [], controller: null, topics: {}, groups: {}, unknown: ['kafkajs: Connection error: connect ECONNREFUSED', 'kcat -L: timed out'] });
+  const unknown = () => snapshot({ brokers: [], controller: null, topics: {}, groups: {}, gaps: [{ scope: 'cluster', via: 'kafkajs', reason: 'Connection error: connect ECONNREFUSED' }, { scope: 'cluster', via: 'kcat', reason: 'timed out' }] });
   const m = mount({ lab: brokerFailover, snap: unknown, size: { columns: 100, rows: 40 } });
   try {
     const f = await m.frame((x) => x.includes('controller ?'), 'an unknown controller');

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import type { ClusterSnapshot, Needs } from '../../src/core/snapshot.js';
 import type { Clock } from '../../src/core/wait.js';
 import { Interrupted } from '../../src/core/errors.js';
-import { emptyProgress } from '../../src/lab/progress.js';
-import { ClusterWatch, LabSession, panelNeeds, signatures } from '../../src/lab/session.js';
+import { labNeeds } from '../../src/core/needs.js';
+import { emptyProgress } from '../../src/core/progress.js';
+import { LabSession } from '../../src/core/session.js';
+import { signatures } from '../../src/ui/panel.js';
+import { ClusterWatch } from '../../src/ui/watch.js';
 import { brokerFailover, broker2Stopped, fakeDeps, MemoryStore, quizLab, snapshot, templates, waitFor, TOPIC } from './ui-fixtures.js';
 
 function session(lab = brokerFailover, deps = fakeDeps(), current = 0) {
@@ -186,7 +189,7 @@ test('the watch polls one at a time, at most once per interval, and stops on sto
       return snapshot({ atMs: clock.t });
     },
   };
-  const w = new ClusterWatch({ inspector, needs: panelNeeds(brokerFailover), clock, intervalMs: 1000 });
+  const w = new ClusterWatch({ inspector, needs: labNeeds(brokerFailover), clock, intervalMs: 1000 });
   w.start();
   w.start(); // starting twice does not start a second loop
   try {
@@ -210,7 +213,7 @@ test('a poll in flight when the watch stops is dropped, not shown', async () => 
   const clock = recordingClock();
   let release!: () => void;
   const inspector = { snapshot: () => new Promise<ClusterSnapshot>((r) => (release = () => r(snapshot()))) };
-  const w = new ClusterWatch({ inspector, needs: panelNeeds(brokerFailover), clock });
+  const w = new ClusterWatch({ inspector, needs: labNeeds(brokerFailover), clock });
   w.start();
   await waitFor(() => typeof release, (t) => t === 'function', 'the first poll');
   w.stop();
@@ -230,7 +233,7 @@ test('a failing poll is shown as an error and polling goes on', async () => {
       return snapshot();
     },
   };
-  const w = new ClusterWatch({ inspector, needs: panelNeeds(brokerFailover), clock });
+  const w = new ClusterWatch({ inspector, needs: labNeeds(brokerFailover), clock });
   const errors: (string | null)[] = [];
   w.subscribe(() => errors.push(w.getState().error));
   w.start();
@@ -249,7 +252,7 @@ test('rows that change are highlighted for a while, then not', async () => {
   const snaps = [snapshot(), broker2Stopped(), broker2Stopped(), broker2Stopped(), broker2Stopped(), broker2Stopped()];
   let i = 0;
   const inspector = { snapshot: async () => snaps[Math.min(i++, snaps.length - 1)]! };
-  const w = new ClusterWatch({ inspector, needs: panelNeeds(brokerFailover), clock, intervalMs: 1000, highlightMs: 2500 });
+  const w = new ClusterWatch({ inspector, needs: labNeeds(brokerFailover), clock, intervalMs: 1000, highlightMs: 2500 });
   const seen: string[][] = [];
   w.subscribe(() => seen.push(w.getState().highlight));
   w.start();
@@ -269,7 +272,7 @@ test('rows that change are highlighted for a while, then not', async () => {
 });
 
 test('the panel asks for the lab topics with end offsets, and every group the lab uses', () => {
-  assert.deepEqual(panelNeeds(brokerFailover), { topics: [TOPIC], groups: ['mygroup'], messagesOf: [], endOffsetsOf: [TOPIC] });
+  assert.deepEqual(labNeeds(brokerFailover), { topics: [TOPIC], groups: ['mygroup'], messagesOf: [], endOffsetsOf: [TOPIC] });
   const sig = signatures(snapshot(), [TOPIC], ['mygroup']);
   assert.equal(sig['broker:1'], 'running|true|true');
   assert.equal(sig[`cell:${TOPIC}:0:1`], 'leader');

@@ -1,11 +1,11 @@
 // Checking a step against the live cluster: one snapshot for all of a step's checks, polled
 // until each check passes or its own `within` runs out. Failing checks are results, not errors.
-import { evaluate, needsOf, READS_MESSAGES, type CheckResult } from '../core/checks.js';
-import type { LabCheck, QuizQuestion, Step } from '../core/lab.js';
-import { messagesSince, NO_SCOPE, type LabScope, type Read } from '../core/scope.js';
-import { mergeNeeds, type ClusterSnapshot } from '../core/snapshot.js';
-import type { Clock } from '../core/wait.js';
-import type { Inspector } from '../cluster/inspector.js';
+import { evaluate, readsMessages, type CheckResult } from './checks/index.js';
+import type { LabCheck, QuizQuestion, Step } from './lab.js';
+import { checksNeeds } from './needs.js';
+import { messagesSince, NO_SCOPE, type LabScope, type Read } from './scope.js';
+import type { ClusterSnapshot, Gap, Inspector } from './snapshot.js';
+import type { Clock } from './wait.js';
 
 export interface CheckOutcome {
   check: LabCheck;
@@ -17,7 +17,8 @@ export interface StepResult {
   pass: boolean;
   outcomes: CheckOutcome[];
   quiz?: QuizOutcome[];
-  unknown: string[];
+  /** What the snapshot could not learn. */
+  gaps: Gap[];
   tookMs: number;
   /** When the step passed: what its checks read of each topic, this lab's part only. */
   reads?: Read[];
@@ -37,7 +38,7 @@ export interface CheckOptions {
   answers?: Record<string, number>;
   /** Where the lab started and what earlier checks read; without it everything in the cluster counts. */
   scope?: LabScope;
-  /** Topics whose reads a passing step keeps as evidence (see core/lab.ts evidenceTopics). */
+  /** Topics whose reads a passing step keeps as evidence (see lab.ts evidenceTopics). */
   keepReadsOf?: readonly string[];
   onPoll?: (snapshot: ClusterSnapshot, outcomes: CheckOutcome[]) => void;
 }
@@ -46,10 +47,10 @@ export async function checkStep(step: Step, inspector: Inspector, o: CheckOption
   const started = o.clock.now();
   const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
   if (step.checks.length === 0) {
-    return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, unknown: [], tookMs: 0, reads: [] };
+    return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, gaps: [], tookMs: 0, reads: [] };
   }
   const scope = o.scope ?? NO_SCOPE;
-  const needs = mergeNeeds(step.checks.map(needsOf));
+  const needs = checksNeeds(step.checks);
   const until = step.checks.map((c) => started + 1000 * (o.waitSeconds ?? c.within ?? 0));
   for (;;) {
     const snap = await inspector.snapshot(needs);
@@ -67,11 +68,11 @@ export async function checkNow(steps: Step[], inspector: Inspector, o: Pick<Chec
   const started = o.clock.now();
   const scope = o.scope ?? NO_SCOPE;
   const withChecks = steps.filter((s) => s.checks.length > 0);
-  const snap = withChecks.length ? await inspector.snapshot(mergeNeeds(withChecks.flatMap((s) => s.checks.map(needsOf)))) : undefined;
+  const snap = withChecks.length ? await inspector.snapshot(checksNeeds(withChecks.flatMap((s) => s.checks))) : undefined;
   const took = o.clock.now() - started;
   return steps.map((step) => {
     const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
-    if (!snap || step.checks.length === 0) return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, unknown: [], tookMs: 0, reads: [] };
+    if (!snap || step.checks.length === 0) return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, gaps: [], tookMs: 0, reads: [] };
     return judge(step, snap, { scope, keep: o.keepReadsOf ?? [] }, quiz, took);
   });
 }
@@ -80,7 +81,7 @@ function judge(step: Step, snap: ClusterSnapshot, o: { scope: LabScope; keep: re
   const { scope } = o;
   const outcomes = step.checks.map((check) => ({ check, result: evaluate(check, snap, scope) }));
   const pass = outcomes.every((x) => x.result.pass) && (quiz?.every((q) => q.pass) ?? true);
-  const read = step.checks.filter((c) => READS_MESSAGES.includes(c.kind)).map((c) => (c.params as { topic: string }).topic);
+  const read = step.checks.filter(readsMessages).map((c) => (c.params as { topic: string }).topic);
   const topics = [...new Set(read)].filter((t) => o.keep.includes(t));
   const reads = pass
     ? topics.flatMap((topic) => {
@@ -88,7 +89,7 @@ function judge(step: Step, snap: ClusterSnapshot, o: { scope: LabScope; keep: re
         return all ? [{ stepId: step.id, atMs: snap.atMs, topic, messages: messagesSince(scope, topic, all, snap.endOffsets?.[topic]) }] : [];
       })
     : [];
-  return { stepId: step.id, pass, outcomes, quiz, unknown: snap.unknown, tookMs, reads };
+  return { stepId: step.id, pass, outcomes, quiz, gaps: snap.gaps, tookMs, reads };
 }
 
 export function gradeQuiz(questions: QuizQuestion[], answers: Record<string, number>): QuizOutcome[] {

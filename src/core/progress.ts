@@ -1,0 +1,144 @@
+// A student's progress through one lab on one stack: the current step, each step's last result and
+// the quiz answers given, as kept between commands; the port it is saved through; reading it back.
+// Pure: the file store is lab/progress.ts.
+import { z } from 'zod';
+import type { StepResult } from './engine.js';
+import type { Lab } from './lab.js';
+import { addReads, type Baseline, type LabScope, type Read } from './scope.js';
+import { describeGap } from './snapshot.js';
+
+export type StepStatus = 'not-started' | 'passed' | 'failed';
+
+export interface ResultLine {
+  pass: boolean;
+  text: string;
+}
+
+export interface StepRecord {
+  status: 'passed' | 'failed';
+  /** When the check finished. */
+  atMs: number;
+  tookMs: number;
+  lines: ResultLine[];
+  /** What the inspector could not learn during the check, in words (see describeGap). */
+  unknown: string[];
+  /** The last time the step passed, kept when a later check fails (the state moved on). */
+  passedAtMs?: number;
+}
+
+export interface LabProgress {
+  version: 1;
+  lab: string;
+  stack: string;
+  /** Index of the current step. */
+  current: number;
+  steps: Record<string, StepRecord>;
+  /** Quiz question id -> chosen index (from 0). */
+  answers: Record<string, number>;
+  updatedAtMs: number;
+  /** The cluster when the lab started (opened in the UI, or its first check): checks count from here. */
+  baseline?: Baseline;
+  /** What passing checks read of the lab's topics: evidence of what they held before a fault. */
+  reads?: Read[];
+  /** This student's own parameter values (--param), kept so every later command uses them. */
+  params?: Record<string, unknown>;
+}
+
+export function scopeOf(p: LabProgress): LabScope {
+  return { baseline: p.baseline, reads: p.reads ?? [] };
+}
+
+/** The progress with a step's check result in it, and what the check read kept as evidence. */
+export function withResult(p: LabProgress, r: StepResult, atMs: number): LabProgress {
+  const lines: ResultLine[] = [...r.outcomes.map((o) => ({ pass: o.result.pass, text: o.result.message })), ...(r.quiz ?? []).map((q) => ({ pass: q.pass, text: q.message }))];
+  const passedAtMs = r.pass ? atMs : p.steps[r.stepId]?.passedAtMs;
+  const rec: StepRecord = { status: r.pass ? 'passed' : 'failed', atMs, tookMs: r.tookMs, lines, unknown: r.pass ? [] : r.gaps.map(describeGap), ...(passedAtMs !== undefined ? { passedAtMs } : {}) };
+  return { ...p, steps: { ...p.steps, [r.stepId]: rec }, reads: addReads(p.reads ?? [], r.reads ?? []), updatedAtMs: atMs };
+}
+
+const recordSchema = z.object({
+  status: z.enum(['passed', 'failed']),
+  atMs: z.number(),
+  tookMs: z.number(),
+  lines: z.array(z.object({ pass: z.boolean(), text: z.string() })),
+  unknown: z.array(z.string()),
+  passedAtMs: z.number().optional(),
+});
+
+const progressSchema = z.object({
+  version: z.literal(1),
+  lab: z.string(),
+  stack: z.string(),
+  current: z.number().int().min(0),
+  steps: z.record(z.string(), recordSchema),
+  answers: z.record(z.string(), z.number().int().min(0)),
+  updatedAtMs: z.number(),
+  baseline: z
+    .object({
+      atMs: z.number(),
+      ends: z.record(z.string(), z.record(z.string(), z.number())),
+      members: z.record(z.string(), z.array(z.string())),
+    })
+    .optional(),
+  reads: z
+    .array(
+      z.object({
+        stepId: z.string(),
+        atMs: z.number(),
+        topic: z.string(),
+        messages: z.array(z.object({ partition: z.number().int(), offset: z.number().int(), value: z.string(), ts: z.number().optional() })),
+      }),
+    )
+    .optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
+export interface LoadedProgress {
+  progress: LabProgress;
+  /** Said to the student when the saved file could not be used. */
+  warning?: string;
+}
+
+/** The port the session saves through; the file store (lab/progress.ts) is its only real implementation. */
+export interface ProgressStore {
+  load(lab: Lab, o?: { setAside?: boolean }): Promise<LoadedProgress>;
+  save(p: LabProgress): Promise<void>;
+}
+
+export function emptyProgress(lab: Lab, stack: string, now = 0): LabProgress {
+  return { version: 1, lab: lab.ref, stack, current: 0, steps: {}, answers: {}, updatedAtMs: now };
+}
+
+export function statusOf(p: LabProgress, stepId: string): StepStatus {
+  return p.steps[stepId]?.status ?? 'not-started';
+}
+
+/** Keeps what still fits the lab as it is now: steps may have been renamed or removed since. */
+export function fitToLab(p: LabProgress, lab: Lab): LabProgress {
+  const ids = new Set(lab.steps.map((s) => s.id));
+  const questions = new Map(lab.steps.flatMap((s) => s.quiz ?? []).map((q) => [q.id, q]));
+  return {
+    ...p,
+    current: Math.min(p.current, lab.steps.length - 1),
+    steps: Object.fromEntries(Object.entries(p.steps).filter(([id]) => ids.has(id))),
+    answers: Object.fromEntries(Object.entries(p.answers).filter(([id, n]) => (questions.get(id)?.choices.length ?? 0) > n)),
+  };
+}
+
+/** The parsed progress, or what is wrong with the text. */
+export function parseProgress(text: string, labId: string, stack: string): LabProgress | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  const parsed = progressSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `${issue.path.join('.') || 'the file'}: ${issue.message}`;
+  }
+  if (parsed.data.lab !== labId) return `it belongs to lab '${parsed.data.lab}'`;
+  if (parsed.data.stack !== stack) return `it belongs to stack '${parsed.data.stack}'`;
+  return parsed.data as LabProgress;
+}
