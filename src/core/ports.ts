@@ -1,5 +1,12 @@
-// The ports the core works through; adapters around it implement them.
+// The ports the core works through, named in one place. Adapters around the core implement them:
+//   Runtime        src/docker/client.ts   (the Docker Engine API)
+//   Inspector      src/cluster/inspector.ts (kafkajs admin, kcat in the stack)
+//   CommandRunner  src/runtime/commands.ts (a lab's docker commands, through the Runtime)
+//   ProgressStore  src/lab/progress.ts    (files, written atomically)
+//   Clock          src/runtime/clock.ts   (the system clock; tests give a fake one)
 export type { Runtime } from './runtime.js';
+export type { Inspector } from './snapshot.js';
+export type { ProgressStore } from './progress.js';
 export type { Clock } from './wait.js';
 
 export interface CommandResult {
