@@ -33,7 +33,10 @@ test('eventually fails after the deadline with what it waited for and the last t
       { intervalMs: 10 },
     ),
     (err: Error) => {
-      assert.match(err.message, /^Timed out after 60 ms waiting for broker 2 to join\. Last seen: brokers 1, 3 \(probe \d+\)$/);
+      assert.match(
+        err.message,
+        /^Timed out after 60 ms waiting for broker 2 to join\. Last seen: brokers 1, 3 \(probe \d+\)$/,
+      );
       assert.ok(err.message.endsWith(`(probe ${n})`), 'the last probe is the one shown');
       return true;
     },
