@@ -10,7 +10,8 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { execa } from 'execa';
 import { z } from 'zod';
 import { withAdmin } from '../../src/cluster/kafka.js';
-import { cli, cliProcess, docker, dockerExec, eventually, expectOk } from './helpers.js';
+import { cli, cliProcess, docker, dockerExec, expectOk } from './helpers.js';
+import { eventually } from '../poll.js';
 
 const STACKS = ['cls-01', 'cls-02', 'cls-03'];
 const LAB = 'replicated-topic';
@@ -245,7 +246,7 @@ test('reset --all empties every stack under a lock, and leaves other containers 
   const env = { KAFKA_LAB_LOCK_DIR: lockDir };
   const all = cli(['reset', '--all', '--json'], env);
   const lock = join(lockDir, 'kafka-lab-reset.lock');
-  for (let i = 0; i < 100 && !existsSync(lock); i++) await pause(100);
+  await eventually('reset --all to take its lock', 10_000, async () => (existsSync(lock) ? true : undefined), { intervalMs: 100 });
   const second = await cli(['reset', '--stack', 'cls-01'], env);
   assert.equal(second.exitCode, 3, second.stderr);
   assert.match(second.stderr, /Another kafka-lab is already doing 'reset --all' on this host \(pid \d+/);
@@ -277,7 +278,7 @@ test('killing up at random moments of a multi-stack run, then down --all, leaves
   // and once in the middle of creating: as soon as the first container of a new stack exists
   await cli(['down', '--stacks', 'crash-02']);
   const child = cliProcess(args);
-  for (let i = 0; i < 600 && !(await allLabelled()).containers.includes('/crash-02-zookeeper'); i++) await pause(50);
+  await eventually('crash-02-zookeeper to be created', 60_000, async () => ((await allLabelled()).containers.includes('/crash-02-zookeeper') ? true : undefined), { intervalMs: 50 });
   child.kill('SIGKILL');
   await child;
   moments.push('crash-02-zookeeper created');

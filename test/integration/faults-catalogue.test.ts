@@ -3,7 +3,8 @@
 import { test, before, beforeEach, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeCluster, withAdmin } from '../../src/cluster/kafka.js';
-import { cli, docker, eventually, expectOk } from './helpers.js';
+import { cli, docker, expectOk } from './helpers.js';
+import { eventually } from '../poll.js';
 
 const STACK = 'it-faultcat';
 const at = ['--stack', STACK];

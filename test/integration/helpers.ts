@@ -2,7 +2,6 @@
 import { execa, type ResultPromise } from 'execa';
 import Docker from 'dockerode';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as pause } from 'node:timers/promises';
 
 // kafkajs sometimes rejects a promise nobody holds when a broker drops a connection during a
 // fault (an abandoned socket's retry). That is not a test failure; anything else still is.
@@ -59,20 +58,4 @@ export async function dockerExec(container: string, cmd: string[], input?: strin
 
 export function expectOk(r: CliResult, what: string): void {
   if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
-}
-
-/** Polls until `fn` holds, failing with what was last seen after `ms`. */
-export async function eventually<T>(what: string, ms: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await pause(300);
-  }
 }

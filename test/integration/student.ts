@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lab, StudentAction } from '../../src/core/lab.js';
-import { cli, dockerExec, eventually } from './helpers.js';
+import { cli, dockerExec } from './helpers.js';
+import { eventually } from '../poll.js';
 
 const cliPath = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 

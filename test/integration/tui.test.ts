@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { cli, expectOk, labelled } from './helpers.js';
+import { eventually } from '../poll.js';
 
 const STACK = 'ui-tui';
 const PORT_BASE = '29692';
@@ -40,16 +41,14 @@ async function keys(...k: string[]): Promise<void> {
   for (const key of k) await tmux(['send-keys', '-t', SESSION, key]);
 }
 
-/** Polls the screen until `ok` holds; fails after the deadline showing the last screen. */
-async function waitScreen(ok: (s: string) => boolean, what: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    last = await screen();
-    if (ok(last)) return last;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}. Screen:\n${last}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Polls the screen until `ok` holds (by `eventually`); fails after the deadline showing the last screen. */
+function waitScreen(ok: (s: string) => boolean, what: string, timeoutMs: number): Promise<string> {
+  const probe = async () => {
+    const s = await screen();
+    if (ok(s)) return s;
+    throw new Error(`Screen:\n${s}`);
+  };
+  return eventually(what, timeoutMs, probe, { intervalMs: 200 });
 }
 
 const line = (s: string, re: RegExp) => s.split('\n').find((l) => re.test(l)) ?? '';
@@ -96,8 +95,7 @@ test('the lab screen: up, solve and check, inject a fault, watch the cluster, qu
   // The check key checks it again against the cluster: a new "checked at" time, passed again.
   const checkedAt = (x: string) => /checked at (\d\d:\d\d:\d\d)/.exec(x)?.[1];
   const first = checkedAt(s)!;
-  const deadline = Date.now() + 5000;
-  while (new Date().toTimeString().slice(0, 8) === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await eventually(`the clock to pass ${first}`, 5000, async () => (new Date().toTimeString().slice(0, 8) !== first ? true : undefined), { intervalMs: 50 });
   await keys('c');
   s = await waitScreen((x) => x.includes('✔ PASSED') && checkedAt(x) !== undefined && checkedAt(x) !== first, 'the re-check', 60_000);
   s = await waitScreen((x) => /my-failsafe-topic +13 partitions, RF 3/.test(x), 'the topic in the cluster panel', 30_000);

@@ -13,6 +13,7 @@ import { emptyProgress } from '../../src/core/progress.js';
 import type { SessionDeps } from '../../src/core/session.js';
 import type { FaultEvent } from '../../src/faults/log.js';
 import { labsDir } from '../../src/paths.js';
+import { eventually } from '../poll.js';
 
 export const brokerFailover: Lab = parseLab(join(labsDir, 'broker-failover.yaml'), readFileSync(join(labsDir, 'broker-failover.yaml'), 'utf8'));
 
@@ -197,15 +198,19 @@ export function fakeDeps(o: { store?: ProgressStore; pass?: (step: Step) => bool
   };
 }
 
-/** Polls `read` until `ok` holds, with a deadline; the error shows the last frame. */
+/** Polls `read` until `ok` holds of what it returns (by `eventually`); the timeout error shows the last value read. */
 export async function waitFor<T>(read: () => T, ok: (v: T) => boolean, what: string, timeoutMs = 4000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. Last seen:\n${String(v)}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const held = await eventually(
+    what,
+    timeoutMs,
+    async () => {
+      const v = read();
+      if (ok(v)) return { v };
+      throw new Error(String(v));
+    },
+    { intervalMs: 5 },
+  );
+  return held.v;
 }
 
 export function waitForFrame(inst: { lastFrame: () => string | undefined }, ok: (frame: string) => boolean, what: string, timeoutMs?: number): Promise<string> {
