@@ -63,6 +63,6 @@ export async function describeCluster(bootstrap: string, o: ClientOptions = {}):
     return await Promise.any(attempts);
   } catch (err) {
     const first = (err as AggregateError).errors?.[0] as Error | undefined;
-    throw new Error(`no broker of ${bootstrap} answered${first ? `: ${first.message}` : ''}`);
+    throw new Error(`no broker of ${bootstrap} answered${first ? `: ${first.message}` : ''}`, { cause: err });
   }
 }

@@ -54,7 +54,7 @@ function checkNames(names: string[], from: string): string[] {
 
 /** Runs `fn` over `items` with at most `limit` at once; results keep the items' order. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {

@@ -29,12 +29,11 @@ export class WaitTimeout extends UserError {
 
 export async function waitFor<T>(probe: Probe<T>, o: WaitOptions): Promise<T> {
   const deadline = o.clock.now() + o.timeoutMs;
-  let seen = 'nothing yet';
   for (;;) {
     if (o.signal?.aborted) throw new Interrupted();
     const result = await probe();
     if (result.done) return result.value;
-    seen = result.seen;
+    const seen = result.seen;
     const left = deadline - o.clock.now();
     if (left <= 0) throw new WaitTimeout(o.what, o.timeoutMs, seen, o.next);
     await o.clock.pause(Math.min(o.intervalMs, left), o.signal);

@@ -42,8 +42,11 @@ class DockerClient implements Runtime {
   ) {}
 
   async info(): Promise<EngineInfo> {
-    const [v, i] = await Promise.all([call('report its version', () => this.docker.version()), call('report its info', () => this.docker.info())]);
-    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, systemTime: String((i as { SystemTime?: string }).SystemTime) };
+    const [v, i] = await Promise.all([
+      call('report its version', () => this.docker.version()),
+      call('report its info', () => this.docker.info() as Promise<{ SystemTime?: string }>),
+    ]);
+    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, systemTime: String(i.SystemTime) };
   }
 
   async containers(filters: Filters): Promise<ObservedContainer[]> {
@@ -269,7 +272,7 @@ class DockerClient implements Runtime {
     const images: string[] = [];
     let refused: string | undefined;
     try {
-      const response = await this.docker.loadImage(tar, { quiet: true, abortSignal: signal } as {});
+      const response = await this.docker.loadImage(tar, { quiet: true, abortSignal: signal } as object);
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(
           response,

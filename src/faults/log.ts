@@ -30,7 +30,7 @@ export async function clearStackState(stateDir: string, stack: string): Promise<
 }
 
 export async function readEvents(stateDir: string, stack: string): Promise<FaultEvent[]> {
-  let text = '';
+  let text: string;
   try {
     text = await readFile(eventLogPath(stateDir, stack), 'utf8');
   } catch {

@@ -56,7 +56,7 @@ export async function checkArchive(file: string): Promise<number> {
   const next = "Give the path of an archive made by 'kafka-lab images save' (or 'docker save').";
   let size: number;
   const head = Buffer.alloc(512);
-  let read = 0;
+  let read: number;
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new UserError(`${file} is not a file.`, next);

@@ -31,7 +31,7 @@ export async function acquireLock(path: string, what: string): Promise<() => Pro
     }
     let holder: { pid?: number; what?: string; since?: string } = {};
     try {
-      holder = JSON.parse(await readFile(path, 'utf8'));
+      holder = JSON.parse(await readFile(path, 'utf8')) as typeof holder;
     } catch {
       // half-written by a holder that died at that moment: treat as stale
     }

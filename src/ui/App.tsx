@@ -13,13 +13,14 @@ import { ProgressView } from './ProgressView.js';
 import { labScreen, pickerScreen, type Size } from './screen.js';
 import { fit, span, wrapMarkup } from './text.js';
 
+const sizeOf = (stdout: NodeJS.WriteStream): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+
 export function useTerminalSize(fixed?: Size): Size {
   const { stdout } = useStdout();
-  const read = (): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState<Size>(read);
+  const [size, setSize] = useState<Size>(() => sizeOf(stdout));
   useEffect(() => {
     if (fixed) return;
-    const onResize = () => setSize(read());
+    const onResize = () => setSize(sizeOf(stdout));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -27,7 +27,7 @@ export async function walkLab(lab: Lab, stack: string, params: string[] = []): P
       try {
         await student.doStep(lab, i);
       } catch (err) {
-        throw new Error(`${lab.ref} step ${n} ${step.id}: ${(err as Error).message}`);
+        throw new Error(`${lab.ref} step ${n} ${step.id}: ${(err as Error).message}`, { cause: err });
       }
       const r = await cli(['check', lab.ref, String(n), ...at]);
       assert.equal(r.exitCode, 0, `${lab.ref} step ${n} ${step.id} did not pass after the student did it:\n${r.stdout}\n${r.stderr}\n${student.screens([...student.terminals.keys()]).slice(-4000)}`);

@@ -62,7 +62,7 @@ test('config hashes are stable and change only for the service that changed', ()
 
 function rejects(yaml: string, pattern: RegExp) {
   assert.throws(() => resolveStack('bad.yaml', yaml, { stack: 'default' }), (err: unknown) => {
-    assert.ok(err instanceof UserError, `expected a UserError, got ${err}`);
+    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
     assert.match(err.message, pattern);
     return true;
   });

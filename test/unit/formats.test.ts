@@ -69,8 +69,10 @@ function parseCsv(text: string): string[][] {
       i++;
       for (;;) {
         assert.ok(i < text.length, 'unterminated quoted field');
-        if (text[i] === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
-        else if (text[i] === '"') break;
+        if (text[i] === '"' && text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+        } else if (text[i] === '"') break;
         else field += text[i++];
       }
       i++;
@@ -80,7 +82,11 @@ function parseCsv(text: string): string[][] {
     }
     record.push(field);
     if (text[i] === ',') i++;
-    else if (text.startsWith('\r\n', i)) (records.push(record), (record = []), (i += 2));
+    else if (text.startsWith('\r\n', i)) {
+      records.push(record);
+      record = [];
+      i += 2;
+    }
     else assert.fail(`expected , or CRLF at ${i}, found ${JSON.stringify(text.slice(i, i + 5))}`);
   }
   assert.equal(record.length, 0, 'the last record ends with CRLF');
