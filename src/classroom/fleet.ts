@@ -17,7 +17,7 @@ import { acquireLock, lockPath } from '../runtime/lock.js';
 import { listStacks } from '../runtime/stacks.js';
 import { ensureImages, up } from '../runtime/up.js';
 import { loadStack } from '../stack/compose.js';
-import type { Invocation } from '../cli/command.js';
+import type { Invocation, manyOptions, Values } from '../cli/command.js';
 import { choosePortBase, imageProvider, stackContext } from '../context/stack.js';
 import { stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
@@ -31,10 +31,15 @@ export interface StackOutcome {
   exitCode?: number;
 }
 
+export type ManyValues = Values<typeof manyOptions>;
+
+/** What the many-stack forms read of the invocation. */
+type FleetInvocation = Invocation<ManyValues & { stack?: string; all?: boolean; force?: boolean; json?: boolean }>;
+
 /** The names from --stacks or --stacks-file, or undefined when neither was given. */
-export async function stackNamesOf(inv: Invocation): Promise<string[] | undefined> {
-  const list = inv.values.stacks as string | undefined;
-  const file = inv.values['stacks-file'] as string | undefined;
+export async function stackNamesOf(v: ManyValues): Promise<string[] | undefined> {
+  const list = v.stacks;
+  const file = v['stacks-file'];
   if (list !== undefined && file !== undefined) throw new UsageError('Give --stacks or --stacks-file, not both.');
   if (list !== undefined) return expandStackNames(list);
   if (file === undefined) return undefined;
@@ -42,16 +47,16 @@ export async function stackNamesOf(inv: Invocation): Promise<string[] | undefine
 }
 
 /** down and reset: `{ names }` for --stacks or --stacks-file, `{}` for --all, undefined for the one-stack form. */
-export async function manyTargetsOf(inv: Invocation): Promise<{ names?: string[] } | undefined> {
-  const names = await stackNamesOf(inv);
-  if (!inv.values.all && !names) return undefined;
-  if (inv.values.all && names) throw new UsageError('Give --all or --stacks, not both.');
-  if (inv.values.stack !== undefined) throw new UsageError(`Give --stack or ${inv.values.all ? '--all' : '--stacks'}, not both.`);
+export async function manyTargetsOf(v: ManyValues & { all?: boolean; stack?: string }): Promise<{ names?: string[] } | undefined> {
+  const names = await stackNamesOf(v);
+  if (!v.all && !names) return undefined;
+  if (v.all && names) throw new UsageError('Give --all or --stacks, not both.');
+  if (v.stack !== undefined) throw new UsageError(`Give --stack or ${v.all ? '--all' : '--stacks'}, not both.`);
   return { names };
 }
 
 /** Lines as each stack finishes, and a summary every 10 s, so a room-sized run never looks stuck. */
-function progress(inv: Invocation, verb: string, total: number) {
+function progress(inv: FleetInvocation, verb: string, total: number) {
   const started = Date.now();
   let done = 0;
   const stream = inv.values.json ? inv.err : inv.out;
@@ -78,7 +83,7 @@ async function outcome(stack: string, work: () => Promise<string | undefined>): 
 }
 
 /** `work` for each stack, `parallel` at once, with progress. A failure is that stack's outcome, not the end of the run. */
-async function eachStack(inv: Invocation, verb: string, stacks: string[], parallel: number, work: (stack: string) => Promise<string | undefined>): Promise<StackOutcome[]> {
+async function eachStack(inv: FleetInvocation, verb: string, stacks: string[], parallel: number, work: (stack: string) => Promise<string | undefined>): Promise<StackOutcome[]> {
   const shown = progress(inv, verb, stacks.length);
   try {
     return await mapLimit(stacks, parallel, async (stack) => {
@@ -92,7 +97,7 @@ async function eachStack(inv: Invocation, verb: string, stacks: string[], parall
 }
 
 /** Removes what carries the stack's label, looking again (three times at most) while a pass still finds something: a container whose creation was in flight when a killed `up` died appears late. */
-async function removeStack(inv: Invocation, rt: Runtime, stack: string, volumes: boolean): Promise<undefined> {
+async function removeStack(inv: FleetInvocation, rt: Runtime, stack: string, volumes: boolean): Promise<undefined> {
   for (let pass = 0; pass < 3; pass++) {
     const r = await down(rt, stack, { volumes, sink: silent, clock: systemClock });
     if (r.containers.length + r.networks.length + r.volumes.length === 0) break;
@@ -101,7 +106,7 @@ async function removeStack(inv: Invocation, rt: Runtime, stack: string, volumes:
   return undefined;
 }
 
-function finish(inv: Invocation, outcomes: StackOutcome[], what: string): number {
+function finish(inv: FleetInvocation, outcomes: StackOutcome[], what: string): number {
   const failed = outcomes.filter((o) => !o.ok);
   if (inv.values.json) inv.out.write(`${JSON.stringify(outcomes, null, 2)}\n`);
   else inv.out.write(`${outcomes.length - failed.length} of ${outcomes.length} stacks ${what}${failed.length ? `; failed: ${failed.map((f) => f.stack).join(', ')}` : ''}.\n`);
@@ -109,10 +114,10 @@ function finish(inv: Invocation, outcomes: StackOutcome[], what: string): number
   return failed.length ? (failed[0]!.exitCode ?? EXIT.failed) : EXIT.ok;
 }
 
-export async function upStacks(inv: Invocation, names: string[]): Promise<number> {
+export async function upStacks(inv: FleetInvocation, names: string[]): Promise<number> {
   const opts = stackOptionsOf(inv);
   if (inv.values.stack !== undefined) throw new UsageError('Give --stack or --stacks, not both.');
-  const parallel = parseParallel(inv.values.parallel as string | undefined, 3);
+  const parallel = parseParallel(inv.values.parallel, 3);
   const rt = await connectDocker({ host: opts.dockerHost });
   const composeFile = opts.compose ?? defaultComposeFile;
   const known = new Map((await listStacks(rt)).map((s) => [s.stack, s]));
@@ -158,7 +163,7 @@ export async function upStacks(inv: Invocation, names: string[]): Promise<number
 }
 
 /** Every stack on the host, or the ones named; a name with nothing on the host is an error unless `missingOk`. */
-async function targets(inv: Invocation, names: string[] | undefined, missingOk = false) {
+async function targets(inv: FleetInvocation, names: string[] | undefined, missingOk = false) {
   const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
   const stacks = await listStacks(rt);
   if (names) {
@@ -169,13 +174,13 @@ async function targets(inv: Invocation, names: string[] | undefined, missingOk =
   return { rt, stacks };
 }
 
-export async function downStacks(inv: Invocation, names: string[] | undefined, volumes: boolean): Promise<number> {
+export async function downStacks(inv: FleetInvocation, names: string[] | undefined, volumes: boolean): Promise<number> {
   const { rt, stacks } = await targets(inv, names, true);
   if (stacks.length === 0) {
     inv.out.write(inv.values.json ? '[]\n' : `No ${names ? 'such' : 'kafka-lab'} stacks on this host; nothing to remove.\n`);
     return EXIT.ok;
   }
-  const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
+  const parallel = parseParallel(inv.values.parallel, 4);
   const outcomes = await eachStack(inv, 'removed', stacks.map((s) => s.stack), parallel, (stack) => removeStack(inv, rt, stack, volumes));
   // and a last look for a stack whose first resource appeared while this ran
   const late = (await listStacks(rt)).filter((s) => (names ? names.includes(s.stack) : true) && (s.containers.length > 0 || s.networks.length > 0));
@@ -184,7 +189,7 @@ export async function downStacks(inv: Invocation, names: string[] | undefined, v
 }
 
 /** Reset one stack: images first (a reset that cannot come back must not go down), then down, then up. */
-export async function resetStack(inv: Invocation, stack: string, sink = silent): Promise<{ bootstrap: string }> {
+export async function resetStack(inv: FleetInvocation, stack: string, sink = silent): Promise<{ bootstrap: string }> {
   const opts = { ...stackOptionsOf(inv), stack };
   const ctx = await stackContext(opts);
   if (ctx.existing.length === 0) {
@@ -208,14 +213,14 @@ export async function withResetLock<T>(what: string, fn: () => Promise<T>): Prom
   }
 }
 
-export async function resetStacks(inv: Invocation, names: string[] | undefined): Promise<number> {
+export async function resetStacks(inv: FleetInvocation, names: string[] | undefined): Promise<number> {
   return withResetLock(`reset ${names ? names.join(',') : '--all'}`, async () => {
     const { rt, stacks } = await targets(inv, names);
     if (stacks.length === 0) {
       inv.out.write(inv.values.json ? '[]\n' : 'No kafka-lab stacks on this host; nothing to reset.\n');
       return EXIT.ok;
     }
-    const parallel = parseParallel(inv.values.parallel as string | undefined, 3);
+    const parallel = parseParallel(inv.values.parallel, 3);
     const leftovers = new Set(stacks.filter((s) => s.containers.length === 0).map((s) => s.stack));
     // Only a network or volumes left (an `up` killed early): nothing to reset, so nothing is left.
     const outcomes = await eachStack(inv, 'reset', stacks.map((s) => s.stack), parallel, async (stack) =>

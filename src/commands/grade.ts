@@ -19,13 +19,14 @@ import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { connectDocker } from '../docker/client.js';
 import { listStacks } from '../runtime/stacks.js';
-import { stackOptions, type Command, type Invocation } from '../cli/command.js';
+import { command, stackOptions, type Invocation } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
 import { stackInspector, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
 const FORMATS = ['table', 'json', 'csv', 'junit', 'markdown', 'gradescope'] as const;
 type Format = (typeof FORMATS)[number];
+const isFormat = (text: string): text is Format => (FORMATS as readonly string[]).includes(text);
 /** These write one file per student, so --out names a directory. */
 const PER_STUDENT: Format[] = ['markdown', 'gradescope'];
 
@@ -68,7 +69,7 @@ async function rosterOf(file: string): Promise<RosterEntry[]> {
   return parseRoster(file, await readUserFile(file, 'The roster', 'Give a YAML file with a students: list.'));
 }
 
-export const gradeCommand: Command = {
+export const gradeCommand = command({
   name: 'grade',
   usage: 'kafka-lab grade LAB [--stack NAME | --all | --roster FILE] [--format F] [--out PATH] [--json]',
   details:
@@ -92,22 +93,22 @@ export const gradeCommand: Command = {
   async run(inv) {
     const [labId] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab grade LAB.', "Run 'kafka-lab labs' to see them.");
-    const format = (inv.values.json ? 'json' : ((inv.values.format as string | undefined) ?? 'table')) as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format ${format} is not known: use ${FORMATS.join(', ')}.`);
-    const out = inv.values.out as string | undefined;
+    const format = inv.values.json ? 'json' : (inv.values.format ?? 'table');
+    if (!isFormat(format)) throw new UsageError(`--format ${format} is not known: use ${FORMATS.join(', ')}.`);
+    const out = inv.values.out;
     if (PER_STUDENT.includes(format) && !out) throw new UsageError(`--format ${format} writes one file per student: give --out DIRECTORY.`);
     const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(Boolean).length;
     if (chosen > 1) throw new UsageError('Give one of --stack, --all or --roster.');
     const lab = await openLab(labsDir, labId);
     const rubric = await loadRubric(gradersDir, lab.id, lab.params);
-    const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
+    const parallel = parseParallel(inv.values.parallel, 4);
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
     let connected: Promise<Runtime> | undefined;
     const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
-      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(rt, inv, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
+      targets = (await rosterOf(inv.values.roster)).map((e) => (e.stack ? localTarget(rt, inv, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
     } else if (inv.values.all) {
       targets = (await listStacks(await rt())).filter((s) => s.containers.length > 0).map((s) => localTarget(rt, inv, lab, s.stack, s.stack));
       if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
@@ -143,7 +144,7 @@ export const gradeCommand: Command = {
     }
     return batch.results.every((r) => r.grade && r.grade.earned === r.grade.possible) ? EXIT.ok : EXIT.failed;
   },
-};
+});
 
 /** One stack graded for a person: every item, and what failed. */
 function single(batch: formats.Batch): string | undefined {

@@ -1,10 +1,10 @@
 import { systemClock } from '../runtime/clock.js';
 import { reporterFor } from '../ui/reporter.js';
-import { manyOptions, stackOptions, type Command } from '../cli/command.js';
+import { command, manyOptions, stackOptions } from '../cli/command.js';
 import { manyTargetsOf, resetStack, resetStacks, withResetLock } from '../classroom/fleet.js';
 import { stackOptionsOf } from '../context/stack.js';
 
-export const resetCommand: Command = {
+export const resetCommand = command({
   name: 'reset',
   usage: 'kafka-lab reset [--stack NAME | --all | --stacks NAMES] [--json]',
   details:
@@ -12,7 +12,7 @@ export const resetCommand: Command = {
     'Resets take a host-wide lock, so two facilitators cannot reset at the same time; --all resets every stack, several at once.',
   options: { ...stackOptions, all: { type: 'boolean', description: 'every kafka-lab stack on this host' }, ...manyOptions, json: { type: 'boolean', description: 'print the result as JSON' } },
   async run(inv) {
-    const many = await manyTargetsOf(inv);
+    const many = await manyTargetsOf(inv.values);
     if (many) return resetStacks(inv, many.names);
     const stack = stackOptionsOf(inv).stack;
     const json = inv.values.json === true;
@@ -29,4 +29,4 @@ export const resetCommand: Command = {
       reporter.close();
     }
   },
-};
+});
