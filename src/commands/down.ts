@@ -6,7 +6,7 @@ import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
 import { command, manyOptions, stackOptions } from '../cli/command.js';
-import { downStacks, manyTargetsOf } from '../classroom/fleet.js';
+import { downStacks, fleetOf, manyTargetsOf } from '../classroom/fleet.js';
 import { clearStackState } from '../faults/log.js';
 import { stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
@@ -28,7 +28,7 @@ export const downCommand = command({
   },
   async run(inv) {
     const many = await manyTargetsOf(inv.values);
-    if (many) return downStacks(inv, many.names, inv.values['keep-volumes'] !== true);
+    if (many) return downStacks(fleetOf(inv), many.names, inv.values['keep-volumes'] !== true);
     const stack = stackOptionsOf(inv).stack;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);

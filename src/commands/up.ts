@@ -1,8 +1,9 @@
 import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
+import { UsageError } from '../core/errors.js';
 import { command, manyOptions, stackOptions, upOptions } from '../cli/command.js';
-import { stackNamesOf, upStacks } from '../classroom/fleet.js';
+import { fleetOf, stackNamesOf, upStacks } from '../classroom/fleet.js';
 import { imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
 
 
@@ -22,7 +23,10 @@ export const upCommand = command({
   },
   async run(inv) {
     const many = await stackNamesOf(inv.values);
-    if (many) return upStacks(inv, many);
+    if (many) {
+      if (inv.values.stack !== undefined) throw new UsageError('Give --stack or --stacks, not both.');
+      return upStacks(fleetOf(inv), many, stackOptionsOf(inv), inv.values.force === true);
+    }
     const opts = stackOptionsOf(inv);
     const ctx = await stackContext(opts);
     const json = inv.values.json === true;
