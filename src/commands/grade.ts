@@ -19,8 +19,8 @@ import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { connectDocker } from '../docker/client.js';
 import { listStacks } from '../runtime/stacks.js';
-import { command, stackOptions, type Invocation } from '../cli/command.js';
-import { stackContext } from '../context/stack.js';
+import { command, stackOptions } from '../cli/command.js';
+import { stackContext, type StackOptions } from '../context/stack.js';
 import { stackInspector, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
@@ -41,15 +41,15 @@ async function studentLab(lab: Lab, given: GivenParams | undefined) {
   return { lab: chosen, rubric, params: own };
 }
 
-function localTarget(rt: () => Promise<Runtime>, inv: Invocation, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
+/** `opts` are the stack options every local stack shares; `stack` is this one. */
+function localTarget(rt: () => Promise<Runtime>, opts: StackOptions, stateDir: string, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
   return {
     student,
     target: `stack ${stack}`,
     name: stack,
     async open() {
-      const ctx = await stackContext({ ...stackOptionsOf(inv), stack });
+      const ctx = await stackContext({ ...opts, stack });
       if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
-      const stateDir = stateDirOf(inv.env);
       // The student's progress on this host: where the lab started, what checks read, the quiz answers.
       const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
       const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;
@@ -102,19 +102,21 @@ export const gradeCommand = command({
     const lab = await openLab(labsDir, labId);
     const rubric = await loadRubric(gradersDir, lab.id, lab.params);
     const parallel = parseParallel(inv.values.parallel, 4);
+    const opts = stackOptionsOf(inv);
+    const stateDir = stateDirOf(inv.env);
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
     let connected: Promise<Runtime> | undefined;
     const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
-      targets = (await rosterOf(inv.values.roster)).map((e) => (e.stack ? localTarget(rt, inv, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
+      targets = (await rosterOf(inv.values.roster)).map((e) => (e.stack ? localTarget(rt, opts, stateDir, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
     } else if (inv.values.all) {
-      targets = (await listStacks(await rt())).filter((s) => s.containers.length > 0).map((s) => localTarget(rt, inv, lab, s.stack, s.stack));
+      targets = (await listStacks(await rt())).filter((s) => s.containers.length > 0).map((s) => localTarget(rt, opts, stateDir, lab, s.stack, s.stack));
       if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
     } else {
-      const stack = stackOptionsOf(inv).stack;
-      targets = [localTarget(rt, inv, lab, stack, stack)];
+      const { stack } = opts;
+      targets = [localTarget(rt, opts, stateDir, lab, stack, stack)];
     }
 
     const many = targets.length > 1;
@@ -126,8 +128,7 @@ export const gradeCommand = command({
 
     const alone = inv.values.roster === undefined && !inv.values.all;
     if (alone && batch.results[0]!.error) {
-      const stack = stackOptionsOf(inv).stack;
-      throw new UserError(batch.results[0]!.error, `Check it with 'kafka-lab status${stackFlag(stack)}', then grade again.`);
+      throw new UserError(batch.results[0]!.error, `Check it with 'kafka-lab status${stackFlag(opts.stack)}', then grade again.`);
     }
     if (PER_STUDENT.includes(format)) {
       const files = format === 'markdown' ? formats.markdown(batch) : formats.gradescopeAll(batch);
