@@ -1,4 +1,4 @@
-// A command is data: its options drive both parsing and --help.
+// A command is data: its options drive both parsing and --help, and their types reach run().
 import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
 
@@ -9,8 +9,39 @@ export interface OptionSpec {
   multiple?: boolean;
 }
 
-export interface Invocation {
-  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+export type Options = Record<string, OptionSpec>;
+
+type Scalar<T extends OptionSpec['type']> = T extends 'boolean' ? boolean : string;
+type ValueOf<S extends OptionSpec> = S extends { multiple: true }
+  ? Scalar<S['type']>[]
+  : S extends { type: OptionSpec['type']; multiple?: false } ? Scalar<S['type']> : Scalar<S['type']> | Scalar<S['type']>[];
+
+/** What parsing gives for these options: a string, a boolean or (multiple) a list, undefined when the flag is absent. */
+export type Values<O extends Options> = { -readonly [K in keyof O]?: ValueOf<O[K]> };
+
+export const stackOptions = {
+  stack: { type: 'string', value: 'NAME', description: "stack to act on (default: 'default', whose containers are named like the tutorials')" },
+} as const satisfies Options;
+
+/** Naming many stacks at once (up, down, reset). */
+export const manyOptions = {
+  stacks: { type: 'string', value: 'NAMES', description: "many stacks: 'team-01..team-12', 'a,b,c', or both" },
+  'stacks-file': { type: 'string', value: 'FILE', description: 'many stacks: one name per line (# comments allowed)' },
+  parallel: { type: 'string', value: 'N', description: 'with many stacks: how many at once (default 3; 4 for down)' },
+} as const satisfies Options;
+
+export const upOptions = {
+  images: { type: 'string', value: 'confluent|local', description: "Confluent's public images (default) or kafka-lab's offline ones; also KAFKA_LAB_IMAGES" },
+  'port-base': { type: 'string', value: 'PORT', description: 'first broker port on 127.0.0.1; the others move with it (default 9092, or a free block for other stacks)' },
+  compose: { type: 'string', value: 'FILE', description: 'compose file to use instead of the built-in compose/zk-3-brokers.yaml' },
+} as const satisfies Options;
+
+/** The flags the stack helpers read (stackOptionsOf): --stack, and up's where a command takes them. */
+export type StackValues = Values<typeof stackOptions & typeof upOptions>;
+
+/** One run of a command; without a type argument, of a command that takes the stack options. */
+export interface Invocation<V = StackValues> {
+  values: V;
   positionals: string[];
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
@@ -19,34 +50,22 @@ export interface Invocation {
   interactive: boolean;
 }
 
-/** What a command takes and does; its one-line summary lives in the registry (index.ts). */
-export interface Command {
+/** What a command takes and does; its one-line summary lives in the registry (registry.ts). */
+export interface Command<O extends Options = Options> {
   name: string;
   usage: string;
   details?: string;
-  options: Record<string, OptionSpec>;
+  options: O;
   maxPositionals?: number;
-  run(inv: Invocation): Promise<number>;
+  run(inv: Invocation<Values<O>>): Promise<number>;
 }
 
-export const stackOptions: Record<string, OptionSpec> = {
-  stack: { type: 'string', value: 'NAME', description: "stack to act on (default: 'default', whose containers are named like the tutorials')" },
-};
+/** A command whose run() sees its own options typed: `inv.values.stack` is a string or undefined. */
+export function command<const O extends Options>(cmd: Command<O>): Command<O> {
+  return cmd;
+}
 
-/** Naming many stacks at once (up, down, reset). */
-export const manyOptions: Record<string, OptionSpec> = {
-  stacks: { type: 'string', value: 'NAMES', description: "many stacks: 'team-01..team-12', 'a,b,c', or both" },
-  'stacks-file': { type: 'string', value: 'FILE', description: 'many stacks: one name per line (# comments allowed)' },
-  parallel: { type: 'string', value: 'N', description: 'with many stacks: how many at once (default 3; 4 for down)' },
-};
-
-export const upOptions: Record<string, OptionSpec> = {
-  images: { type: 'string', value: 'confluent|local', description: "Confluent's public images (default) or kafka-lab's offline ones; also KAFKA_LAB_IMAGES" },
-  'port-base': { type: 'string', value: 'PORT', description: 'first broker port on 127.0.0.1; the others move with it (default 9092, or a free block for other stacks)' },
-  compose: { type: 'string', value: 'FILE', description: 'compose file to use instead of the built-in compose/zk-3-brokers.yaml' },
-};
-
-export function parse(cmd: Command, argv: string[]) {
+export function parse<O extends Options>(cmd: Command<O>, argv: string[]): { values: Values<O> & { help?: boolean }; positionals: string[] } {
   const options = Object.fromEntries(
     Object.entries({ ...cmd.options, help: { type: 'boolean', description: '' } as OptionSpec }).map(([k, v]) => [k, { type: v.type, multiple: v.multiple ?? false }]),
   );
@@ -55,7 +74,8 @@ export function parse(cmd: Command, argv: string[]) {
     if (positionals.length > (cmd.maxPositionals ?? 0)) {
       throw new UsageError(`Unexpected argument '${positionals[cmd.maxPositionals ?? 0]}' for 'kafka-lab ${cmd.name}'.`, `Usage: ${cmd.usage}`);
     }
-    return { values, positionals };
+    // strict parsing gives each option the type its spec declares, which is what Values<O> says.
+    return { values: values as Values<O> & { help?: boolean }, positionals };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const first = (err as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');

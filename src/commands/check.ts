@@ -6,7 +6,7 @@ import { describeGap } from '../core/snapshot.js';
 import { fileProgressStore } from '../lab/progress.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';
-import { stackOptions, type Command, type Invocation } from '../cli/command.js';
+import { command, stackOptions } from '../cli/command.js';
 import { labContext, stateDirOf, stopFor } from '../context/lab.js';
 import { labOf, paramOptions } from '../context/lab-ref.js';
 import { stackOptionsOf } from '../context/stack.js';
@@ -46,7 +46,7 @@ function parseAnswers(text: string | undefined, steps: Step[]): Record<string, n
   return out;
 }
 
-export const checkCommand: Command = {
+export const checkCommand = command({
   name: 'check',
   usage: 'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--param NAME=VALUE] [--restart] [--json]',
   details: [
@@ -66,14 +66,14 @@ export const checkCommand: Command = {
     json: { type: 'boolean', description: 'print the results as JSON' },
   },
   maxPositionals: 2,
-  async run(inv: Invocation) {
+  async run(inv) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab check LAB [STEP].', "Run 'kafka-lab labs' to see them.");
     const store = fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack);
     const restart = inv.values.restart === true;
-    const { lab, loaded } = await labOf(inv, labId, store, { restart });
+    const { lab, loaded } = await labOf(inv.values, labId, store, { restart });
     const steps = stepsOf(lab, stepRef);
-    const given = parseAnswers(inv.values.answers as string | undefined, steps);
+    const given = parseAnswers(inv.values.answers, steps);
     const wait = inv.values.wait === undefined ? undefined : Number(inv.values.wait);
     if (wait !== undefined && !(wait >= 0 && wait <= 600)) throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
     const needsCluster = steps.some((s) => s.checks.length > 0);
@@ -116,4 +116,4 @@ export const checkCommand: Command = {
     }
     return pass ? EXIT.ok : EXIT.failed;
   },
-};
+});

@@ -11,7 +11,7 @@ import { listStacks } from '../runtime/stacks.js';
 import { availableMemory } from '../runtime/host.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
-import { upOptions, type Command } from '../cli/command.js';
+import { command, upOptions } from '../cli/command.js';
 import { choosePortBase, stackContext } from '../context/stack.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
@@ -28,7 +28,7 @@ const MAX_SKEW_MS = 2000;
 // Below this much memory left over, the OS and the students' own tools start to squeeze the brokers.
 const SPARE_MiB = 512;
 
-export const doctorCommand: Command = {
+export const doctorCommand = command({
   name: 'doctor',
   usage: 'kafka-lab doctor [--stacks N] [--images confluent|local] [--json]',
   details:
@@ -36,11 +36,11 @@ export const doctorCommand: Command = {
     'Exit code 0 when nothing failed (warnings allowed), 1 when a check failed.',
   options: {
     stacks: { type: 'string', value: 'N', description: 'how many stacks this host must run at once (default 1: the default stack, then blocks for more)' },
-    images: upOptions.images!,
+    images: upOptions.images,
     json: { type: 'boolean', description: 'print JSON: {checks: [{name, status, detail, fix?}]}' },
   },
   async run(inv) {
-    const stacks = parseStacks(inv.values.stacks as string | undefined);
+    const stacks = parseStacks(inv.values.stacks);
     const checks: Check[] = [];
     const { check: dockerCheck, rt } = await checkDocker(inv.env.DOCKER_HOST);
     checks.push(dockerCheck);
@@ -48,7 +48,7 @@ export const doctorCommand: Command = {
     let spec: StackSpec | undefined;
     if (rt) {
       // The same resolution `up` makes for the default stack: --images, KAFKA_LAB_IMAGES, what the stack recorded, confluent.
-      const ctx = await stackContext({ stack: DEFAULT_STACK, images: (inv.values.images as string | undefined) ?? inv.env.KAFKA_LAB_IMAGES, dockerHost: inv.env.DOCKER_HOST });
+      const ctx = await stackContext({ stack: DEFAULT_STACK, images: inv.values.images ?? inv.env.KAFKA_LAB_IMAGES, dockerHost: inv.env.DOCKER_HOST });
       spec = ctx.spec;
       const images = stackImages(ctx.spec);
       const missing = await absentImages(rt, images);
@@ -82,7 +82,7 @@ export const doctorCommand: Command = {
     }
     return failed ? EXIT.failed : EXIT.ok;
   },
-};
+});
 
 function parseStacks(text: string | undefined): number {
   if (text === undefined) return 1;

@@ -5,13 +5,13 @@ import { connectDocker } from '../docker/client.js';
 import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
-import { manyOptions, stackOptions, type Command } from '../cli/command.js';
-import { downStacks, manyTargetsOf } from '../classroom/fleet.js';
+import { command, manyOptions, stackOptions } from '../cli/command.js';
+import { downStacks, fleetOf, manyTargetsOf } from '../classroom/fleet.js';
 import { clearStackState } from '../faults/log.js';
 import { stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
-export const downCommand: Command = {
+export const downCommand = command({
   name: 'down',
   usage: 'kafka-lab down [--stack NAME] [--volumes] [--json] | kafka-lab down --all | --stacks NAMES [--keep-volumes]',
   details:
@@ -27,8 +27,8 @@ export const downCommand: Command = {
     json: { type: 'boolean', description: 'print what was removed as JSON' },
   },
   async run(inv) {
-    const many = await manyTargetsOf(inv);
-    if (many) return downStacks(inv, many.names, inv.values['keep-volumes'] !== true);
+    const many = await manyTargetsOf(inv.values);
+    if (many) return downStacks(fleetOf(inv), many.names, inv.values['keep-volumes'] !== true);
     const stack = stackOptionsOf(inv).stack;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
@@ -41,4 +41,4 @@ export const downCommand: Command = {
     else inv.out.write(`Removed stack ${stack}: ${removed.containers.length} containers, ${removed.networks.length} network, ${removed.volumes.length} volumes.\n`);
     return 0;
   },
-};
+});

@@ -3,11 +3,11 @@ import { FAULT_ACTIONS } from '../core/faults.js';
 import type { FaultAction } from '../core/faults.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { readEvents } from '../faults/log.js';
-import { stackOptions, type Command } from '../cli/command.js';
+import { command, stackOptions } from '../cli/command.js';
 import { labContext, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
-export const faultCommand: Command = {
+export const faultCommand = command({
   name: 'fault',
   usage: 'kafka-lab fault ACTION TARGET [--stack NAME] [--json]',
   details: [
@@ -31,9 +31,9 @@ export const faultCommand: Command = {
     else inv.out.write(`${action} ${e.container}  (${e.note})\n`);
     return EXIT.ok;
   },
-};
+});
 
-export const healCommand: Command = {
+export const healCommand = command({
   name: 'heal',
   usage: 'kafka-lab heal [--stack NAME] [--json]',
   options: { ...stackOptions, json: { type: 'boolean', description: 'print the logged events as JSON' } },
@@ -44,9 +44,9 @@ export const healCommand: Command = {
     else inv.out.write(events.length ? events.map((e) => `${e.container}: ${e.note}`).join('\n') + '\n' : 'Nothing to heal: every container is running, unpaused and connected.\n');
     return EXIT.ok;
   },
-};
+});
 
-export const eventsCommand: Command = {
+export const eventsCommand = command({
   name: 'events',
   usage: 'kafka-lab events [--stack NAME] [--json]',
   options: { ...stackOptions, json: { type: 'boolean', description: 'print the events as JSON' } },
@@ -58,4 +58,4 @@ export const eventsCommand: Command = {
     else for (const e of events) inv.out.write(`${e.at}  ${e.action.padEnd(10)} ${e.container.padEnd(18)} ${e.note ?? ''}  (before: brokers ${e.before.brokers.join(',') || '?'}, controller ${e.before.controller ?? '?'})\n`);
     return EXIT.ok;
   },
-};
+});

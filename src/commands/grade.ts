@@ -20,13 +20,14 @@ import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { connectDocker } from '../docker/client.js';
 import { listStacks } from '../runtime/stacks.js';
-import { stackOptions, type Command, type Invocation } from '../cli/command.js';
-import { stackContext } from '../context/stack.js';
+import { command, stackOptions } from '../cli/command.js';
+import { stackContext, type StackOptions } from '../context/stack.js';
 import { stackInspector, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
 const FORMATS = ['table', 'json', 'csv', 'junit', 'markdown', 'gradescope'] as const;
 type Format = (typeof FORMATS)[number];
+const isFormat = (text: string): text is Format => (FORMATS as readonly string[]).includes(text);
 /** These write one file per student, so --out names a directory. */
 const PER_STUDENT: Format[] = ['markdown', 'gradescope'];
 
@@ -41,15 +42,15 @@ async function studentLab(lab: Lab, given: GivenParams | undefined) {
   return { lab: chosen, rubric, params: own };
 }
 
-function localTarget(rt: () => Promise<Runtime>, inv: Invocation, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
+/** `opts` are the stack options every local stack shares; `stack` is this one. */
+function localTarget(rt: () => Promise<Runtime>, opts: StackOptions, stateDir: string, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
   return {
     student,
     target: `stack ${stack}`,
     name: stack,
     async open() {
-      const ctx = await stackContext({ ...stackOptionsOf(inv), stack });
+      const ctx = await stackContext({ ...opts, stack });
       if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
-      const stateDir = stateDirOf(inv.env);
       // The student's progress on this host: where the lab started, what checks read, the quiz answers.
       const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
       const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;
@@ -69,7 +70,7 @@ async function rosterOf(file: string): Promise<RosterEntry[]> {
   return parseRoster(file, await readUserFile(file, 'The roster', 'Give a YAML file with a students: list.'));
 }
 
-export const gradeCommand: Command = {
+export const gradeCommand = command({
   name: 'grade',
   usage: 'kafka-lab grade LAB [--stack NAME | --all | --roster FILE] [--format F] [--out PATH] [--json]',
   details:
@@ -93,28 +94,30 @@ export const gradeCommand: Command = {
   async run(inv) {
     const [labId] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab grade LAB.', "Run 'kafka-lab labs' to see them.");
-    const format = (inv.values.json ? 'json' : ((inv.values.format as string | undefined) ?? 'table')) as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format ${format} is not known: use ${FORMATS.join(', ')}.`);
-    const out = inv.values.out as string | undefined;
+    const format = inv.values.json ? 'json' : (inv.values.format ?? 'table');
+    if (!isFormat(format)) throw new UsageError(`--format ${format} is not known: use ${FORMATS.join(', ')}.`);
+    const out = inv.values.out;
     if (PER_STUDENT.includes(format) && !out) throw new UsageError(`--format ${format} writes one file per student: give --out DIRECTORY.`);
     const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(Boolean).length;
     if (chosen > 1) throw new UsageError('Give one of --stack, --all or --roster.');
     const lab = await openLab(labsDir, labId);
     const rubric = await loadRubric(gradersDir, lab.id, lab.params);
-    const parallel = parseParallel(inv.values.parallel as string | undefined, 4);
+    const parallel = parseParallel(inv.values.parallel, 4);
+    const opts = stackOptionsOf(inv);
+    const stateDir = stateDirOf(inv.env);
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
     let connected: Promise<Runtime> | undefined;
     const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
-      targets = (await rosterOf(inv.values.roster as string)).map((e) => (e.stack ? localTarget(rt, inv, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
+      targets = (await rosterOf(inv.values.roster)).map((e) => (e.stack ? localTarget(rt, opts, stateDir, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
     } else if (inv.values.all) {
-      targets = (await listStacks(await rt())).filter((s) => s.containers.length > 0).map((s) => localTarget(rt, inv, lab, s.stack, s.stack));
+      targets = (await listStacks(await rt())).filter((s) => s.containers.length > 0).map((s) => localTarget(rt, opts, stateDir, lab, s.stack, s.stack));
       if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
     } else {
-      const stack = stackOptionsOf(inv).stack;
-      targets = [localTarget(rt, inv, lab, stack, stack)];
+      const { stack } = opts;
+      targets = [localTarget(rt, opts, stateDir, lab, stack, stack)];
     }
 
     const many = targets.length > 1;
@@ -126,8 +129,7 @@ export const gradeCommand: Command = {
 
     const alone = inv.values.roster === undefined && !inv.values.all;
     if (alone && batch.results[0]!.error) {
-      const stack = stackOptionsOf(inv).stack;
-      throw new UserError(batch.results[0]!.error, `Check it with 'kafka-lab status${stackFlag(stack)}', then grade again.`);
+      throw new UserError(batch.results[0]!.error, `Check it with 'kafka-lab status${stackFlag(opts.stack)}', then grade again.`);
     }
     if (PER_STUDENT.includes(format)) {
       const files = format === 'markdown' ? formats.markdown(batch) : formats.gradescopeAll(batch);
@@ -144,7 +146,7 @@ export const gradeCommand: Command = {
     }
     return batch.results.every((r) => r.grade && r.grade.earned === r.grade.possible) ? EXIT.ok : EXIT.failed;
   },
-};
+});
 
 /** One stack graded for a person: every item, and what failed. */
 function single(batch: formats.Batch): string | undefined {

@@ -6,13 +6,16 @@ import { absentImages, howToGetImages, stackImages } from '../images/stack-image
 import { imageKitDir } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { checkArchive, checkWritable, loadImages, saveImages } from '../runtime/image-archive.js';
-import { upOptions, type Command, type Invocation } from '../cli/command.js';
+import { command, upOptions, type Invocation } from '../cli/command.js';
 import { cacheDirOf, stackContext } from '../context/stack.js';
 import { stackOptionsOf } from '../context/stack.js';
 
 const ACTIONS = ['build', 'list', 'save', 'load'] as const;
 
-export const imagesCommand: Command = {
+/** What save and load read of the invocation: --images (save), --json, and where they write. */
+type Transfer = Pick<Invocation<{ images?: string; json?: boolean }>, 'values' | 'env' | 'out' | 'err' | 'signal'>;
+
+export const imagesCommand = command({
   name: 'images',
   usage:
     'kafka-lab images build [--force] | kafka-lab images list [--json]\n' +
@@ -27,7 +30,7 @@ export const imagesCommand: Command = {
     'save and load show progress on stderr; --json prints {file, images, bytes, seconds} on stdout.',
   options: {
     force: { type: 'boolean', description: 'rebuild even when images for this recipe exist (build)' },
-    images: { ...upOptions.images!, description: `which images to save (save): ${upOptions.images!.description}` },
+    images: { ...upOptions.images, description: `which images to save (save): ${upOptions.images.description}` },
     json: { type: 'boolean', description: 'print JSON (list, save, load)' },
   },
   maxPositionals: 2,
@@ -68,10 +71,10 @@ export const imagesCommand: Command = {
     inv.out.write(result.built ? `Built ${names} in ${((Date.now() - started) / 1000).toFixed(0)} s.\n` : `Images for this recipe are already present: ${names}.\n`);
     return 0;
   },
-};
+});
 
 // The default stack's spec says which images `up` would run for this --images choice.
-async function save(inv: Invocation, file: string): Promise<number> {
+async function save(inv: Transfer, file: string): Promise<number> {
   await checkWritable(file);
   const ctx = await stackContext(stackOptionsOf(inv));
   const images = stackImages(ctx.spec);
@@ -91,7 +94,7 @@ async function save(inv: Invocation, file: string): Promise<number> {
   }
 }
 
-async function load(inv: Invocation, file: string): Promise<number> {
+async function load(inv: Transfer, file: string): Promise<number> {
   const total = await checkArchive(file);
   const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
   const started = Date.now();
@@ -105,7 +108,7 @@ async function load(inv: Invocation, file: string): Promise<number> {
   }
 }
 
-function report(inv: Invocation, verb: string, preposition: string, r: { file: string; images: string[]; bytes: number; ms: number }): number {
+function report(inv: Pick<Transfer, 'values' | 'out'>, verb: string, preposition: string, r: { file: string; images: string[]; bytes: number; ms: number }): number {
   if (inv.values.json) {
     inv.out.write(`${JSON.stringify({ file: r.file, images: r.images, bytes: r.bytes, seconds: Number((r.ms / 1000).toFixed(1)) }, null, 2)}\n`);
   } else {

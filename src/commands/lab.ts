@@ -25,13 +25,16 @@ import { App } from '../ui/App.js';
 import { LabApp, type AppDeps, type Opened, type PickerRow } from '../ui/lab-app.js';
 import { ClusterWatch } from '../ui/watch.js';
 import { ALT_SCREEN_OFF, ALT_SCREEN_ON, colorAllowed, osc52, SHOW_CURSOR } from '../ui/terminal.js';
-import { stackOptions, upOptions, type Command, type Invocation } from '../cli/command.js';
+import { command, stackOptions, upOptions, type Invocation, type StackValues } from '../cli/command.js';
 import { imageProvider, stackContext, type StackContext } from '../context/stack.js';
 import { labContext, stateDirOf, type LabContext } from '../context/lab.js';
-import { labOf, paramOptions } from '../context/lab-ref.js';
+import { labOf, paramOptions, type ParamValues } from '../context/lab-ref.js';
 import { stackOptionsOf } from '../context/stack.js';
 
-export const labCommand: Command = {
+/** What the lab screen reads of the invocation: the stack's flags and --param. */
+type LabInvocation = Invocation<StackValues & ParamValues>;
+
+export const labCommand = command({
   name: 'lab',
   usage: 'kafka-lab lab [LAB] [--stack NAME] [--images confluent|local] [--port-base PORT]',
   details: [
@@ -50,12 +53,12 @@ export const labCommand: Command = {
     const [labId] = inv.positionals;
     const stateDir = stateDirOf(inv.env);
     const store = fileProgressStore(stateDir, stack);
-    const opened = labId === undefined ? undefined : await labOf(inv, labId, store);
+    const opened = labId === undefined ? undefined : await labOf(inv.values, labId, store);
     const terminal = inv.interactive && process.stdin.isTTY === true;
     if (!terminal) return plain(inv, labs, opened, stack, store, stateDir);
     return interactive(inv, labs, opened?.lab, stack, store);
   },
-};
+});
 
 // -- plain lines --------------------------------------------------------------------------------
 
@@ -155,14 +158,14 @@ function sessionDeps(inv: Invocation, lab: Lab, ctx: LabContext | undefined, sto
   };
 }
 
-function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore): AppDeps {
+function deps(inv: LabInvocation, labs: Lab[], stack: string, store: ProgressStore): AppDeps {
   return {
     labs,
     stack,
     rows: () => pickerRows(labs, store),
     async open(picked: Lab, o: { onProgress: (e: ProgressEvent) => void; signal: AbortSignal }): Promise<Opened> {
       // The student's own names: --param, or those the lab was started with.
-      const { lab, loaded } = await labOf(inv, picked.ref, store);
+      const { lab, loaded } = await labOf(inv.values, picked.ref, store);
       const signal = AbortSignal.any([o.signal, inv.signal]);
       let ctx: LabContext | undefined;
       let observed: StackContext | undefined;
@@ -210,7 +213,7 @@ function deps(inv: Invocation, labs: Lab[], stack: string, store: ProgressStore)
   };
 }
 
-async function interactive(inv: Invocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore): Promise<number> {
+async function interactive(inv: LabInvocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore): Promise<number> {
   const out = inv.out;
   const color = colorAllowed(inv.env);
   const restore = () => out.write(`${SHOW_CURSOR}${ALT_SCREEN_OFF}`);

@@ -2,9 +2,9 @@ import { EXIT, UsageError, renderError } from '../core/errors.js';
 import { labFiles, loadLabFile } from '../lab/load.js';
 import { openCourse } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
-import type { Command } from '../cli/command.js';
+import { command } from '../cli/command.js';
 
-export const labsCommand: Command = {
+export const labsCommand = command({
   name: 'labs',
   details: [
     'The course is every lab with its own names. A track follows one tutorial with its names and numbers:',
@@ -73,4 +73,4 @@ export const labsCommand: Command = {
     }
     return bad ? EXIT.environment : EXIT.ok;
   },
-};
+});

@@ -4,7 +4,7 @@ import { stepText } from '../core/present.js';
 import { templatesOf } from '../core/templates.js';
 import { fileProgressStore } from '../lab/progress.js';
 import { stepsOf } from './check.js';
-import { stackOptions, type Command } from '../cli/command.js';
+import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
 import { stateDirOf } from '../context/lab.js';
 import { labOf, paramOptions } from '../context/lab-ref.js';
@@ -15,7 +15,7 @@ async function hostHasKcat(): Promise<boolean> {
   return r?.exitCode === 0;
 }
 
-export const showCommand: Command = {
+export const showCommand = command({
   name: 'show',
   usage: 'kafka-lab show LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--hint] [--solution]',
   details: "LAB is a lab id or TRACK/LAB. The names are this student's: those of --param, or those the lab was started with.",
@@ -29,7 +29,7 @@ export const showCommand: Command = {
   async run(inv) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab show LAB [STEP].', "Run 'kafka-lab labs' to see them.");
-    const { lab } = await labOf(inv, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack), { setAside: false });
+    const { lab } = await labOf(inv.values, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack), { setAside: false });
     const steps = stepsOf(lab, stepRef);
     const { spec } = await stackContext(stackOptionsOf(inv));
     const t = templatesOf(spec);
@@ -45,4 +45,4 @@ export const showCommand: Command = {
     }
     return EXIT.ok;
   },
-};
+});

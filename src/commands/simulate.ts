@@ -1,14 +1,14 @@
 import { EXIT, UsageError } from '../core/errors.js';
 import { bootstrapServers } from '../core/stack.js';
 import { simulatePurchases } from '../cluster/simulate.js';
-import { stackOptions, type Command } from '../cli/command.js';
+import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
 import { stackOptionsOf } from '../context/stack.js';
 import { recordAcked } from '../faults/acked.js';
 import { stateDirOf } from '../context/lab.js';
 import { systemClock } from '../runtime/clock.js';
 
-export const simulateCommand: Command = {
+export const simulateCommand = command({
   name: 'simulate',
   usage: 'kafka-lab simulate purchases [--topic demo.purchases] [--count N] [--rate PER_SECOND] [--stack NAME]',
   details: 'Runs until --count messages were sent (default: until Ctrl-C). Writes with acks=all and counts acknowledgements.',
@@ -24,8 +24,8 @@ export const simulateCommand: Command = {
     const count = inv.values.count === undefined ? Number.MAX_SAFE_INTEGER : Number(inv.values.count);
     const rate = inv.values.rate === undefined ? 5 : Number(inv.values.rate);
     if (!(count >= 1) || !(rate >= 0)) throw new UsageError('--count must be 1 or more and --rate 0 or more.');
+    const topic = inv.values.topic ?? 'demo.purchases';
     const ctx = await stackContext(stackOptionsOf(inv));
-    const topic = (inv.values.topic as string | undefined) ?? 'demo.purchases';
     let last = 0;
     const r = await simulatePurchases({
       bootstrap: bootstrapServers(ctx.spec),
@@ -45,4 +45,4 @@ export const simulateCommand: Command = {
     inv.out.write(`\n${r.acked} purchases acknowledged, ${r.failed} failed, on ${topic}.\n`);
     return r.failed ? EXIT.failed : EXIT.ok;
   },
-};
+});

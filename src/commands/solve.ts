@@ -7,11 +7,11 @@ import { runSolution } from '../lab/runner.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';
 import { formatStepResult, stepsOf } from './check.js';
-import { stackOptions, type Command } from '../cli/command.js';
+import { command, stackOptions } from '../cli/command.js';
 import { labContext, stopFor } from '../context/lab.js';
 import { labOf, paramOptions } from '../context/lab-ref.js';
 
-export const solveCommand: Command = {
+export const solveCommand = command({
   name: 'solve',
   usage: 'kafka-lab solve LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--quiet]',
   details: 'Solutions run real clients: the Kafka tools and kcat inside the stack\'s containers. Exit 0 when every solved step then passes its checks.',
@@ -24,7 +24,7 @@ export const solveCommand: Command = {
     const store = fileProgressStore(ctx.stateDir, ctx.spec.stack);
     // Solving the whole lab starts it over; one step counts from where the lab started.
     const restart = stepRef === undefined;
-    const { lab, loaded } = await labOf(inv, labId, store, { restart });
+    const { lab, loaded } = await labOf(inv.values, labId, store, { restart });
     const steps = stepsOf(lab, stepRef);
     const runner = ctx.runner((line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`));
     let progress = await started(ctx.inspector, lab, loaded.progress, { restart, stop: stopFor(ctx, inv) });
@@ -44,4 +44,4 @@ export const solveCommand: Command = {
     }
     return ok ? EXIT.ok : EXIT.failed;
   },
-};
+});

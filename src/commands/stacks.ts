@@ -3,7 +3,7 @@ import { defaultComposeFile } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { listStacks, residentMiB, type StackSummary } from '../runtime/stacks.js';
 import { loadStack } from '../stack/compose.js';
-import { type Command } from '../cli/command.js';
+import { command } from '../cli/command.js';
 
 export interface StackRow {
   stack: string;
@@ -55,7 +55,7 @@ function age(seconds: number | null): string {
   return seconds < 172800 ? `${Math.round(seconds / 3600)}h` : `${Math.round(seconds / 86400)}d`;
 }
 
-export const stacksCommand: Command = {
+export const stacksCommand = command({
   name: 'stacks',
   usage: 'kafka-lab stacks [--json]',
   details: "Stacks are found by their kafka-lab.stack labels only. 'leftovers' means a network or volumes without containers\n(for example after a killed 'up'); 'kafka-lab down --all' removes them.",
@@ -84,4 +84,4 @@ export const stacksCommand: Command = {
     inv.out.write(`${rows.length} stack${rows.length === 1 ? '' : 's'}, ${total} MiB resident in all.\n`);
     return 0;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { EXIT, UserError } from '../core/errors.js';
 import { bootstrapServers, brokerServices, LABEL, stackFlag } from '../core/stack.js';
 import { describeCluster, type ClusterInfo } from '../cluster/kafka.js';
-import { stackOptions, type Command } from '../cli/command.js';
+import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
 import { stackOptionsOf } from '../context/stack.js';
 
@@ -11,7 +11,7 @@ function rank(order: string[], service: string): number {
   return i < 0 ? order.length : i;
 }
 
-export const statusCommand: Command = {
+export const statusCommand = command({
   name: 'status',
   usage: 'kafka-lab status [--stack NAME] [--json]',
   details: 'Exit code 0 when every container runs and the cluster lists every broker with a controller, 1 otherwise.',
@@ -71,4 +71,4 @@ export const statusCommand: Command = {
     }
     return healthy ? EXIT.ok : EXIT.failed;
   },
-};
+});

@@ -1,12 +1,13 @@
 import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
-import { manyOptions, stackOptions, upOptions, type Command } from '../cli/command.js';
-import { stackNamesOf, upStacks } from '../classroom/fleet.js';
+import { UsageError } from '../core/errors.js';
+import { command, manyOptions, stackOptions, upOptions } from '../cli/command.js';
+import { fleetOf, stackNamesOf, upStacks } from '../classroom/fleet.js';
 import { imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
 
 
-export const upCommand: Command = {
+export const upCommand = command({
   name: 'up',
   usage: 'kafka-lab up [--stack NAME | --stacks NAMES | --stacks-file FILE] [--images confluent|local] [--port-base PORT] [--json]',
   details:
@@ -21,8 +22,11 @@ export const upCommand: Command = {
     json: { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' },
   },
   async run(inv) {
-    const many = await stackNamesOf(inv);
-    if (many) return upStacks(inv, many);
+    const many = await stackNamesOf(inv.values);
+    if (many) {
+      if (inv.values.stack !== undefined) throw new UsageError('Give --stack or --stacks, not both.');
+      return upStacks(fleetOf(inv), many, stackOptionsOf(inv), inv.values.force === true);
+    }
     const opts = stackOptionsOf(inv);
     const ctx = await stackContext(opts);
     const json = inv.values.json === true;
@@ -51,4 +55,4 @@ export const upCommand: Command = {
       reporter.close();
     }
   },
-};
+});

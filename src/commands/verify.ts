@@ -6,7 +6,7 @@ import { stackFlag } from '../core/stack.js';
 import { verifyDurability } from '../cluster/durability.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { systemClock } from '../runtime/clock.js';
-import { stackOptions, type Command } from '../cli/command.js';
+import { command, stackOptions } from '../cli/command.js';
 import { labContext } from '../context/lab.js';
 
 function parseFault(text: string | undefined): { action: FaultAction; target: string } | undefined {
@@ -20,14 +20,14 @@ function parseFault(text: string | undefined): { action: FaultAction; target: st
   return { action, target };
 }
 
-function positiveInt(text: unknown, name: string, fallback: number): number {
+function positiveInt(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} ${String(text)} is not a whole number of 1 or more.`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} ${text} is not a whole number of 1 or more.`);
   return n;
 }
 
-export const verifyCommand: Command = {
+export const verifyCommand = command({
   name: 'verify',
   usage: 'kafka-lab verify durability [--topic T] [--messages N] [--fault ACTION:TARGET] [--replication-factor N] [--min-insync N] [--stack NAME] [--json]',
   details: [
@@ -47,16 +47,17 @@ export const verifyCommand: Command = {
   maxPositionals: 1,
   async run(inv) {
     if (inv.positionals[0] !== 'durability') throw new UsageError("kafka-lab verify knows one thing to verify: 'durability'.", 'kafka-lab verify durability --fault stop:leader:kafka-lab-durability/0');
-    const fault = parseFault(inv.values.fault as string | undefined);
+    const fault = parseFault(inv.values.fault);
     const messages = positiveInt(inv.values.messages, 'messages', 3000);
     const rf = positiveInt(inv.values['replication-factor'], 'replication-factor', 3);
     const minInsync = positiveInt(inv.values['min-insync'], 'min-insync', Math.min(2, rf));
+    const topic = inv.values.topic ?? 'kafka-lab-durability';
     const ctx = await labContext(inv);
     const log = (line: string) => inv.err.write(`${line}\n`);
     const kcat = ctx.templates.containers.kcat!;
     const report = await verifyDurability({
       bootstrap: ctx.templates.bootstrap,
-      topic: (inv.values.topic as string | undefined) ?? 'kafka-lab-durability',
+      topic,
       messages,
       replicationFactor: rf,
       minInsync,
@@ -93,4 +94,4 @@ export const verifyCommand: Command = {
     }
     return v.ok ? EXIT.ok : EXIT.failed;
   },
-};
+});

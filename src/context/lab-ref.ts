@@ -7,15 +7,18 @@ import type { GivenParams } from '../lab/load.js';
 import type { LoadedProgress, ProgressStore } from '../core/progress.js';
 import { openLab } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
-import type { Invocation, OptionSpec } from '../cli/command.js';
+import type { Options, Values } from '../cli/command.js';
 
-export const paramOptions: Record<string, OptionSpec> = {
+export const paramOptions = {
   param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "this student's value for a lab parameter (repeat it; lists take a,b,c); kept with the progress" },
-};
+} as const satisfies Options;
+
+/** What a command that takes paramOptions was given: each --param as written. */
+export type ParamValues = Values<typeof paramOptions>;
 
 /** --param NAME=VALUE, typed by the lab's declared parameters. */
-function givenOf(inv: Invocation, lab: Lab): GivenParams[] {
-  const raw = (inv.values.param as string[] | undefined) ?? [];
+function givenOf(v: ParamValues, lab: Lab): GivenParams[] {
+  const raw = v.param ?? [];
   if (raw.length === 0) return [];
   const values: Record<string, unknown> = {};
   for (const item of raw) {
@@ -33,9 +36,9 @@ function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
 }
 
 /** The lab with the student's parameters: from --param, else from the progress, else the defaults. */
-export async function labOf(inv: Invocation, ref: string, store: ProgressStore, o: { restart?: boolean; setAside?: boolean } = {}): Promise<{ lab: Lab; loaded: LoadedProgress }> {
+export async function labOf(v: ParamValues, ref: string, store: ProgressStore, o: { restart?: boolean; setAside?: boolean } = {}): Promise<{ lab: Lab; loaded: LoadedProgress }> {
   const plain = await openLab(labsDir, ref);
-  const given = givenOf(inv, plain);
+  const given = givenOf(v, plain);
   const loaded = await store.load(plain, { setAside: o.setAside });
   const kept = loaded.progress.params;
   if (given.length && kept && !o.restart && !same(given[0]!.values, kept) && loaded.progress.baseline) {

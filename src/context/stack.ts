@@ -11,7 +11,7 @@ import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
 import type { ObservedContainer } from '../core/reconcile.js';
-import type { Invocation } from '../cli/command.js';
+import type { Invocation, StackValues } from '../cli/command.js';
 
 export const IMAGES_LABEL = 'kafka-lab.images';
 
@@ -105,13 +105,13 @@ export function imageProvider(ctx: StackContext, o: StackOptions, onLine: (line:
 }
 
 /** The stack options every command takes, from its flags and the environment. */
-export function stackOptionsOf(inv: Invocation): StackOptions {
+export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'env'>): StackOptions {
   const v = inv.values;
   return {
-    stack: (v.stack as string | undefined) ?? DEFAULT_STACK,
-    compose: v.compose as string | undefined,
-    images: (v.images as string | undefined) ?? inv.env.KAFKA_LAB_IMAGES,
-    portBase: v['port-base'] as string | undefined,
+    stack: v.stack ?? DEFAULT_STACK,
+    compose: v.compose,
+    images: v.images ?? inv.env.KAFKA_LAB_IMAGES,
+    portBase: v['port-base'],
     dockerHost: inv.env.DOCKER_HOST,
     cacheDir: inv.env.KAFKA_LAB_CACHE,
   };
