@@ -62,7 +62,7 @@ function localTarget(rt: () => Promise<Runtime>, opts: StackOptions, stateDir: s
 }
 
 function remoteTarget(lab: Lab, student: string, bootstrap: string, given?: GivenParams): Target {
-  const inspector = createInspector({ bootstrap, internalBootstrap: bootstrap, now: systemClock.now, containers: async () => [], readMessages: (topic, through) => readTopicFromHost(bootstrap, topic, through) });
+  const inspector = createInspector({ bootstrap, internalBootstrap: bootstrap, now: () => systemClock.now(), containers: async () => [], readMessages: (topic, through) => readTopicFromHost(bootstrap, topic, through) });
   return { student, target: bootstrap, name: bootstrap, open: async () => ({ inspector, bootstrap, ...(await studentLab(lab, given)) }) };
 }
 

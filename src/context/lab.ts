@@ -71,7 +71,7 @@ export function stackInspector(rt: Runtime, spec: StackSpec, stateDir: string, o
     bootstrap,
     ...(o.grader ? { readMessages: (topic: string, through?: Position) => readTopicFromHost(bootstrap, topic, through) } : { exec: execIn(rt, spec) }),
     internalBootstrap: internalBootstrap(spec),
-    now: systemClock.now,
+    now: () => systemClock.now(),
     acked: (topic) => readAcked(stateDir, spec.stack, topic),
     // Whoever caused it: kafka-lab's event log, or a broker container that stopped (docker stop by hand).
     async lastFaultMs() {

@@ -38,6 +38,13 @@ export interface Problem {
   message: string;
 }
 
+/** Thrown from inside the walk to leave it at once; substitute() turns it back into a Problem. */
+class ProblemFound extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
 /**
  * `value` with every {{param}} replaced. A string that is only `{{name}}` takes the value itself (a
  * number stays a number); a list item that is only `{{lines}}` is spliced into its list. Inside other
@@ -52,7 +59,7 @@ export function substitute(value: unknown, params: Params, path: (string | numbe
         if (!(name in params)) return all;
         const p = params[name]!;
         if (Array.isArray(p)) {
-          if (!PROSE.has(String([...at].reverse().find((k) => typeof k === 'string')))) throw { path: at, message: `the list parameter {{${name}}} can stand alone in a list or appear in prose, not inside '${v}'` } satisfies Problem;
+          if (!PROSE.has(String([...at].reverse().find((k) => typeof k === 'string')))) throw new ProblemFound({ path: at, message: `the list parameter {{${name}}} can stand alone in a list or appear in prose, not inside '${v}'` });
           return p.join(', ');
         }
         return String(p);
@@ -72,7 +79,7 @@ export function substitute(value: unknown, params: Params, path: (string | numbe
   try {
     return { value: walk(value, path) };
   } catch (err) {
-    if (err && typeof err === 'object' && 'message' in err && 'path' in err) return err as Problem;
+    if (err instanceof ProblemFound) return err.problem;
     throw err;
   }
 }

@@ -8,11 +8,7 @@ import type { Runtime } from '../core/runtime.js';
 
 export type ImageChoice = 'confluent' | 'local';
 
-export interface LocalImages {
-  kafka: string;
-  zookeeper: string;
-  kcat: string;
-}
+export type LocalImages = Record<'kafka' | 'zookeeper' | 'kcat', string>;
 
 /** The tag is a hash of the kit's files (not its docs): the same recipe gives the same tag, so a build can be skipped. */
 export async function recipeTag(kitDir: string): Promise<string> {
@@ -47,7 +43,7 @@ export function toLocalImage(image: string, local: LocalImages): string {
 }
 
 export async function missingImages(rt: Runtime, local: LocalImages): Promise<string[]> {
-  const all: string[] = Object.values(local);
+  const all = Object.values(local);
   const present = await Promise.all(all.map((i) => rt.imageExists(i)));
   return all.filter((_, i) => !present[i]);
 }
@@ -68,7 +64,7 @@ export async function buildImages(o: BuildOptions): Promise<{ built: boolean; im
   const script = join(o.kitDir, 'build.sh');
   if (o.force) {
     // The script skips every image whose tag exists, so a forced build starts by removing them.
-    for (const image of [...(Object.values(images) as string[]), `kafka-lab/kafka-dist:${o.tag}`, `kafka-lab/base:${o.tag}`]) {
+    for (const image of [...Object.values(images), `kafka-lab/kafka-dist:${o.tag}`, `kafka-lab/base:${o.tag}`]) {
       await o.rt.removeImage(image);
     }
   }

@@ -17,7 +17,6 @@ export const plain = (text: string, style: Omit<Span, 'text'> = {}): Line => [sp
 
 /** Tabs, escape sequences and control characters would break the layout: spaces or nothing. */
 export function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\t/g, '    ').replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '').replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '');
 }
 

@@ -97,15 +97,15 @@ test('the lab screen: up, solve and check, inject a fault, watch the cluster, qu
   const first = checkedAt(s)!;
   await eventually(`the clock to pass ${first}`, 5000, async () => (new Date().toTimeString().slice(0, 8) !== first ? true : undefined), { intervalMs: 50 });
   await keys('c');
-  s = await waitScreen((x) => x.includes('✔ PASSED') && checkedAt(x) !== undefined && checkedAt(x) !== first, 'the re-check', 60_000);
+  await waitScreen((x) => x.includes('✔ PASSED') && checkedAt(x) !== undefined && checkedAt(x) !== first, 'the re-check', 60_000);
   s = await waitScreen((x) => /my-failsafe-topic +13 partitions, RF 3/.test(x), 'the topic in the cluster panel', 30_000);
   assert.equal((line(s, /^kafka-2 up/).match(/\bf\b|\bL\b/g) ?? []).length, 13, 'kafka-2 holds a replica of every partition');
 
   // (3) Go to the stop-broker step and inject its fault from the UI.
   await keys('n', 'n', 'n', 'n');
-  s = await waitScreen((x) => x.includes('Step 5/8') && x.includes('stop-broker: Stop broker 2'), 'step 5', 10_000);
+  await waitScreen((x) => x.includes('Step 5/8') && x.includes('stop-broker: Stop broker 2'), 'step 5', 10_000);
   await keys('f');
-  s = await waitScreen((x) => x.includes('Injected at'), 'the fault to be injected', 60_000);
+  await waitScreen((x) => x.includes('Injected at'), 'the fault to be injected', 60_000);
   const kafka2 = (await labelled(STACK)).containers.find((c) => c.service === 'kafka-2');
   assert.equal(kafka2?.state, 'exited', 'the fault really stopped kafka-2');
 
@@ -131,7 +131,7 @@ test('the lab screen: up, solve and check, inject a fault, watch the cluster, qu
   assert.match(line(s, /^Steps/), /✔1 +·2 +·3 +·4 +\[·5\]/);
   assert.match(s, /Not running: ui-tui-kafka-2 \(exited\)/);
   await keys('p', 'p', 'p', 'p');
-  s = await waitScreen((x) => x.includes('Step 1/8') && x.includes('✔ PASSED'), 'step 1 still passed', 10_000);
+  await waitScreen((x) => x.includes('Step 1/8') && x.includes('✔ PASSED'), 'step 1 still passed', 10_000);
   await keys('q');
   await waitScreen((x) => /1\/8 steps passed, at step 1/.test(x.replace(/\n/g, '')), 'the second quit', 15_000);
 });

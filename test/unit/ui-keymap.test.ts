@@ -54,7 +54,7 @@ test('the status bar fits the width, keeps help and quit, and drops the least im
   const narrow = lineText(statusBar(lab, 60));
   assert.ok(narrow.length <= 60, narrow);
   assert.match(narrow, /c check/);
-  assert.match(narrow, /\? help  q quit$/);
+  assert.match(narrow, /\? help {2}q quit$/);
   assert.doesNotMatch(narrow, /H heal/);
 });
 
