@@ -16,7 +16,8 @@ const env = { CI: '1', KAFKA_LAB_IMAGES: 'local', KAFKA_LAB_STATE: '/tmp/kafka-l
 async function timed(args: string[], cli = cliPath): Promise<number> {
   const started = process.hrtime.bigint();
   const r = await execa('node', [cli, ...args], { env, reject: false });
-  if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
+  if (r.exitCode !== 0 && r.exitCode !== 1)
+    throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
@@ -32,8 +33,11 @@ const rows: [string, string[]][] = [
   ['status (for scale: CLI start + one describeCluster)', ['status', ...at]],
 ];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`kafka-lab check/grade on a ready stack, ${runs} runs each, median [min-max] wall ms of the whole CLI process${other ? `; then ${other}, and this/that` : ''}`);
-const cell = (xs: number[]) => `${median(xs).toFixed(0).padStart(6)}  [${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`.padEnd(22);
+console.log(
+  `kafka-lab check/grade on a ready stack, ${runs} runs each, median [min-max] wall ms of the whole CLI process${other ? `; then ${other}, and this/that` : ''}`,
+);
+const cell = (xs: number[]) =>
+  `${median(xs).toFixed(0).padStart(6)}  [${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}]`.padEnd(22);
 for (const [label, args] of rows) {
   const xs: number[] = [];
   const ys: number[] = [];

@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { images: { type: 'string', default: 'local' }, roster: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { images: { type: 'string', default: 'local' }, roster: { type: 'string', default: '30' } },
+});
 const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const env = { CI: '1', KAFKA_LAB_IMAGES: values.images! };
 const names = (n: number) => Array.from({ length: n }, (_, i) => `bench-c${i + 1}`);
@@ -21,7 +23,8 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `bench-c${i + 1
 async function run(args: string[], okCodes = [0]): Promise<{ ms: number; stdout: string }> {
   const started = Date.now();
   const r = await execa('node', [cliPath, ...args], { env, reject: false });
-  if (!okCodes.includes(r.exitCode ?? -1)) throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
+  if (!okCodes.includes(r.exitCode ?? -1))
+    throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
   return { ms: Date.now() - started, stdout: r.stdout };
 }
 
@@ -51,8 +54,12 @@ await run(['down', '--stacks', all]);
 
 console.log('up --stacks, from nothing (3 at a time):');
 for (const n of [1, 2, 3]) {
-  const { value, peakRiseMiB } = await withPeakMemory(() => run(['up', '--stacks', names(n).join(','), '--port-base', '31092']));
-  console.log(`  ${n} stack(s): ${s(value.ms)}, peak host memory rise ${peakRiseMiB} MiB (${Math.round(peakRiseMiB / n)} MiB per stack)`);
+  const { value, peakRiseMiB } = await withPeakMemory(() =>
+    run(['up', '--stacks', names(n).join(','), '--port-base', '31092']),
+  );
+  console.log(
+    `  ${n} stack(s): ${s(value.ms)}, peak host memory rise ${peakRiseMiB} MiB (${Math.round(peakRiseMiB / n)} MiB per stack)`,
+  );
   if (n < 3) await run(['down', '--stacks', names(n).join(',')]);
 }
 
@@ -66,10 +73,25 @@ console.log(`grade --all over 3 stacks: ${s(gradeAll.ms)}`);
 const dir = mkdtempSync(join(tmpdir(), 'kafka-lab-bench-'));
 const roster = join(dir, 'roster.yaml');
 const entries = Number(values.roster);
-writeFileSync(roster, ['students:', ...Array.from({ length: entries }, (_, i) => `  - { id: student-${String(i + 1).padStart(2, '0')}, stack: bench-c${(i % 3) + 1} }`), ''].join('\n'));
-const serial = await run(['grade', 'replicated-topic', '--roster', roster, '--parallel', '1', '--format', 'csv'], [0, 1]);
+writeFileSync(
+  roster,
+  [
+    'students:',
+    ...Array.from(
+      { length: entries },
+      (_, i) => `  - { id: student-${String(i + 1).padStart(2, '0')}, stack: bench-c${(i % 3) + 1} }`,
+    ),
+    '',
+  ].join('\n'),
+);
+const serial = await run(
+  ['grade', 'replicated-topic', '--roster', roster, '--parallel', '1', '--format', 'csv'],
+  [0, 1],
+);
 const parallel = await run(['grade', 'replicated-topic', '--roster', roster, '--format', 'csv'], [0, 1]);
-console.log(`roster of ${entries} over those stacks: --parallel 1 ${s(serial.ms)}, --parallel 4 (default) ${s(parallel.ms)}, ratio ${(serial.ms / parallel.ms).toFixed(2)}`);
+console.log(
+  `roster of ${entries} over those stacks: --parallel 1 ${s(serial.ms)}, --parallel 4 (default) ${s(parallel.ms)}, ratio ${(serial.ms / parallel.ms).toFixed(2)}`,
+);
 
 const reset = await run(['reset', '--all']);
 console.log(`reset --all of 3 stacks: ${s(reset.ms)}`);

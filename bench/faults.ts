@@ -18,7 +18,8 @@ const env = { CI: '1', KAFKA_LAB_IMAGES: 'local', KAFKA_LAB_STATE: '/tmp/kafka-l
 
 async function kl(args: string[]): Promise<string> {
   const r = await execa('node', [cliPath, ...args], { env, reject: false });
-  if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
+  if (r.exitCode !== 0 && r.exitCode !== 1)
+    throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
   return r.stdout;
 }
 
@@ -26,7 +27,20 @@ await kl(['down', ...at, '--volumes']);
 await kl(['up', ...at, '--port-base', '27192']);
 const ctx = await stackContext({ stack: STACK, images: 'local' });
 const inspector = stackInspector(ctx.rt, ctx.spec, env.KAFKA_LAB_STATE);
-await execa('docker', ['exec', `${STACK}-kafka-1`, 'kafka-topics', '--bootstrap-server', 'kafka-1:19092', '--create', '--topic', 'latency', '--partitions', '12', '--replication-factor', '3']);
+await execa('docker', [
+  'exec',
+  `${STACK}-kafka-1`,
+  'kafka-topics',
+  '--bootstrap-server',
+  'kafka-1:19092',
+  '--create',
+  '--topic',
+  'latency',
+  '--partitions',
+  '12',
+  '--replication-factor',
+  '3',
+]);
 
 async function settle(): Promise<void> {
   await kl(['heal', ...at]);
@@ -36,7 +50,20 @@ async function settle(): Promise<void> {
     if (s.brokers.length === 3 && t?.exists && t.partitions.every((p) => p.isr.length === 3)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  await execa('docker', ['exec', `${STACK}-kafka-1`, 'kafka-leader-election', '--bootstrap-server', 'kafka-1:19092', '--election-type', 'PREFERRED', '--all-topic-partitions'], { reject: false });
+  await execa(
+    'docker',
+    [
+      'exec',
+      `${STACK}-kafka-1`,
+      'kafka-leader-election',
+      '--bootstrap-server',
+      'kafka-1:19092',
+      '--election-type',
+      'PREFERRED',
+      '--all-topic-partitions',
+    ],
+    { reject: false },
+  );
 }
 
 const latency: Record<string, number[]> = { stop: [], kill: [], pause: [], disconnect: [] };
@@ -64,18 +91,54 @@ for (let i = 0; i < runs; i++) {
 }
 await settle();
 
-const durability: { fault: string; perSecond: number; acked: number; lost: number; duplicated: number; failed: number }[] = [];
-for (const fault of [undefined, 'stop:leader:durable/0', 'kill:leader:durable/0', 'pause:leader:durable/0', 'disconnect:leader:durable/0']) {
-  const out = JSON.parse(await kl(['verify', 'durability', ...at, '--topic', 'durable', '--messages', '2000', '--json', ...(fault ? ['--fault', fault] : [])]));
-  durability.push({ fault: fault ?? 'none', perSecond: out.messagesPerSecond, acked: out.acked, lost: out.lost, duplicated: out.duplicated, failed: out.failed });
+const durability: {
+  fault: string;
+  perSecond: number;
+  acked: number;
+  lost: number;
+  duplicated: number;
+  failed: number;
+}[] = [];
+for (const fault of [
+  undefined,
+  'stop:leader:durable/0',
+  'kill:leader:durable/0',
+  'pause:leader:durable/0',
+  'disconnect:leader:durable/0',
+]) {
+  const out = JSON.parse(
+    await kl([
+      'verify',
+      'durability',
+      ...at,
+      '--topic',
+      'durable',
+      '--messages',
+      '2000',
+      '--json',
+      ...(fault ? ['--fault', fault] : []),
+    ]),
+  );
+  durability.push({
+    fault: fault ?? 'none',
+    perSecond: out.messagesPerSecond,
+    acked: out.acked,
+    lost: out.lost,
+    duplicated: out.duplicated,
+    failed: out.failed,
+  });
   await settle();
 }
 await kl(['down', ...at, '--volumes']);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`detection latency (fault -> snapshot shows new live leaders), ${runs} runs, median [min-max]:`);
-for (const [k, xs] of Object.entries(latency)) console.log(`  ${k.padEnd(11)} ${String(median(xs)).padStart(6)} ms  [${Math.min(...xs)}-${Math.max(...xs)}]`);
+for (const [k, xs] of Object.entries(latency))
+  console.log(`  ${k.padEnd(11)} ${String(median(xs)).padStart(6)} ms  [${Math.min(...xs)}-${Math.max(...xs)}]`);
 const base = durability[0]!.perSecond;
 console.log('verify durability, 2000 messages, RF 3, min.insync.replicas 2:');
-for (const d of durability) console.log(`  ${d.fault.padEnd(28)} ${String(d.perSecond).padStart(5)} msg/s (x${(d.perSecond / base).toFixed(2)})  acked ${d.acked}  lost ${d.lost}  duplicated ${d.duplicated}  failed ${d.failed}`);
+for (const d of durability)
+  console.log(
+    `  ${d.fault.padEnd(28)} ${String(d.perSecond).padStart(5)} msg/s (x${(d.perSecond / base).toFixed(2)})  acked ${d.acked}  lost ${d.lost}  duplicated ${d.duplicated}  failed ${d.failed}`,
+  );
 console.log(JSON.stringify({ latency, durability }));

@@ -14,7 +14,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'idle-seconds': { type: 'string', default: '10' }, only: { type: 'string', default: 'first,idle,fault' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'idle-seconds': { type: 'string', default: '10' },
+    only: { type: 'string', default: 'first,idle,fault' },
+  },
+});
 const only = new Set(values.only!.split(','));
 const runs = Number(values.runs);
 const idleSeconds = Number(values['idle-seconds']);
@@ -37,12 +43,22 @@ const launch = ['node', cliPath, 'lab', 'broker-failover', '--stack', STACK, '--
 
 const tmux = (args: string[]) => execa('tmux', ['-u', '-L', SOCKET, ...args], { env, extendEnv: false, reject: false });
 const kafkaLab = async (args: string[]) => {
-  const r = await execa('node', [cliPath, ...args, '--stack', STACK], { env: { ...env, CI: '1' }, extendEnv: false, reject: false });
+  const r = await execa('node', [cliPath, ...args, '--stack', STACK], {
+    env: { ...env, CI: '1' },
+    extendEnv: false,
+    reject: false,
+  });
   if (r.exitCode !== 0) throw new Error(`kafka-lab ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
 };
 const screen = async (target: string) => (await tmux(['capture-pane', '-p', '-t', target])).stdout;
 
-async function until(target: string, ok: (s: string) => boolean, what: string, timeoutMs: number, everyMs = 10): Promise<number> {
+async function until(
+  target: string,
+  ok: (s: string) => boolean,
+  what: string,
+  timeoutMs: number,
+  everyMs = 10,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await screen(target);
@@ -65,7 +81,11 @@ async function quitUi(target: string): Promise<number> {
   const t0 = Date.now();
   await tmux(['send-keys', '-t', target, 'q']);
   const deadline = Date.now() + 10_000;
-  while ((await tmux(['list-windows', '-t', 'bench', '-F', '#{window_name}'])).stdout.split('\n').includes(target.split(':')[1]!)) {
+  while (
+    (await tmux(['list-windows', '-t', 'bench', '-F', '#{window_name}'])).stdout
+      .split('\n')
+      .includes(target.split(':')[1]!)
+  ) {
     if (Date.now() > deadline) throw new Error(`${target} did not quit`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -103,7 +123,10 @@ const ms = (x: number) => `${Math.round(x)} ms`;
 
 try {
   await kafkaLab(['down', '--volumes']);
-  await execa('node', [cliPath, 'up', '--stack', STACK, '--port-base', PORT_BASE], { env: { ...env, CI: '1' }, extendEnv: false });
+  await execa('node', [cliPath, 'up', '--stack', STACK, '--port-base', PORT_BASE], {
+    env: { ...env, CI: '1' },
+    extendEnv: false,
+  });
   await kafkaLab(['solve', 'broker-failover', '1', '--quiet']);
   await tmux(['new-session', '-d', '-s', 'bench', '-x', '100', '-y', '30']);
   await tmux(['set-option', '-g', 'remain-on-exit', 'off']);
@@ -115,7 +138,14 @@ try {
   for (let i = 0; i < (only.has('first') ? runs : 0); i++) {
     const ui = await openUi(`first${i}`);
     firstFrame.push((await until(ui.target, (s) => /kafka-lab|Opening/.test(s), 'the first frame', 20_000)) - ui.t0);
-    fullFrame.push((await until(ui.target, (s) => /Step 1\/8/.test(s) && /my-failsafe-topic +13 partitions/.test(s), 'the lab screen with the cluster', 30_000)) - ui.t0);
+    fullFrame.push(
+      (await until(
+        ui.target,
+        (s) => /Step 1\/8/.test(s) && /my-failsafe-topic +13 partitions/.test(s),
+        'the lab screen with the cluster',
+        30_000,
+      )) - ui.t0,
+    );
     quit.push(await quitUi(ui.target));
   }
 
@@ -138,14 +168,22 @@ try {
     await tmux(['send-keys', '-t', ui.target, 'f']);
     const down = await until(ui.target, (s) => /^kafka-2 +down/m.test(s), 'kafka-2 down in the panel', 60_000);
     const isr = await until(ui.target, (s) => /13 under-replicated/.test(s), 'the ISRs shrunk in the panel', 60_000);
-    const events = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { atMs: number; action: string });
+    const events = readFileSync(eventsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { atMs: number; action: string });
     const stop = events.filter((e) => e.action === 'stop').at(-1)!;
     toDown.push(down - stop.atMs);
     keyToDown.push(down - pressed);
     toIsr.push(isr - stop.atMs);
     await tmux(['send-keys', '-t', ui.target, 'H']);
     await until(ui.target, (s) => /Healed/.test(s), 'the heal', 90_000, 50);
-    const healed = readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { atMs: number; action: string }).filter((e) => e.action === 'heal').at(-1)!;
+    const healed = readFileSync(eventsFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { atMs: number; action: string })
+      .filter((e) => e.action === 'heal')
+      .at(-1)!;
     healToUp.push((await until(ui.target, (s) => /^kafka-2 +up/m.test(s), 'kafka-2 up again', 90_000)) - healed.atMs);
     await tmux(['send-keys', '-t', ui.target, 'p', 'p', 'p', 'p']);
     await until(ui.target, (s) => s.includes('Step 1/8'), 'step 1', 10_000);
@@ -161,7 +199,10 @@ try {
     ['panel shows all 13 ISRs shrunk, after the fault', med(toIsr)],
     ['  from pressing f (includes docker stop: a controlled shutdown)', med(keyToDown)],
     ['panel shows kafka-2 up, after the heal finished', med(healToUp)],
-    [`UI process CPU while idle (${idle.wallSeconds.toFixed(1)} s)`, `${((100 * idle.cpuSeconds) / idle.wallSeconds).toFixed(1)} % of one core (${idle.cpuSeconds.toFixed(2)} s CPU)`],
+    [
+      `UI process CPU while idle (${idle.wallSeconds.toFixed(1)} s)`,
+      `${((100 * idle.cpuSeconds) / idle.wallSeconds).toFixed(1)} % of one core (${idle.cpuSeconds.toFixed(2)} s CPU)`,
+    ],
     ['  distinct panel refreshes seen in that time', `${idle.refreshes}`],
     ['  UI process resident memory', `${idle.rss.toFixed(0)} MiB`],
   ];

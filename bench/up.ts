@@ -8,7 +8,9 @@ import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, images: { type: 'string', default: 'local' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, images: { type: 'string', default: 'local' } },
+});
 const runs = Number(values.runs);
 const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const STACK = 'bench';

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh machine: dependencies, build, a Docker engine, the offline
-# images (built only when missing), then unit and integration tests against real brokers.
+# The whole test suite, from a fresh machine: dependencies, build, the import, lint and format rules, a
+# Docker engine, the offline images (built only when missing), then unit and integration tests against
+# real brokers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# The layering, lint and formatting rules (ARCHITECTURE.md) hold before anything runs.
+bash scripts/lint.sh
 bash scripts/ensure-docker.sh
 if ! node dist/src/cli.js images list >/dev/null; then
   # The offline image kit needs debootstrap and Maven (and Debian's mirror and Maven Central).

@@ -39,7 +39,14 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   // No arguments on a terminal: the lab screen (its picker). Piped or in CI: the overview, as before.
-  if (argv.length === 0 && process.stdout.isTTY === true && process.stdin.isTTY === true && !env.CI && env.TERM !== 'dumb') argv = ['lab'];
+  if (
+    argv.length === 0 &&
+    process.stdout.isTTY === true &&
+    process.stdin.isTTY === true &&
+    !env.CI &&
+    env.TERM !== 'dumb'
+  )
+    argv = ['lab'];
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
@@ -47,7 +54,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return EXIT.ok;
   }
   if (name === '--version') {
-    process.stdout.write(`${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+    process.stdout.write(
+      `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`,
+    );
     return EXIT.ok;
   }
   const entry = COMMANDS.find((c) => c.name === name);
@@ -62,7 +71,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    if (!entry) throw new UsageError(`Unknown command '${name}'.`, `Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run 'kafka-lab --help'.`);
+    if (!entry)
+      throw new UsageError(
+        `Unknown command '${name}'.`,
+        `Commands: ${COMMANDS.map((c) => c.name).join(', ')}. Run 'kafka-lab --help'.`,
+      );
     const cmd = await entry.load();
     const { values, positionals } = parse(cmd, rest);
     if (values.help) {
@@ -70,7 +83,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return EXIT.ok;
     }
     const interactive = process.stdout.isTTY === true && !env.CI && env.TERM !== 'dumb';
-    return await cmd.run({ values, positionals, env, signal: controller.signal, out: process.stdout, err: process.stderr, interactive });
+    return await cmd.run({
+      values,
+      positionals,
+      env,
+      signal: controller.signal,
+      out: process.stdout,
+      err: process.stderr,
+      interactive,
+    });
   } catch (err) {
     process.stderr.write(`${renderError(err)}\n`);
     return exitCodeOf(err);

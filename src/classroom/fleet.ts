@@ -43,8 +43,17 @@ export interface Fleet {
   signal: AbortSignal;
 }
 
-export function fleetOf(inv: Pick<Invocation<ManyValues & { json?: boolean }>, 'values' | 'env' | 'out' | 'err' | 'signal'>): Fleet {
-  return { json: inv.values.json === true, parallel: inv.values.parallel, env: inv.env, out: inv.out, err: inv.err, signal: inv.signal };
+export function fleetOf(
+  inv: Pick<Invocation<ManyValues & { json?: boolean }>, 'values' | 'env' | 'out' | 'err' | 'signal'>,
+): Fleet {
+  return {
+    json: inv.values.json === true,
+    parallel: inv.values.parallel,
+    env: inv.env,
+    out: inv.out,
+    err: inv.err,
+    signal: inv.signal,
+  };
 }
 
 /** The names from --stacks or --stacks-file, or undefined when neither was given. */
@@ -58,7 +67,9 @@ export async function stackNamesOf(v: ManyValues): Promise<string[] | undefined>
 }
 
 /** down and reset: `{ names }` for --stacks or --stacks-file, `{}` for --all, undefined for the one-stack form. */
-export async function manyTargetsOf(v: ManyValues & { all?: boolean; stack?: string }): Promise<{ names?: string[] } | undefined> {
+export async function manyTargetsOf(
+  v: ManyValues & { all?: boolean; stack?: string },
+): Promise<{ names?: string[] } | undefined> {
   const names = await stackNamesOf(v);
   if (!v.all && !names) return undefined;
   if (v.all && names) throw new UsageError('Give --all or --stacks, not both.');
@@ -71,13 +82,20 @@ function progress(f: Fleet, verb: string, total: number) {
   const started = Date.now();
   let done = 0;
   const stream = f.json ? f.err : f.out;
-  const timer = setInterval(() => stream.write(`  … ${done}/${total} ${verb}, ${((Date.now() - started) / 1000).toFixed(0)} s so far\n`), 10_000);
+  const timer = setInterval(
+    () => stream.write(`  … ${done}/${total} ${verb}, ${((Date.now() - started) / 1000).toFixed(0)} s so far\n`),
+    10_000,
+  );
   timer.unref();
   return {
     finished(o: StackOutcome) {
       done++;
       const n = `[${String(done).padStart(String(total).length)}/${total}]`;
-      stream.write(o.ok ? `${n} ${o.stack.padEnd(14)} ${verb} in ${(o.elapsedMs / 1000).toFixed(1)} s${o.bootstrap ? `  ${o.bootstrap}` : ''}\n` : `${n} ${o.stack.padEnd(14)} FAILED: ${o.error}\n`);
+      stream.write(
+        o.ok
+          ? `${n} ${o.stack.padEnd(14)} ${verb} in ${(o.elapsedMs / 1000).toFixed(1)} s${o.bootstrap ? `  ${o.bootstrap}` : ''}\n`
+          : `${n} ${o.stack.padEnd(14)} FAILED: ${o.error}\n`,
+      );
     },
     stop: () => clearInterval(timer),
   };
@@ -89,12 +107,24 @@ async function outcome(stack: string, work: () => Promise<string | undefined>): 
     const bootstrap = await work();
     return { stack, ok: true, bootstrap, elapsedMs: Date.now() - started };
   } catch (err) {
-    return { stack, ok: false, elapsedMs: Date.now() - started, error: renderError(err).replace(/\n/g, ' '), exitCode: exitCodeOf(err) };
+    return {
+      stack,
+      ok: false,
+      elapsedMs: Date.now() - started,
+      error: renderError(err).replace(/\n/g, ' '),
+      exitCode: exitCodeOf(err),
+    };
   }
 }
 
 /** `work` for each stack, `parallel` at once, with progress. A failure is that stack's outcome, not the end of the run. */
-async function eachStack(f: Fleet, verb: string, stacks: string[], parallel: number, work: (stack: string) => Promise<string | undefined>): Promise<StackOutcome[]> {
+async function eachStack(
+  f: Fleet,
+  verb: string,
+  stacks: string[],
+  parallel: number,
+  work: (stack: string) => Promise<string | undefined>,
+): Promise<StackOutcome[]> {
   const shown = progress(f, verb, stacks.length);
   try {
     return await mapLimit(stacks, parallel, async (stack) => {
@@ -120,7 +150,10 @@ async function removeStack(env: NodeJS.ProcessEnv, rt: Runtime, stack: string, v
 function finish(f: Fleet, outcomes: StackOutcome[], what: string): number {
   const failed = outcomes.filter((o) => !o.ok);
   if (f.json) f.out.write(`${JSON.stringify(outcomes, null, 2)}\n`);
-  else f.out.write(`${outcomes.length - failed.length} of ${outcomes.length} stacks ${what}${failed.length ? `; failed: ${failed.map((f) => f.stack).join(', ')}` : ''}.\n`);
+  else
+    f.out.write(
+      `${outcomes.length - failed.length} of ${outcomes.length} stacks ${what}${failed.length ? `; failed: ${failed.map((f) => f.stack).join(', ')}` : ''}.\n`,
+    );
   if (f.signal.aborted) return EXIT.interrupted;
   return failed.length ? (failed[0]!.exitCode ?? EXIT.failed) : EXIT.ok;
 }
@@ -134,7 +167,8 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
 
   // Memory first: a room's worth of JVMs on a laptop-sized host is the usual way this goes wrong.
   const perStack = stackMemoryMiB(await loadStack(composeFile, { stack: names[0]!, portBase: DEFAULT_PORT_BASE }));
-  const running = (n: string) => (known.get(n)?.containers.length ?? 0) > 0 && known.get(n)!.containers.every((c) => c.state === 'running');
+  const running = (n: string) =>
+    (known.get(n)?.containers.length ?? 0) > 0 && known.get(n)!.containers.every((c) => c.state === 'running');
   const toStart = names.filter((n) => !running(n));
   const needed = Math.round(perStack * toStart.length);
   const available = Math.round((await availableMemory()).mib);
@@ -147,8 +181,14 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
 
   // Port blocks are handed out here, one by one, so stacks starting side by side never pick the same block.
   const explicit = opts.portBase === undefined ? undefined : Number(opts.portBase);
-  if (explicit !== undefined && (!Number.isInteger(explicit) || explicit < 1024 || explicit + 100 * names.length > 65000)) {
-    throw new UsageError(`--port-base ${opts.portBase} does not leave room for ${names.length} blocks of ports below 65000.`, 'For example: --port-base 19092.');
+  if (
+    explicit !== undefined &&
+    (!Number.isInteger(explicit) || explicit < 1024 || explicit + 100 * names.length > 65000)
+  ) {
+    throw new UsageError(
+      `--port-base ${opts.portBase} does not leave room for ${names.length} blocks of ports below 65000.`,
+      'For example: --port-base 19092.',
+    );
   }
   const handedOut = new Set<number>();
   const bases = new Map<string, string | undefined>();
@@ -161,13 +201,28 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
 
   const first = await stackContext({ ...opts, stack: names[0]!, portBase: bases.get(names[0]!) });
   const provideImage = imageProvider(first, opts, (line) => f.err.write(`${line}\n`), f.signal);
-  await ensureImages({ rt, sink: silent, provideImage }, first.spec.services.map((s) => s.image));
+  await ensureImages(
+    { rt, sink: silent, provideImage },
+    first.spec.services.map((s) => s.image),
+  );
 
-  (f.json ? f.err : f.out).write(`Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${toStart.length} not yet running; ${available} MiB available).\n`);
+  (f.json ? f.err : f.out).write(
+    `Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${toStart.length} not yet running; ${available} MiB available).\n`,
+  );
   const outcomes = await eachStack(f, 'ready', names, parallel, async (name) => {
     if (f.signal.aborted) throw new Interrupted('not started: interrupted');
     const ctx = await stackContext({ ...opts, stack: name, portBase: bases.get(name) });
-    return (await up({ rt, spec: ctx.spec, sink: silent, clock: systemClock, signal: f.signal, labels: ctx.labels, provideImage })).bootstrap;
+    return (
+      await up({
+        rt,
+        spec: ctx.spec,
+        sink: silent,
+        clock: systemClock,
+        signal: f.signal,
+        labels: ctx.labels,
+        provideImage,
+      })
+    ).bootstrap;
   });
   return finish(f, outcomes, 'are ready');
 }
@@ -178,7 +233,8 @@ async function targets(f: Fleet, names: string[] | undefined, missingOk = false)
   const stacks = await listStacks(rt);
   if (names) {
     const missing = names.filter((n) => !stacks.some((s) => s.stack === n));
-    if (missing.length && !missingOk) throw new UserError(`No stack named ${missing.join(', ')} on this host.`, "Run 'kafka-lab stacks' to see them.");
+    if (missing.length && !missingOk)
+      throw new UserError(`No stack named ${missing.join(', ')} on this host.`, "Run 'kafka-lab stacks' to see them.");
     return { rt, stacks: stacks.filter((s) => names.includes(s.stack)) };
   }
   return { rt, stacks };
@@ -191,25 +247,53 @@ export async function downStacks(f: Fleet, names: string[] | undefined, volumes:
     return EXIT.ok;
   }
   const parallel = parseParallel(f.parallel, 4);
-  const outcomes = await eachStack(f, 'removed', stacks.map((s) => s.stack), parallel, (stack) => removeStack(f.env, rt, stack, volumes));
+  const outcomes = await eachStack(
+    f,
+    'removed',
+    stacks.map((s) => s.stack),
+    parallel,
+    (stack) => removeStack(f.env, rt, stack, volumes),
+  );
   // and a last look for a stack whose first resource appeared while this ran
-  const late = (await listStacks(rt)).filter((s) => (names ? names.includes(s.stack) : true) && (s.containers.length > 0 || s.networks.length > 0));
-  for (const s of late) if (!outcomes.some((o) => o.stack === s.stack && !o.ok)) await outcome(s.stack, () => removeStack(f.env, rt, s.stack, volumes));
+  const late = (await listStacks(rt)).filter(
+    (s) => (names ? names.includes(s.stack) : true) && (s.containers.length > 0 || s.networks.length > 0),
+  );
+  for (const s of late)
+    if (!outcomes.some((o) => o.stack === s.stack && !o.ok))
+      await outcome(s.stack, () => removeStack(f.env, rt, s.stack, volumes));
   return finish(f, outcomes, volumes ? 'removed with their volumes' : 'removed (volumes kept)');
 }
 
 /** Reset one stack, opts.stack: images first (a reset that cannot come back must not go down), then down, then up. */
-export async function resetStack(run: Pick<Fleet, 'env' | 'signal'>, opts: StackOptions, sink = silent): Promise<{ bootstrap: string }> {
+export async function resetStack(
+  run: Pick<Fleet, 'env' | 'signal'>,
+  opts: StackOptions,
+  sink = silent,
+): Promise<{ bootstrap: string }> {
   const { stack } = opts;
   const ctx = await stackContext(opts);
   if (ctx.existing.length === 0) {
-    throw new UserError(`Stack '${stack}' does not exist, so there is nothing to reset.`, `Create it with 'kafka-lab up --stack ${stack}'.`);
+    throw new UserError(
+      `Stack '${stack}' does not exist, so there is nothing to reset.`,
+      `Create it with 'kafka-lab up --stack ${stack}'.`,
+    );
   }
   const provideImage = imageProvider(ctx, opts, (line) => sink({ kind: 'step', message: line, atMs: 0 }), run.signal);
-  await ensureImages({ rt: ctx.rt, sink, provideImage }, ctx.spec.services.map((s) => s.image));
+  await ensureImages(
+    { rt: ctx.rt, sink, provideImage },
+    ctx.spec.services.map((s) => s.image),
+  );
   await down(ctx.rt, stack, { volumes: true, sink, clock: systemClock });
   await clearStackState(stateDirOf(run.env), stack);
-  const r = await up({ rt: ctx.rt, spec: ctx.spec, sink, clock: systemClock, signal: run.signal, labels: ctx.labels, provideImage });
+  const r = await up({
+    rt: ctx.rt,
+    spec: ctx.spec,
+    sink,
+    clock: systemClock,
+    signal: run.signal,
+    labels: ctx.labels,
+    provideImage,
+  });
   return { bootstrap: r.bootstrap };
 }
 
@@ -234,8 +318,15 @@ export async function resetStacks(f: Fleet, names: string[] | undefined, opts: S
     const parallel = parseParallel(f.parallel, 3);
     const leftovers = new Set(stacks.filter((s) => s.containers.length === 0).map((s) => s.stack));
     // Only a network or volumes left (an `up` killed early): nothing to reset, so nothing is left.
-    const outcomes = await eachStack(f, 'reset', stacks.map((s) => s.stack), parallel, async (stack) =>
-      leftovers.has(stack) ? removeStack(f.env, rt, stack, true) : (await resetStack(f, { ...opts, stack })).bootstrap,
+    const outcomes = await eachStack(
+      f,
+      'reset',
+      stacks.map((s) => s.stack),
+      parallel,
+      async (stack) =>
+        leftovers.has(stack)
+          ? removeStack(f.env, rt, stack, true)
+          : (await resetStack(f, { ...opts, stack })).bootstrap,
     );
     return finish(f, outcomes, 'reset');
   });

@@ -14,13 +14,19 @@ export type Options = Record<string, OptionSpec>;
 type Scalar<T extends OptionSpec['type']> = T extends 'boolean' ? boolean : string;
 type ValueOf<S extends OptionSpec> = S extends { multiple: true }
   ? Scalar<S['type']>[]
-  : S extends { type: OptionSpec['type']; multiple?: false } ? Scalar<S['type']> : Scalar<S['type']> | Scalar<S['type']>[];
+  : S extends { type: OptionSpec['type']; multiple?: false }
+    ? Scalar<S['type']>
+    : Scalar<S['type']> | Scalar<S['type']>[];
 
 /** What parsing gives for these options: a string, a boolean or (multiple) a list, undefined when the flag is absent. */
 export type Values<O extends Options> = { -readonly [K in keyof O]?: ValueOf<O[K]> };
 
 export const stackOptions = {
-  stack: { type: 'string', value: 'NAME', description: "stack to act on (default: 'default', whose containers are named like the tutorials')" },
+  stack: {
+    type: 'string',
+    value: 'NAME',
+    description: "stack to act on (default: 'default', whose containers are named like the tutorials')",
+  },
 } as const satisfies Options;
 
 /** Naming many stacks at once (up, down, reset). */
@@ -31,9 +37,22 @@ export const manyOptions = {
 } as const satisfies Options;
 
 export const upOptions = {
-  images: { type: 'string', value: 'confluent|local', description: "Confluent's public images (default) or kafka-lab's offline ones; also KAFKA_LAB_IMAGES" },
-  'port-base': { type: 'string', value: 'PORT', description: 'first broker port on 127.0.0.1; the others move with it (default 9092, or a free block for other stacks)' },
-  compose: { type: 'string', value: 'FILE', description: 'compose file to use instead of the built-in compose/zk-3-brokers.yaml' },
+  images: {
+    type: 'string',
+    value: 'confluent|local',
+    description: "Confluent's public images (default) or kafka-lab's offline ones; also KAFKA_LAB_IMAGES",
+  },
+  'port-base': {
+    type: 'string',
+    value: 'PORT',
+    description:
+      'first broker port on 127.0.0.1; the others move with it (default 9092, or a free block for other stacks)',
+  },
+  compose: {
+    type: 'string',
+    value: 'FILE',
+    description: 'compose file to use instead of the built-in compose/zk-3-brokers.yaml',
+  },
 } as const satisfies Options;
 
 /** The flags the stack helpers read (stackOptionsOf): --stack, and up's where a command takes them. */
@@ -65,14 +84,23 @@ export function command<const O extends Options>(cmd: Command<O>): Command<O> {
   return cmd;
 }
 
-export function parse<O extends Options>(cmd: Command<O>, argv: string[]): { values: Values<O> & { help?: boolean }; positionals: string[] } {
+export function parse<O extends Options>(
+  cmd: Command<O>,
+  argv: string[],
+): { values: Values<O> & { help?: boolean }; positionals: string[] } {
   const options = Object.fromEntries(
-    Object.entries({ ...cmd.options, help: { type: 'boolean', description: '' } as OptionSpec }).map(([k, v]) => [k, { type: v.type, multiple: v.multiple ?? false }]),
+    Object.entries({ ...cmd.options, help: { type: 'boolean', description: '' } as OptionSpec }).map(([k, v]) => [
+      k,
+      { type: v.type, multiple: v.multiple ?? false },
+    ]),
   );
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     if (positionals.length > (cmd.maxPositionals ?? 0)) {
-      throw new UsageError(`Unexpected argument '${positionals[cmd.maxPositionals ?? 0]}' for 'kafka-lab ${cmd.name}'.`, `Usage: ${cmd.usage}`);
+      throw new UsageError(
+        `Unexpected argument '${positionals[cmd.maxPositionals ?? 0]}' for 'kafka-lab ${cmd.name}'.`,
+        `Usage: ${cmd.usage}`,
+      );
     }
     // strict parsing gives each option the type its spec declares, which is what Values<O> says.
     return { values: values as Values<O> & { help?: boolean }, positionals };
@@ -89,5 +117,14 @@ export function helpText(cmd: Command, summary: string): string {
     return `  ${flag.padEnd(26)} ${o.description}`;
   });
   rows.push(`  ${'--help'.padEnd(26)} show this help`);
-  return [`Usage: ${cmd.usage}`, '', summary, ...(cmd.details ? ['', cmd.details] : []), '', 'Options:', ...rows, ''].join('\n');
+  return [
+    `Usage: ${cmd.usage}`,
+    '',
+    summary,
+    ...(cmd.details ? ['', cmd.details] : []),
+    '',
+    'Options:',
+    ...rows,
+    '',
+  ].join('\n');
 }

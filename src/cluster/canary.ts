@@ -17,8 +17,14 @@ export interface Canary {
 
 export async function writeCanaries(bootstrap: string, topics: string[]): Promise<Canary[]> {
   if (topics.length === 0) return [];
-  const producer = kafkaClient(bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 5000 }).producer({ allowAutoTopicCreation: false, retry: { retries: 2 } });
-  const canaries: Canary[] = topics.map((topic) => ({ topic, value: `${CANARY_PREFIX}${randomBytes(16).toString('hex')}` }));
+  const producer = kafkaClient(bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 5000 }).producer({
+    allowAutoTopicCreation: false,
+    retry: { retries: 2 },
+  });
+  const canaries: Canary[] = topics.map((topic) => ({
+    topic,
+    value: `${CANARY_PREFIX}${randomBytes(16).toString('hex')}`,
+  }));
   try {
     await producer.connect();
     for (const c of canaries) {
@@ -45,7 +51,12 @@ export async function writeCanaries(bootstrap: string, topics: string[]): Promis
  * read began (and at least through `through`, the grader's canary). kafkajs consumers always join a
  * group: a throwaway one, deleted afterwards.
  */
-export async function readTopicFromHost(bootstrap: string, topic: string, through?: Position, timeoutMs = 20_000): Promise<Message[]> {
+export async function readTopicFromHost(
+  bootstrap: string,
+  topic: string,
+  through?: Position,
+  timeoutMs = 20_000,
+): Promise<Message[]> {
   await coordinatorReady(bootstrap);
   // Right after a broker comes back, leaders move (the preferred-leader check) and a new group
   // coordinator may still be loading: kafkajs gives up on the first NOT_LEADER, so a failed read
@@ -62,7 +73,12 @@ export async function readTopicFromHost(bootstrap: string, topic: string, throug
   );
 }
 
-async function readOnce(bootstrap: string, topic: string, through: Position | undefined, timeoutMs: number): Promise<Message[]> {
+async function readOnce(
+  bootstrap: string,
+  topic: string,
+  through: Position | undefined,
+  timeoutMs: number,
+): Promise<Message[]> {
   const ends = await withAdmin(bootstrap, (a) => a.fetchTopicOffsets(topic));
   const want = new Map(ends.map((e) => [e.partition, Number(e.high)]));
   // A partition whose records were all deleted by retention has low == high > 0: nothing to read there.
@@ -77,19 +93,31 @@ async function readOnce(bootstrap: string, topic: string, through: Position | un
   const values: Message[] = [];
   if (done()) return values;
   const groupId = `kafka-lab-grader-${randomBytes(6).toString('hex')}`;
-  const consumer = kafkaClient(bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }).consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const consumer = kafkaClient(bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }).consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+  });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading ${topic} did not reach its end offsets within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`reading ${topic} did not reach its end offsets within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       consumer
         .run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             for (const m of batch.messages) {
               if (Number(m.offset) < (want.get(batch.partition) ?? 0)) {
-                values.push({ partition: batch.partition, offset: Number(m.offset), value: m.value?.toString('utf8') ?? '', ts: Number(m.timestamp) });
+                values.push({
+                  partition: batch.partition,
+                  offset: Number(m.offset),
+                  value: m.value?.toString('utf8') ?? '',
+                  ts: Number(m.timestamp),
+                });
               }
               reached.set(batch.partition, Math.max(reached.get(batch.partition) ?? 0, Number(m.offset) + 1));
             }
@@ -122,6 +150,11 @@ async function coordinatorReady(bootstrap: string): Promise<void> {
         return { done: false, seen: (err as Error).message };
       }
     },
-    { what: 'a group coordinator (the cluster creates __consumer_offsets on first use)', timeoutMs: 120_000, intervalMs: 500, clock: systemClock },
+    {
+      what: 'a group coordinator (the cluster creates __consumer_offsets on first use)',
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      clock: systemClock,
+    },
   );
 }

@@ -82,10 +82,16 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
         healTimer = setTimeout(() => void healNow(), windowMs);
       }
       if (faulted && i >= healAt) await healNow();
-      const values = Array.from({ length: Math.min(batch, o.messages - i) }, (_, j) => `${runId}-${String(i + j).padStart(6, '0')}`);
+      const values = Array.from(
+        { length: Math.min(batch, o.messages - i) },
+        (_, j) => `${runId}-${String(i + j).padStart(6, '0')}`,
+      );
       sent.push(...values);
       written = i;
-      for (const r of await send(values.map((value) => ({ key: value, value })), { acks: -1, timeout: 5000 })) {
+      for (const r of await send(
+        values.map((value) => ({ key: value, value })),
+        { acks: -1, timeout: 5000 },
+      )) {
         const vs = r.messages.map((m) => m.value);
         if (r.error) {
           if (failed.size === 0) o.log(`writes failing: ${r.error.message}`);
@@ -109,10 +115,22 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
       const s = await o.inspector.snapshot({ topics: [o.topic], groups: [], messagesOf: [] });
       const t = s.topics[o.topic];
       const live = new Set(s.brokers.map((b) => b.id));
-      const ok = !!t?.exists && t.partitions.every((p) => p.leader >= 0 && live.has(p.leader) && p.isr.length === p.replicas.length);
-      return ok ? { done: true, value: true } : { done: false, seen: `leaders ${t?.partitions.map((p) => p.leader).join(',') ?? '?'}, ISR sizes ${t?.partitions.map((p) => p.isr.length).join(',') ?? '?'}` };
+      const ok =
+        !!t?.exists &&
+        t.partitions.every((p) => p.leader >= 0 && live.has(p.leader) && p.isr.length === p.replicas.length);
+      return ok
+        ? { done: true, value: true }
+        : {
+            done: false,
+            seen: `leaders ${t?.partitions.map((p) => p.leader).join(',') ?? '?'}, ISR sizes ${t?.partitions.map((p) => p.isr.length).join(',') ?? '?'}`,
+          };
     },
-    { what: `every partition of ${o.topic} to be led and fully in sync again`, timeoutMs: 90_000, intervalMs: 500, clock: o.clock },
+    {
+      what: `every partition of ${o.topic} to be led and fully in sync again`,
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      clock: o.clock,
+    },
   );
   let records: { partition: number; offset: number; value: string }[] = [];
   let readPastLastAcked = false;
@@ -122,12 +140,29 @@ export async function verifyDurability(o: DurabilityOptions): Promise<Durability
       const maxRead: Record<number, number> = {};
       for (const r of records) maxRead[r.partition] = Math.max(maxRead[r.partition] ?? -1, r.offset);
       readPastLastAcked = Object.entries(lastAcked).every(([p, off]) => (maxRead[Number(p)] ?? -1) >= off);
-      return readPastLastAcked ? { done: true, value: true } : { done: false, seen: `read up to ${JSON.stringify(maxRead)}, acknowledged up to ${JSON.stringify(lastAcked)}` };
+      return readPastLastAcked
+        ? { done: true, value: true }
+        : {
+            done: false,
+            seen: `read up to ${JSON.stringify(maxRead)}, acknowledged up to ${JSON.stringify(lastAcked)}`,
+          };
     },
-    { what: `a read of ${o.topic} that reaches the last acknowledged offset of every partition`, timeoutMs: 30_000, intervalMs: 1000, clock: o.clock },
-  ).catch(() => o.log('could not read every partition up to its last acknowledged offset; the result below is inconclusive'));
+    {
+      what: `a read of ${o.topic} that reaches the last acknowledged offset of every partition`,
+      timeoutMs: 30_000,
+      intervalMs: 1000,
+      clock: o.clock,
+    },
+  ).catch(() =>
+    o.log('could not read every partition up to its last acknowledged offset; the result below is inconclusive'),
+  );
   const mine = records.filter((r) => r.value.startsWith(`${runId}-`));
-  const counts = account(sent, acked, failed, mine.map((r) => r.value));
+  const counts = account(
+    sent,
+    acked,
+    failed,
+    mine.map((r) => r.value),
+  );
   return {
     ...counts,
     topic: o.topic,
@@ -155,12 +190,25 @@ async function ensureTopic(o: DurabilityOptions): Promise<void> {
     try {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{ topic: o.topic, numPartitions: 6, replicationFactor: o.replicationFactor, configEntries: [{ name: 'min.insync.replicas', value: String(o.minInsync) }] }],
+        topics: [
+          {
+            topic: o.topic,
+            numPartitions: 6,
+            replicationFactor: o.replicationFactor,
+            configEntries: [{ name: 'min.insync.replicas', value: String(o.minInsync) }],
+          },
+        ],
       });
     } catch (err) {
-      const why = (err as { errors?: { message?: string }[] }).errors?.map((e) => e.message).join('; ') || (err as Error).message;
-      throw new UserError(`Could not create topic ${o.topic}: ${why}`, `Check the cluster with kafka-lab status${o.stackFlag}, then run this again.`);
+      const why =
+        (err as { errors?: { message?: string }[] }).errors?.map((e) => e.message).join('; ') || (err as Error).message;
+      throw new UserError(
+        `Could not create topic ${o.topic}: ${why}`,
+        `Check the cluster with kafka-lab status${o.stackFlag}, then run this again.`,
+      );
     }
-    o.log(`created topic ${o.topic}: 6 partitions, replication factor ${o.replicationFactor}, min.insync.replicas ${o.minInsync}`);
+    o.log(
+      `created topic ${o.topic}: 6 partitions, replication factor ${o.replicationFactor}, min.insync.replicas ${o.minInsync}`,
+    );
   });
 }

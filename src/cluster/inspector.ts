@@ -2,7 +2,19 @@
 // partition anywhere fails whole metadata calls, tulios/kafkajs#1460) kcat -L -J, a real librdkafka
 // client in the stack's kcat container, fills in what it can. What stays unknown is said.
 import kafkajs from 'kafkajs';
-import { CANARY_PREFIX, firstLine, type ClusterSnapshot, type ContainerInfo, type GroupState, type Inspector, type Message, type Needs, type PartitionState, type Position, type TopicState } from '../core/snapshot.js';
+import {
+  CANARY_PREFIX,
+  firstLine,
+  type ClusterSnapshot,
+  type ContainerInfo,
+  type GroupState,
+  type Inspector,
+  type Message,
+  type Needs,
+  type PartitionState,
+  type Position,
+  type TopicState,
+} from '../core/snapshot.js';
 import { describeCluster, withAdmin, type ClientOptions } from './kafka.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -36,7 +48,18 @@ export function createInspector(deps: InspectorDeps): Inspector {
 }
 
 async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterSnapshot> {
-  const snap: ClusterSnapshot = { atMs: deps.now(), brokers: [], controller: null, containers: [], topics: {}, groups: {}, messages: {}, acked: {}, lastFaultMs: null, gaps: [] };
+  const snap: ClusterSnapshot = {
+    atMs: deps.now(),
+    brokers: [],
+    controller: null,
+    containers: [],
+    topics: {},
+    groups: {},
+    messages: {},
+    acked: {},
+    lastFaultMs: null,
+    gaps: [],
+  };
   const ackedOf = needs.ackedOf ?? [];
   const [containers, acked, lastFault] = await Promise.all([
     deps.containers(),
@@ -47,7 +70,8 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
   ackedOf.forEach((topic, i) => (snap.acked[topic] = acked[i]!));
   if (ackedOf.length) snap.lastFaultMs = lastFault ?? null;
   // No containers at all: a remote cluster, known only through Kafka.
-  const anyBroker = snap.containers.length === 0 || snap.containers.some((c) => c.brokerId !== undefined && c.state === 'running');
+  const anyBroker =
+    snap.containers.length === 0 || snap.containers.some((c) => c.brokerId !== undefined && c.state === 'running');
   if (!anyBroker) {
     snap.gaps.push({ scope: 'brokers', reason: 'no broker container is running' });
     return snap;
@@ -60,7 +84,9 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
         .map(async (topic) => {
           read.add(topic);
           try {
-            snap.messages[topic] = deps.readMessages ? await deps.readMessages(topic, needs.readThrough?.[topic]) : await readAll(deps, topic);
+            snap.messages[topic] = deps.readMessages
+              ? await deps.readMessages(topic, needs.readThrough?.[topic])
+              : await readAll(deps, topic);
           } catch (err) {
             snap.gaps.push({ scope: 'messages', topic, reason: firstLine(err) });
           }
@@ -72,7 +98,12 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
     snap.brokers = cluster.brokers;
     snap.controller = cluster.controller;
     // The messages of topics known to exist are read while the admin asks the rest.
-    await withAdmin(cluster.seed, (admin) => fromAdmin(admin, snap, needs, () => readMessages(needs.messagesOf.filter((t) => snap.topics[t]?.exists))), deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 });
+    await withAdmin(
+      cluster.seed,
+      (admin) =>
+        fromAdmin(admin, snap, needs, () => readMessages(needs.messagesOf.filter((t) => snap.topics[t]?.exists))),
+      deps.client ?? { connectionTimeoutMs: 1500, requestTimeoutMs: 4000 },
+    );
   } catch (err) {
     snap.gaps.push({ scope: 'cluster', via: 'kafkajs', reason: firstLine(err) });
   }
@@ -87,7 +118,9 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
     for (const t of missingTopics) snap.gaps.push({ scope: 'topic', topic: t, reason: NOT_DESCRIBED });
   }
   if (snap.brokers.length === 0) {
-    for (const topic of needs.messagesOf) if (snap.topics[topic]?.exists !== false) snap.gaps.push({ scope: 'messages', topic, reason: 'no broker answered' });
+    for (const topic of needs.messagesOf)
+      if (snap.topics[topic]?.exists !== false)
+        snap.gaps.push({ scope: 'messages', topic, reason: 'no broker answered' });
     return snap;
   }
   // The checks already say a topic is missing; reading it would only wait for it.
@@ -96,7 +129,12 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
 }
 
 /** One admin connection, every question that does not depend on another asked at once. */
-async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Needs, alongside: () => Promise<unknown>): Promise<void> {
+async function fromAdmin(
+  admin: kafkajs.Admin,
+  snap: ClusterSnapshot,
+  needs: Needs,
+  alongside: () => Promise<unknown>,
+): Promise<void> {
   // Named topics one request each: one leaderless topic must not hide the others.
   await Promise.all(
     needs.topics.map(async (topic) => {
@@ -108,12 +146,19 @@ async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Nee
           exists: true,
           configs: {},
           partitions: t.partitions
-            .map((p): PartitionState => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offline: p.offlineReplicas ?? [] }))
+            .map((p): PartitionState => ({
+              partition: p.partitionId,
+              leader: p.leader,
+              replicas: p.replicas,
+              isr: p.isr,
+              offline: p.offlineReplicas ?? [],
+            }))
             .sort((a, b) => a.partition - b.partition),
         };
       } catch (err) {
         const type = (err as { type?: string }).type;
-        if (type === 'UNKNOWN_TOPIC_OR_PARTITION') snap.topics[topic] = { name: topic, exists: false, partitions: [], configs: {} };
+        if (type === 'UNKNOWN_TOPIC_OR_PARTITION')
+          snap.topics[topic] = { name: topic, exists: false, partitions: [], configs: {} };
         // LEADER_NOT_AVAILABLE and friends: left for the kcat fallback.
       }
     }),
@@ -122,24 +167,37 @@ async function fromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Nee
   const configs = async () => {
     if (!withConfigs.length) return;
     try {
-      const res = await admin.describeConfigs({ includeSynonyms: false, resources: withConfigs.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })) });
+      const res = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: withConfigs.map((name) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name })),
+      });
       for (const r of res.resources) {
         const t = snap.topics[r.resourceName];
-        if (t) t.configs = Object.fromEntries(r.configEntries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]));
+        if (t)
+          t.configs = Object.fromEntries(
+            r.configEntries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]),
+          );
       }
     } catch (err) {
       snap.gaps.push({ scope: 'configs', reason: firstLine(err) });
     }
   };
-  const ends = (needs.endOffsetsOf ?? []).filter((t) => snap.topics[t]?.exists).map(async (topic) => {
-    try {
-      const ends = await admin.fetchTopicOffsets(topic);
-      (snap.endOffsets ??= {})[topic] = Object.fromEntries(ends.map((o) => [o.partition, Number(o.high)]));
-    } catch (err) {
-      snap.gaps.push({ scope: 'end-offsets', topic, reason: firstLine(err) });
-    }
-  });
-  await Promise.all([configs(), ...ends, needs.groups.length ? groupsFromAdmin(admin, snap, needs) : undefined, alongside()]);
+  const ends = (needs.endOffsetsOf ?? [])
+    .filter((t) => snap.topics[t]?.exists)
+    .map(async (topic) => {
+      try {
+        const ends = await admin.fetchTopicOffsets(topic);
+        (snap.endOffsets ??= {})[topic] = Object.fromEntries(ends.map((o) => [o.partition, Number(o.high)]));
+      } catch (err) {
+        snap.gaps.push({ scope: 'end-offsets', topic, reason: firstLine(err) });
+      }
+    });
+  await Promise.all([
+    configs(),
+    ...ends,
+    needs.groups.length ? groupsFromAdmin(admin, snap, needs) : undefined,
+    alongside(),
+  ]);
 }
 
 async function groupsFromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, needs: Needs): Promise<void> {
@@ -157,7 +215,12 @@ async function groupsFromAdmin(admin: kafkajs.Admin, snap: ClusterSnapshot, need
       groupId: g.groupId,
       state: g.state,
       protocolType: g.protocolType,
-      members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(g.protocolType, m.memberAssignment) })),
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignment: decodeAssignment(g.protocolType, m.memberAssignment),
+      })),
       offsets: {},
     };
     snap.groups[g.groupId] = group;
@@ -184,13 +247,19 @@ export function decodeAssignment(protocolType: string, buffer: Buffer): Record<s
   if (protocolType !== 'consumer' || !buffer || buffer.length === 0) return null;
   const decoded = AssignerProtocol.MemberAssignment.decode(buffer);
   if (!decoded) return null;
-  return Object.fromEntries(Object.entries(decoded.assignment).map(([t, ps]) => [t, [...(ps as number[])].sort((a, b) => a - b)]));
+  return Object.fromEntries(
+    Object.entries(decoded.assignment).map(([t, ps]) => [t, [...(ps as number[])].sort((a, b) => a - b)]),
+  );
 }
 
 interface KcatMetadata {
   controllerid?: number;
   brokers: { id: number; name: string }[];
-  topics: { topic: string; error?: string; partitions: { partition: number; leader: number; replicas: { id: number }[]; isrs: { id: number }[] }[] }[];
+  topics: {
+    topic: string;
+    error?: string;
+    partitions: { partition: number; leader: number; replicas: { id: number }[]; isrs: { id: number }[] }[];
+  }[];
 }
 
 async function fromKcat(deps: InspectorDeps, snap: ClusterSnapshot, topics: string[]): Promise<void> {
@@ -219,7 +288,13 @@ async function fromKcat(deps: InspectorDeps, snap: ClusterSnapshot, topics: stri
       partitions: t.partitions
         .map((p) => {
           const replicas = p.replicas.map((r) => r.id);
-          return { partition: p.partition, leader: p.leader, replicas, isr: p.isrs.map((r) => r.id), offline: replicas.filter((r) => !live.has(r)) };
+          return {
+            partition: p.partition,
+            leader: p.leader,
+            replicas,
+            isr: p.isrs.map((r) => r.id),
+            offline: replicas.filter((r) => !live.has(r)),
+          };
         })
         .sort((a, b) => a.partition - b.partition),
     };
@@ -231,7 +306,23 @@ async function fromKcat(deps: InspectorDeps, snap: ClusterSnapshot, topics: stri
 /** Every record in a topic, from the beginning to the current end, read by kcat (one JSON line each). */
 async function readAll(deps: InspectorDeps, topic: string): Promise<Message[]> {
   // -e ends at an empty fetch of every partition; librdkafka's default 500 ms fetch wait made each read last a second.
-  const argv = ['kcat', '-C', '-b', deps.internalBootstrap, '-t', topic, '-o', 'beginning', '-e', '-q', '-J', '-m', '10', '-X', 'fetch.wait.max.ms=10'];
+  const argv = [
+    'kcat',
+    '-C',
+    '-b',
+    deps.internalBootstrap,
+    '-t',
+    topic,
+    '-o',
+    'beginning',
+    '-e',
+    '-q',
+    '-J',
+    '-m',
+    '10',
+    '-X',
+    'fetch.wait.max.ms=10',
+  ];
   const out = await deps.exec!('kcat', argv, 30_000);
   return out.split('\n').flatMap((line) => {
     if (!line.startsWith('{')) return [];

@@ -34,7 +34,11 @@ export function kafkaClient(bootstrap: string, o: ClientOptions = {}) {
   });
 }
 
-export async function withAdmin<T>(bootstrap: string, fn: (admin: kafkajs.Admin) => Promise<T>, o: ClientOptions = {}): Promise<T> {
+export async function withAdmin<T>(
+  bootstrap: string,
+  fn: (admin: kafkajs.Admin) => Promise<T>,
+  o: ClientOptions = {},
+): Promise<T> {
   const admin = kafkaClient(bootstrap, o).admin();
   try {
     await admin.connect();
@@ -48,7 +52,10 @@ export async function withAdmin<T>(bootstrap: string, fn: (admin: kafkajs.Admin)
  * Asks every bootstrap broker at once and takes the first answer: a paused or cut-off broker
  * accepts connections and never replies, and kafkajs would wait on it as its seed.
  */
-export async function describeCluster(bootstrap: string, o: ClientOptions = {}): Promise<ClusterInfo & { seed: string }> {
+export async function describeCluster(
+  bootstrap: string,
+  o: ClientOptions = {},
+): Promise<ClusterInfo & { seed: string }> {
   // Each attempt closes its own client when it settles: closing one mid-connect makes kafkajs
   // reject a promise nobody holds.
   const attempts = bootstrap.split(',').map((seed) =>

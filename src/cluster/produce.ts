@@ -19,7 +19,10 @@ export interface Outcome<M> {
   error?: Error;
 }
 
-export type PartitionedSend = <M extends kafkajs.Message>(messages: M[], o: { acks: number; timeout?: number }) => Promise<Outcome<M>[]>;
+export type PartitionedSend = <M extends kafkajs.Message>(
+  messages: M[],
+  o: { acks: number; timeout?: number },
+) => Promise<Outcome<M>[]>;
 
 /**
  * A topic created a moment ago may not yet be in the metadata of the broker that answers, so an
@@ -39,14 +42,23 @@ export async function partitionCount(bootstrap: string, topic: string, clock: Cl
     return await waitFor(probe, { what: `topic ${topic}`, timeoutMs: 5000, intervalMs: 250, clock });
   } catch (err) {
     if (!(err instanceof WaitTimeout)) throw err;
-    throw new UserError(`Topic ${topic} does not exist on this cluster.`, `Create it first (kafka-topics --create --topic ${topic} ...), or run the lab step that creates it.`);
+    throw new UserError(
+      `Topic ${topic} does not exist on this cluster.`,
+      `Create it first (kafka-topics --create --topic ${topic} ...), or run the lab step that creates it.`,
+    );
   }
 }
 
 /** Keyed messages go where kafkajs' default (Java-compatible) partitioner puts them; the others round-robin. */
 export function partitionedSender(producer: kafkajs.Producer, topic: string, partitions: number): PartitionedSend {
   const choose = kafkajs.Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: partitionId, replicas: [], isr: [], partitionErrorCode: 0 }));
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: partitionId,
+    replicas: [],
+    isr: [],
+    partitionErrorCode: 0,
+  }));
   let next = 0;
   return async (messages, o) => {
     const groups = new Map<number, (typeof messages)[number][]>();
@@ -57,7 +69,12 @@ export function partitionedSender(producer: kafkajs.Producer, topic: string, par
     return Promise.all(
       [...groups].map(async ([partition, group]) => {
         try {
-          const [r] = await producer.send({ topic, acks: o.acks, timeout: o.timeout, messages: group.map((m) => ({ ...m, partition })) });
+          const [r] = await producer.send({
+            topic,
+            acks: o.acks,
+            timeout: o.timeout,
+            messages: group.map((m) => ({ ...m, partition })),
+          });
           return { partition, messages: group, baseOffset: Number(r!.baseOffset) };
         } catch (error) {
           return { partition, messages: group, error: error as Error };

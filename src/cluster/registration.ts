@@ -38,6 +38,12 @@ export async function waitDeregistered(
       told = true;
       return { done: false, seen: `broker ${id} still registered` };
     },
-    { what: `broker ${id}'s old ZooKeeper registration to expire`, timeoutMs: 40_000, intervalMs: 500, clock: o.clock, signal: o.signal },
+    {
+      what: `broker ${id}'s old ZooKeeper registration to expire`,
+      timeoutMs: 40_000,
+      intervalMs: 500,
+      clock: o.clock,
+      signal: o.signal,
+    },
   );
 }

@@ -17,7 +17,9 @@ export interface SimulateOptions {
 }
 
 export async function simulatePurchases(o: SimulateOptions): Promise<{ acked: number; failed: number }> {
-  const producer = kafkaClient(o.bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }).producer({ allowAutoTopicCreation: false });
+  const producer = kafkaClient(o.bootstrap, { connectionTimeoutMs: 3000, requestTimeoutMs: 10_000 }).producer({
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const send = partitionedSender(producer, o.topic, await partitionCount(o.bootstrap, o.topic));
   const random = randomSource(o.seed);

@@ -32,9 +32,18 @@ export async function zookeeperAnswers(host: string, port: number, timeoutMs = 1
  * The ephemeral znodes ZooKeeper holds (`dump`), such as /brokers/ids/2 while broker 2's session
  * lives; undefined when `dump` is not in the server's 4lw.commands.whitelist.
  */
-export async function zookeeperEphemerals(host: string, port: number, timeoutMs = 1500): Promise<Set<string> | undefined> {
+export async function zookeeperEphemerals(
+  host: string,
+  port: number,
+  timeoutMs = 1500,
+): Promise<Set<string> | undefined> {
   const text = await fourLetters(host, port, 'dump', timeoutMs);
   if (!text.includes('ephemeral nodes dump')) return undefined;
   const part = text.slice(text.indexOf('ephemeral nodes dump'));
-  return new Set(part.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/')));
+  return new Set(
+    part
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('/')),
+  );
 }

@@ -14,15 +14,22 @@ import { stackOptionsOf } from '../context/stack.js';
 export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
   if (ref === undefined) return lab.steps;
   const step = findStep(lab, ref);
-  if (!step) throw new UsageError(`Lab '${lab.ref}' has no step '${ref}'.`, `Steps: ${lab.steps.map((s, i) => `${i + 1} ${s.id}`).join(', ')}.`);
+  if (!step)
+    throw new UsageError(
+      `Lab '${lab.ref}' has no step '${ref}'.`,
+      `Steps: ${lab.steps.map((s, i) => `${i + 1} ${s.id}`).join(', ')}.`,
+    );
   return [step];
 }
 
 export function formatStepResult(lab: Lab, r: StepResult, passedAtMs?: number): string {
   const index = lab.steps.findIndex((s) => s.id === r.stepId);
   const step = lab.steps[index]!;
-  const earlier = passedAtMs === undefined ? '' : `  (passed at ${new Date(passedAtMs).toISOString().slice(11, 19)} UTC; now:)`;
-  const lines = [`${r.pass ? 'PASS' : passedAtMs === undefined ? 'FAIL' : 'DONE'}  step ${index + 1} ${step.id}: ${step.title}${earlier}`];
+  const earlier =
+    passedAtMs === undefined ? '' : `  (passed at ${new Date(passedAtMs).toISOString().slice(11, 19)} UTC; now:)`;
+  const lines = [
+    `${r.pass ? 'PASS' : passedAtMs === undefined ? 'FAIL' : 'DONE'}  step ${index + 1} ${step.id}: ${step.title}${earlier}`,
+  ];
   for (const o of r.outcomes) lines.push(`      ${o.result.pass ? '✔' : '✘'} ${o.result.message}`);
   for (const q of r.quiz ?? []) lines.push(`      ${q.pass ? '✔' : '✘'} ${q.message}`);
   if (!r.pass && r.gaps.length) lines.push(`      (could not learn: ${r.gaps.map(describeGap).join('; ')})`);
@@ -39,7 +46,10 @@ function parseAnswers(text: string | undefined, steps: Step[]): Record<string, n
     const q = questions.find((x) => x.id === id);
     const n = Number(choice);
     if (!q || !Number.isInteger(n) || n < 1 || n > q.choices.length) {
-      throw new UsageError(`--answers '${part}' is not QUESTION=CHOICE with a choice from 1 to the number of choices.`, `Questions: ${questions.map((x) => x.id).join(', ')}.`);
+      throw new UsageError(
+        `--answers '${part}' is not QUESTION=CHOICE with a choice from 1 to the number of choices.`,
+        `Questions: ${questions.map((x) => x.id).join(', ')}.`,
+      );
     }
     out[q.id] = n - 1;
   }
@@ -48,7 +58,8 @@ function parseAnswers(text: string | undefined, steps: Step[]): Record<string, n
 
 export const checkCommand = command({
   name: 'check',
-  usage: 'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--param NAME=VALUE] [--restart] [--json]',
+  usage:
+    'kafka-lab check LAB [STEP] [--stack NAME] [--wait SECONDS] [--answers q1=2,q2=1] [--param NAME=VALUE] [--restart] [--json]',
   details: [
     'STEP is a step id or number. One step is polled until its checks pass or their time runs out; the',
     'whole lab is judged at once, each step as the cluster is now, with when it last passed.',
@@ -60,7 +71,11 @@ export const checkCommand = command({
   options: {
     ...stackOptions,
     ...paramOptions,
-    wait: { type: 'string', value: 'SECONDS', description: "keep polling failing checks this long (default: each check's own allowance)" },
+    wait: {
+      type: 'string',
+      value: 'SECONDS',
+      description: "keep polling failing checks this long (default: each check's own allowance)",
+    },
     answers: { type: 'string', value: 'ID=N,...', description: 'answers to quiz questions, choices counted from 1' },
     restart: { type: 'boolean', description: 'start the lab over: count from now, forget step results' },
     json: { type: 'boolean', description: 'print the results as JSON' },
@@ -75,7 +90,8 @@ export const checkCommand = command({
     const steps = stepsOf(lab, stepRef);
     const given = parseAnswers(inv.values.answers, steps);
     const wait = inv.values.wait === undefined ? undefined : Number(inv.values.wait);
-    if (wait !== undefined && !(wait >= 0 && wait <= 600)) throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
+    if (wait !== undefined && !(wait >= 0 && wait <= 600))
+      throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
     const needsCluster = steps.some((s) => s.checks.length > 0);
     const ctx = needsCluster ? await labContext(inv) : undefined;
     if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
@@ -84,12 +100,20 @@ export const checkCommand = command({
     progress = { ...progress, answers: { ...progress.answers, ...given } };
     // Quiz-only steps are judged locally and need no stack.
     const inspector = ctx?.inspector ?? { snapshot: () => Promise.reject(new Error('quiz steps read no cluster')) };
-    const o = { clock: systemClock, answers: progress.answers, scope: scopeOf(progress), keepReadsOf: evidenceTopics(lab) };
+    const o = {
+      clock: systemClock,
+      answers: progress.answers,
+      scope: scopeOf(progress),
+      keepReadsOf: evidenceTopics(lab),
+    };
     const results: StepResult[] =
-      stepRef === undefined ? await checkNow(steps, inspector, o) : [await checkStep(steps[0]!, inspector, { ...o, signal: inv.signal, waitSeconds: wait })];
+      stepRef === undefined
+        ? await checkNow(steps, inspector, o)
+        : [await checkStep(steps[0]!, inspector, { ...o, signal: inv.signal, waitSeconds: wait })];
     const before = progress;
     for (const r of results) progress = withResult(progress, r, systemClock.now());
-    if (stepRef !== undefined && results[0]!.pass) progress = { ...progress, current: Math.min(lab.steps.indexOf(steps[0]!) + 1, lab.steps.length - 1) };
+    if (stepRef !== undefined && results[0]!.pass)
+      progress = { ...progress, current: Math.min(lab.steps.indexOf(steps[0]!) + 1, lab.steps.length - 1) };
     await store.save(progress);
     const earlier = (r: StepResult) => (r.pass ? undefined : before.steps[r.stepId]?.passedAtMs);
     if (!inv.values.json) for (const r of results) inv.out.write(`${formatStepResult(lab, r, earlier(r))}\n`);

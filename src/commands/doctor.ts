@@ -35,7 +35,11 @@ export const doctorCommand = command({
     'Each check prints ok, warn, fail (with what to do) or skip (it needs Docker, which is not reachable).\n' +
     'Exit code 0 when nothing failed (warnings allowed), 1 when a check failed.',
   options: {
-    stacks: { type: 'string', value: 'N', description: 'how many stacks this host must run at once (default 1: the default stack, then blocks for more)' },
+    stacks: {
+      type: 'string',
+      value: 'N',
+      description: 'how many stacks this host must run at once (default 1: the default stack, then blocks for more)',
+    },
     images: upOptions.images,
     json: { type: 'boolean', description: 'print JSON: {checks: [{name, status, detail, fix?}]}' },
   },
@@ -48,14 +52,23 @@ export const doctorCommand = command({
     let spec: StackSpec | undefined;
     if (rt) {
       // The same resolution `up` makes for the default stack: --images, KAFKA_LAB_IMAGES, what the stack recorded, confluent.
-      const ctx = await stackContext({ stack: DEFAULT_STACK, images: inv.values.images ?? inv.env.KAFKA_LAB_IMAGES, dockerHost: inv.env.DOCKER_HOST });
+      const ctx = await stackContext({
+        stack: DEFAULT_STACK,
+        images: inv.values.images ?? inv.env.KAFKA_LAB_IMAGES,
+        dockerHost: inv.env.DOCKER_HOST,
+      });
       spec = ctx.spec;
       const images = stackImages(ctx.spec);
       const missing = await absentImages(rt, images);
       checks.push(
         missing.length === 0
           ? { name: 'images', status: 'ok', detail: `${ctx.images}: ${images.join(', ')} present` }
-          : { name: 'images', status: 'fail', detail: `${ctx.images}: missing ${missing.join(', ')}`, fix: howToGetImages(ctx.images, missing) },
+          : {
+              name: 'images',
+              status: 'fail',
+              detail: `${ctx.images}: missing ${missing.join(', ')}`,
+              fix: howToGetImages(ctx.images, missing),
+            },
       );
     } else {
       checks.push(skip('images'));
@@ -77,8 +90,16 @@ export const doctorCommand = command({
       }
       const warned = checks.filter((c) => c.status === 'warn').length;
       const skipped = checks.filter((c) => c.status === 'skip').length;
-      const parts = [failed && `${failed} failed`, warned && `${warned} warning${warned > 1 ? 's' : ''}`, skipped && `${skipped} skipped`].filter(Boolean);
-      inv.out.write(parts.length ? `\n${parts.join(', ')}.\n` : `\nAll checks passed for ${stacks} stack${stacks > 1 ? 's' : ''}.\n`);
+      const parts = [
+        failed && `${failed} failed`,
+        warned && `${warned} warning${warned > 1 ? 's' : ''}`,
+        skipped && `${skipped} skipped`,
+      ].filter(Boolean);
+      inv.out.write(
+        parts.length
+          ? `\n${parts.join(', ')}.\n`
+          : `\nAll checks passed for ${stacks} stack${stacks > 1 ? 's' : ''}.\n`,
+      );
     }
     return failed ? EXIT.failed : EXIT.ok;
   },
@@ -87,7 +108,11 @@ export const doctorCommand = command({
 function parseStacks(text: string | undefined): number {
   if (text === undefined) return 1;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_STACKS) throw new UsageError(`--stacks ${text} is not a whole number from 1 to ${MAX_STACKS}.`, 'For example: --stacks 12.');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_STACKS)
+    throw new UsageError(
+      `--stacks ${text} is not a whole number from 1 to ${MAX_STACKS}.`,
+      'For example: --stacks 12.',
+    );
   return n;
 }
 
@@ -96,10 +121,25 @@ async function checkDocker(host: string | undefined): Promise<{ check: Check; rt
   try {
     const rt = await connectDocker({ host });
     const v = await rt.info();
-    return { check: { name: 'docker', status: 'ok', detail: `engine ${v.version} (API ${v.apiVersion}, ${v.os}/${v.arch}) at ${where}` }, rt };
+    return {
+      check: {
+        name: 'docker',
+        status: 'ok',
+        detail: `engine ${v.version} (API ${v.apiVersion}, ${v.os}/${v.arch}) at ${where}`,
+      },
+      rt,
+    };
   } catch (err) {
-    if (err instanceof UserError) return { check: { name: 'docker', status: 'fail', detail: err.message, fix: err.next } };
-    return { check: { name: 'docker', status: 'fail', detail: `Docker at ${where} answered a ping but not a version request: ${(err as Error).message.split('\n')[0]}`, fix: 'Restart the Docker engine and run the command again.' } };
+    if (err instanceof UserError)
+      return { check: { name: 'docker', status: 'fail', detail: err.message, fix: err.next } };
+    return {
+      check: {
+        name: 'docker',
+        status: 'fail',
+        detail: `Docker at ${where} answered a ping but not a version request: ${(err as Error).message.split('\n')[0]}`,
+        fix: 'Restart the Docker engine and run the command again.',
+      },
+    };
   }
 }
 
@@ -127,17 +167,28 @@ async function checkMemory(spec: StackSpec, stacks: number, running: number): Pr
   const fits = Math.floor(Math.max(0, have - SPARE_MiB) / perStack);
   const fix = `Stop other programs or containers to free memory, or run fewer stacks: about ${fits} fit${fits === 1 ? 's' : ''} with ${SPARE_MiB} MiB to spare.`;
   if (have < need) return { name: 'memory', status: 'fail', detail, fix };
-  if (have - need < SPARE_MiB) return { name: 'memory', status: 'warn', detail: `${detail}; less than ${SPARE_MiB} MiB would be left`, fix };
+  if (have - need < SPARE_MiB)
+    return { name: 'memory', status: 'warn', detail: `${detail}; less than ${SPARE_MiB} MiB would be left`, fix };
   return { name: 'memory', status: 'ok', detail };
 }
 
 /** The default stack needs its own block (9092-9094, 2181); every other stack gets one from choosePortBase. */
-async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[], rt: Runtime | undefined): Promise<Check> {
+async function checkPorts(
+  spec: StackSpec,
+  stacks: number,
+  blocks: StackBlock[],
+  rt: Runtime | undefined,
+): Promise<Check> {
   const base = spec.services.flatMap((s) => s.ports.map((p) => ({ host: p.hostIp, port: p.hostPort })));
   const taken = async (offset: number) => {
     const result: number[] = [];
     for (const host of new Set(base.map((p) => p.host))) {
-      result.push(...(await takenPorts(host, base.filter((p) => p.host === host).map((p) => p.port + offset))));
+      result.push(
+        ...(await takenPorts(
+          host,
+          base.filter((p) => p.host === host).map((p) => p.port + offset),
+        )),
+      );
     }
     return result.sort((a, b) => a - b);
   };
@@ -163,7 +214,9 @@ async function checkPorts(spec: StackSpec, stacks: number, blocks: StackBlock[],
     const chosen = new Set<number>();
     try {
       for (let i = 0; i < more; i++) chosen.add(await choosePortBase(rt, defaultComposeFile, `doctor-${i}`, chosen));
-      notes.push(`${more} more stack${more > 1 ? 's' : ''} would get port base${more > 1 ? 's' : ''} ${[...chosen].join(', ')}`);
+      notes.push(
+        `${more} more stack${more > 1 ? 's' : ''} would get port base${more > 1 ? 's' : ''} ${[...chosen].join(', ')}`,
+      );
     } catch (err) {
       status = 'fail';
       notes.push(`only ${chosen.size} of ${more} more stacks find a free block of ports`);
@@ -182,7 +235,7 @@ function portsAre(ports: number[]): string {
 function portList(ports: number[]): string {
   const sorted = [...new Set(ports)].sort((a, b) => a - b);
   const ranges: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     ranges.push(j === i ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
@@ -196,7 +249,8 @@ async function checkClock(rt: Runtime): Promise<Check> {
   const info = await rt.info();
   const after = Date.now();
   const engine = Date.parse(info.systemTime);
-  if (Number.isNaN(engine)) return { name: 'clock', status: 'warn', detail: `the engine reported an unreadable time '${info.systemTime}'` };
+  if (Number.isNaN(engine))
+    return { name: 'clock', status: 'warn', detail: `the engine reported an unreadable time '${info.systemTime}'` };
   // The engine read its clock somewhere during the request: compare with the middle of it.
   const skew = engine - (before + after) / 2;
   const size = Math.abs(skew) < 1000 ? `${Math.round(Math.abs(skew))} ms` : `${(Math.abs(skew) / 1000).toFixed(1)} s`;

@@ -15,7 +15,7 @@ export const downCommand = command({
   name: 'down',
   usage: 'kafka-lab down [--stack NAME] [--volumes] [--json] | kafka-lab down --all | --stacks NAMES [--keep-volumes]',
   details:
-    "Only resources labelled kafka-lab.stack=NAME are touched; a container that merely has the same name is left alone.\n" +
+    'Only resources labelled kafka-lab.stack=NAME are touched; a container that merely has the same name is left alone.\n' +
     '--all removes every kafka-lab stack on this host, several at once, with its volumes (the end of a class),\n' +
     "including what a killed 'up' left behind; --keep-volumes keeps the volumes.",
   options: {
@@ -34,11 +34,19 @@ export const downCommand = command({
     if (bad) throw new UsageError(bad);
     const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
     const json = inv.values.json === true;
-    const removed = await down(rt, stack, { volumes: inv.values.volumes === true, sink: json ? silent : plainReporter(inv.out).sink, clock: systemClock });
+    const removed = await down(rt, stack, {
+      volumes: inv.values.volumes === true,
+      sink: json ? silent : plainReporter(inv.out).sink,
+      clock: systemClock,
+    });
     if (inv.values.volumes) await clearStackState(stateDirOf(inv.env), stack);
     if (json) inv.out.write(`${JSON.stringify({ stack, ...removed }, null, 2)}\n`);
-    else if (removed.containers.length + removed.networks.length + removed.volumes.length === 0) inv.out.write(`Stack ${stack} has nothing to remove.\n`);
-    else inv.out.write(`Removed stack ${stack}: ${removed.containers.length} containers, ${removed.networks.length} network, ${removed.volumes.length} volumes.\n`);
+    else if (removed.containers.length + removed.networks.length + removed.volumes.length === 0)
+      inv.out.write(`Stack ${stack} has nothing to remove.\n`);
+    else
+      inv.out.write(
+        `Removed stack ${stack}: ${removed.containers.length} containers, ${removed.networks.length} network, ${removed.volumes.length} volumes.\n`,
+      );
     return 0;
   },
 });

@@ -15,14 +15,17 @@ export const faultCommand = command({
     '        disconnect (cut from the stack network), restart; undo with start, unpause, connect.',
     'TARGET: a service or container (kafka-2, zookeeper), broker:N, controller, or leader:TOPIC/PARTITION;',
     '        symbolic targets are resolved from the live cluster, and the resolved container is printed.',
-    'Every fault is written to the stack\'s event log (kafka-lab events).',
+    "Every fault is written to the stack's event log (kafka-lab events).",
   ].join('\n'),
   options: { ...stackOptions, json: { type: 'boolean', description: 'print the logged event as JSON' } },
   maxPositionals: 2,
   async run(inv) {
     const [action, target] = inv.positionals;
     if (!action || !FAULT_ACTIONS.includes(action as FaultAction)) {
-      throw new UsageError(`${action ? `'${action}' is not a fault action` : 'Which fault?'}: use one of ${FAULT_ACTIONS.join(', ')}.`, 'Example: kafka-lab fault stop kafka-2');
+      throw new UsageError(
+        `${action ? `'${action}' is not a fault action` : 'Which fault?'}: use one of ${FAULT_ACTIONS.join(', ')}.`,
+        'Example: kafka-lab fault stop kafka-2',
+      );
     }
     if (!target) throw new UsageError('Which target? e.g. kafka-2, broker:2, controller, leader:my-topic/0.');
     const ctx = await labContext(inv);
@@ -41,7 +44,12 @@ export const healCommand = command({
     const ctx = await labContext(inv);
     const events = await heal(ctx.faults);
     if (inv.values.json) inv.out.write(`${JSON.stringify(events, null, 2)}\n`);
-    else inv.out.write(events.length ? events.map((e) => `${e.container}: ${e.note}`).join('\n') + '\n' : 'Nothing to heal: every container is running, unpaused and connected.\n');
+    else
+      inv.out.write(
+        events.length
+          ? events.map((e) => `${e.container}: ${e.note}`).join('\n') + '\n'
+          : 'Nothing to heal: every container is running, unpaused and connected.\n',
+      );
     return EXIT.ok;
   },
 });
@@ -55,7 +63,11 @@ export const eventsCommand = command({
     const events = await readEvents(stateDirOf(inv.env), stack);
     if (inv.values.json) inv.out.write(`${JSON.stringify(events, null, 2)}\n`);
     else if (events.length === 0) inv.out.write(`No faults recorded for stack ${stack}.\n`);
-    else for (const e of events) inv.out.write(`${e.at}  ${e.action.padEnd(10)} ${e.container.padEnd(18)} ${e.note ?? ''}  (before: brokers ${e.before.brokers.join(',') || '?'}, controller ${e.before.controller ?? '?'})\n`);
+    else
+      for (const e of events)
+        inv.out.write(
+          `${e.at}  ${e.action.padEnd(10)} ${e.container.padEnd(18)} ${e.note ?? ''}  (before: brokers ${e.before.brokers.join(',') || '?'}, controller ${e.before.controller ?? '?'})\n`,
+        );
     return EXIT.ok;
   },
 });

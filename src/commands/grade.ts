@@ -38,12 +38,22 @@ const PER_STUDENT: Format[] = ['markdown', 'gradescope'];
 async function studentLab(lab: Lab, given: GivenParams | undefined) {
   const chosen = given && Object.keys(given.values).length ? await openLab(labsDir, lab.ref, [given]) : lab;
   const rubric = await loadRubric(gradersDir, lab.id, chosen.params);
-  const own = Object.fromEntries(Object.entries(chosen.params).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(chosen.declared[k])));
+  const own = Object.fromEntries(
+    Object.entries(chosen.params).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(chosen.declared[k])),
+  );
   return { lab: chosen, rubric, params: own };
 }
 
 /** `opts` are the stack options every local stack shares; `stack` is this one. */
-function localTarget(rt: () => Promise<Runtime>, opts: StackOptions, stateDir: string, lab: Lab, student: string, stack: string, given?: GivenParams): Target {
+function localTarget(
+  rt: () => Promise<Runtime>,
+  opts: StackOptions,
+  stateDir: string,
+  lab: Lab,
+  student: string,
+  stack: string,
+  given?: GivenParams,
+): Target {
   return {
     student,
     target: `stack ${stack}`,
@@ -55,15 +65,36 @@ function localTarget(rt: () => Promise<Runtime>, opts: StackOptions, stateDir: s
       const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
       const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;
       const mine = await studentLab(lab, given ?? kept);
-      const work: Work = { scope: scopeOf(progress), answers: progress.answers, questions: mine.lab.steps.flatMap((s) => s.quiz ?? []) };
-      return { inspector: stackInspector(await rt(), ctx.spec, stateDir, { grader: true }), bootstrap: bootstrapServers(ctx.spec), work, rubric: mine.rubric, params: mine.params };
+      const work: Work = {
+        scope: scopeOf(progress),
+        answers: progress.answers,
+        questions: mine.lab.steps.flatMap((s) => s.quiz ?? []),
+      };
+      return {
+        inspector: stackInspector(await rt(), ctx.spec, stateDir, { grader: true }),
+        bootstrap: bootstrapServers(ctx.spec),
+        work,
+        rubric: mine.rubric,
+        params: mine.params,
+      };
     },
   };
 }
 
 function remoteTarget(lab: Lab, student: string, bootstrap: string, given?: GivenParams): Target {
-  const inspector = createInspector({ bootstrap, internalBootstrap: bootstrap, now: () => systemClock.now(), containers: async () => [], readMessages: (topic, through) => readTopicFromHost(bootstrap, topic, through) });
-  return { student, target: bootstrap, name: bootstrap, open: async () => ({ inspector, bootstrap, ...(await studentLab(lab, given)) }) };
+  const inspector = createInspector({
+    bootstrap,
+    internalBootstrap: bootstrap,
+    now: () => systemClock.now(),
+    containers: async () => [],
+    readMessages: (topic, through) => readTopicFromHost(bootstrap, topic, through),
+  });
+  return {
+    student,
+    target: bootstrap,
+    name: bootstrap,
+    open: async () => ({ inspector, bootstrap, ...(await studentLab(lab, given)) }),
+  };
 }
 
 async function rosterOf(file: string): Promise<RosterEntry[]> {
@@ -84,9 +115,17 @@ export const gradeCommand = command({
   options: {
     ...stackOptions,
     all: { type: 'boolean', description: 'grade every kafka-lab stack on this host' },
-    roster: { type: 'string', value: 'FILE', description: 'grade the students listed in FILE (stack names or bootstrap servers)' },
+    roster: {
+      type: 'string',
+      value: 'FILE',
+      description: 'grade the students listed in FILE (stack names or bootstrap servers)',
+    },
     format: { type: 'string', value: 'F', description: `${FORMATS.join('|')} (default table)` },
-    out: { type: 'string', value: 'PATH', description: 'write the report there instead of stdout (a directory for markdown and gradescope)' },
+    out: {
+      type: 'string',
+      value: 'PATH',
+      description: 'write the report there instead of stdout (a directory for markdown and gradescope)',
+    },
     parallel: { type: 'string', value: 'N', description: 'how many clusters to grade at once (default 4)' },
     json: { type: 'boolean', description: 'same as --format json' },
   },
@@ -97,8 +136,11 @@ export const gradeCommand = command({
     const format = inv.values.json ? 'json' : (inv.values.format ?? 'table');
     if (!isFormat(format)) throw new UsageError(`--format ${format} is not known: use ${FORMATS.join(', ')}.`);
     const out = inv.values.out;
-    if (PER_STUDENT.includes(format) && !out) throw new UsageError(`--format ${format} writes one file per student: give --out DIRECTORY.`);
-    const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(Boolean).length;
+    if (PER_STUDENT.includes(format) && !out)
+      throw new UsageError(`--format ${format} writes one file per student: give --out DIRECTORY.`);
+    const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(
+      Boolean,
+    ).length;
     if (chosen > 1) throw new UsageError('Give one of --stack, --all or --roster.');
     const lab = await openLab(labsDir, labId);
     const rubric = await loadRubric(gradersDir, lab.id, lab.params);
@@ -111,10 +153,20 @@ export const gradeCommand = command({
     const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
     if (inv.values.roster) {
-      targets = (await rosterOf(inv.values.roster)).map((e) => (e.stack ? localTarget(rt, opts, stateDir, lab, e.student, e.stack, e.params) : remoteTarget(lab, e.student, e.bootstrap!, e.params)));
+      targets = (await rosterOf(inv.values.roster)).map((e) =>
+        e.stack
+          ? localTarget(rt, opts, stateDir, lab, e.student, e.stack, e.params)
+          : remoteTarget(lab, e.student, e.bootstrap!, e.params),
+      );
     } else if (inv.values.all) {
-      targets = (await listStacks(await rt())).filter((s) => s.containers.length > 0).map((s) => localTarget(rt, opts, stateDir, lab, s.stack, s.stack));
-      if (targets.length === 0) throw new UserError('There are no kafka-lab stacks on this host to grade.', "Create them with 'kafka-lab up --stacks team-01..team-12'.");
+      targets = (await listStacks(await rt()))
+        .filter((s) => s.containers.length > 0)
+        .map((s) => localTarget(rt, opts, stateDir, lab, s.stack, s.stack));
+      if (targets.length === 0)
+        throw new UserError(
+          'There are no kafka-lab stacks on this host to grade.',
+          "Create them with 'kafka-lab up --stacks team-01..team-12'.",
+        );
     } else {
       const { stack } = opts;
       targets = [localTarget(rt, opts, stateDir, lab, stack, stack)];
@@ -122,14 +174,26 @@ export const gradeCommand = command({
 
     const many = targets.length > 1;
     let done = 0;
-    const batch = await gradeBatch(rubric, targets, parallel, () => new Date(), (r) => {
-      done++;
-      if (many && (format !== 'table' || out)) inv.err.write(`[${done}/${targets.length}] ${r.student}: ${r.grade ? `${r.grade.earned} / ${r.grade.possible}` : `not graded (${r.error})`}\n`);
-    });
+    const batch = await gradeBatch(
+      rubric,
+      targets,
+      parallel,
+      () => new Date(),
+      (r) => {
+        done++;
+        if (many && (format !== 'table' || out))
+          inv.err.write(
+            `[${done}/${targets.length}] ${r.student}: ${r.grade ? `${r.grade.earned} / ${r.grade.possible}` : `not graded (${r.error})`}\n`,
+          );
+      },
+    );
 
     const alone = inv.values.roster === undefined && !inv.values.all;
     if (alone && batch.results[0]!.error) {
-      throw new UserError(batch.results[0]!.error, `Check it with 'kafka-lab status${stackFlag(opts.stack)}', then grade again.`);
+      throw new UserError(
+        batch.results[0]!.error,
+        `Check it with 'kafka-lab status${stackFlag(opts.stack)}', then grade again.`,
+      );
     }
     if (PER_STUDENT.includes(format)) {
       const files = format === 'markdown' ? formats.markdown(batch) : formats.gradescopeAll(batch);
@@ -138,7 +202,16 @@ export const gradeCommand = command({
       inv.err.write(`Wrote ${files.size} ${format} file(s) to ${out}.\n`);
     } else {
       const one = alone ? batch.results[0] : undefined;
-      const text = format === 'json' && one?.grade ? `${JSON.stringify(one.grade, null, 2)}\n` : format === 'json' ? formats.json(batch) : format === 'csv' ? formats.csv(batch) : format === 'junit' ? formats.junit(batch) : single(batch) ?? formats.table(batch);
+      const text =
+        format === 'json' && one?.grade
+          ? `${JSON.stringify(one.grade, null, 2)}\n`
+          : format === 'json'
+            ? formats.json(batch)
+            : format === 'csv'
+              ? formats.csv(batch)
+              : format === 'junit'
+                ? formats.junit(batch)
+                : (single(batch) ?? formats.table(batch));
       if (out) {
         await writeFileAtomic(out, text);
         inv.err.write(`Wrote ${format} for ${batch.results.length} student(s) to ${out}.\n`);
@@ -156,7 +229,9 @@ function single(batch: formats.Batch): string | undefined {
   const g = r.grade;
   const lines = [`${batch.rubric.title}: ${g.earned} / ${g.possible} points (${r.target}, rubric ${g.rubricVersion})`];
   for (const item of g.items) {
-    lines.push(`  ${String(item.earned).padStart(6)} / ${String(item.points).padEnd(4)} ${item.title}${item.hidden ? ' (hidden)' : ''}`);
+    lines.push(
+      `  ${String(item.earned).padStart(6)} / ${String(item.points).padEnd(4)} ${item.title}${item.hidden ? ' (hidden)' : ''}`,
+    );
     for (const c of item.results) if (!c.pass) lines.push(`                 ✘ ${c.message}`);
   }
   if (g.evidence.unknown.length) lines.push(`  could not learn: ${g.evidence.unknown.join('; ')}`);

@@ -37,16 +37,29 @@ export const imagesCommand = command({
   async run(inv) {
     const [action, file] = inv.positionals;
     if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) {
-      throw new UsageError(`'kafka-lab images' needs an action: ${ACTIONS.join(', ')}${action ? ` (got '${action}')` : ''}.`, "Run 'kafka-lab images --help'.");
+      throw new UsageError(
+        `'kafka-lab images' needs an action: ${ACTIONS.join(', ')}${action ? ` (got '${action}')` : ''}.`,
+        "Run 'kafka-lab images --help'.",
+      );
     }
     if (action === 'save' || action === 'load') {
       if (!file) {
-        const example = action === 'save' ? 'kafka-lab images save kafka-lab-images.tar' : 'kafka-lab images load kafka-lab-images.tar';
-        throw new UsageError(`'kafka-lab images ${action}' needs a FILE to ${action === 'save' ? 'write' : 'read'}.`, `For example: ${example}`);
+        const example =
+          action === 'save'
+            ? 'kafka-lab images save kafka-lab-images.tar'
+            : 'kafka-lab images load kafka-lab-images.tar';
+        throw new UsageError(
+          `'kafka-lab images ${action}' needs a FILE to ${action === 'save' ? 'write' : 'read'}.`,
+          `For example: ${example}`,
+        );
       }
       return action === 'save' ? save(inv, resolve(file)) : load(inv, resolve(file));
     }
-    if (file !== undefined) throw new UsageError(`Unexpected argument '${file}' for 'kafka-lab images ${action}'.`, "Run 'kafka-lab images --help'.");
+    if (file !== undefined)
+      throw new UsageError(
+        `Unexpected argument '${file}' for 'kafka-lab images ${action}'.`,
+        "Run 'kafka-lab images --help'.",
+      );
     const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
     const tag = await recipeTag(imageKitDir);
     if (action === 'list') {
@@ -54,7 +67,12 @@ export const imagesCommand = command({
       const missing = await missingImages(rt, images);
       const rows = Object.entries(images).map(([role, image]) => ({ role, image, present: !missing.includes(image) }));
       if (inv.values.json) inv.out.write(`${JSON.stringify({ tag, images: rows }, null, 2)}\n`);
-      else inv.out.write(rows.map((r) => `${r.role.padEnd(10)} ${r.image.padEnd(36)} ${r.present ? 'present' : 'missing'}`).join('\n') + '\n');
+      else
+        inv.out.write(
+          rows
+            .map((r) => `${r.role.padEnd(10)} ${r.image.padEnd(36)} ${r.present ? 'present' : 'missing'}`)
+            .join('\n') + '\n',
+        );
       return missing.length ? 1 : 0;
     }
     const started = Date.now();
@@ -68,7 +86,11 @@ export const imagesCommand = command({
       onLine: (line) => inv.out.write(`${line}\n`),
     });
     const names = Object.values(result.images).join(', ');
-    inv.out.write(result.built ? `Built ${names} in ${((Date.now() - started) / 1000).toFixed(0)} s.\n` : `Images for this recipe are already present: ${names}.\n`);
+    inv.out.write(
+      result.built
+        ? `Built ${names} in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`
+        : `Images for this recipe are already present: ${names}.\n`,
+    );
     return 0;
   },
 });
@@ -108,12 +130,21 @@ async function load(inv: Transfer, file: string): Promise<number> {
   }
 }
 
-function report(inv: Pick<Transfer, 'values' | 'out'>, verb: string, preposition: string, r: { file: string; images: string[]; bytes: number; ms: number }): number {
+function report(
+  inv: Pick<Transfer, 'values' | 'out'>,
+  verb: string,
+  preposition: string,
+  r: { file: string; images: string[]; bytes: number; ms: number },
+): number {
   if (inv.values.json) {
-    inv.out.write(`${JSON.stringify({ file: r.file, images: r.images, bytes: r.bytes, seconds: Number((r.ms / 1000).toFixed(1)) }, null, 2)}\n`);
+    inv.out.write(
+      `${JSON.stringify({ file: r.file, images: r.images, bytes: r.bytes, seconds: Number((r.ms / 1000).toFixed(1)) }, null, 2)}\n`,
+    );
   } else {
     const what = r.images.length ? r.images.join(', ') : 'no images (the archive lists none)';
-    inv.out.write(`${verb} ${what} ${preposition} ${r.file}: ${formatMiB(r.bytes)} in ${(r.ms / 1000).toFixed(1)} s (${formatRate(r.bytes, r.ms)}).\n`);
+    inv.out.write(
+      `${verb} ${what} ${preposition} ${r.file}: ${formatMiB(r.bytes)} in ${(r.ms / 1000).toFixed(1)} s (${formatRate(r.bytes, r.ms)}).\n`,
+    );
   }
   return 0;
 }

@@ -62,7 +62,14 @@ export const labCommand = command({
 
 // -- plain lines --------------------------------------------------------------------------------
 
-async function plain(inv: Invocation, labs: Lab[], opened: { lab: Lab; loaded: LoadedProgress } | undefined, stack: string, store: ProgressStore, stateDir: string): Promise<number> {
+async function plain(
+  inv: Invocation,
+  labs: Lab[],
+  opened: { lab: Lab; loaded: LoadedProgress } | undefined,
+  stack: string,
+  store: ProgressStore,
+  stateDir: string,
+): Promise<number> {
   const flag = stackFlag(stack);
   if (!opened) {
     const rows = await pickerRows(labs, store);
@@ -83,7 +90,9 @@ async function plain(inv: Invocation, labs: Lab[], opened: { lab: Lab; loaded: L
   for (const [i, s] of lab.steps.entries()) {
     const st = statusOf(p, s.id);
     const mark = st === 'passed' ? '✔' : st === 'failed' ? '✘' : '·';
-    inv.out.write(`${i === p.current ? '>' : ' '} ${mark} ${String(i + 1).padStart(2)} ${s.id.padEnd(22)} ${s.title}${st === 'not-started' ? '' : `  (${st})`}\n`);
+    inv.out.write(
+      `${i === p.current ? '>' : ' '} ${mark} ${String(i + 1).padStart(2)} ${s.id.padEnd(22)} ${s.title}${st === 'not-started' ? '' : `  (${st})`}\n`,
+    );
   }
   const step = lab.steps[p.current]!;
   inv.out.write(`\n${stepText(step, p.current, lab.steps.length, templates, { hint: false, solution: false })}\n`);
@@ -95,13 +104,14 @@ async function plain(inv: Invocation, labs: Lab[], opened: { lab: Lab; loaded: L
   } else {
     inv.out.write('\nNot checked yet.\n');
   }
-  inv.out.write(`\nCheck it: kafka-lab check ${lab.ref} ${p.current + 1}${flag}    Solve it: kafka-lab solve ${lab.ref} ${p.current + 1}${flag}\n`);
+  inv.out.write(
+    `\nCheck it: kafka-lab check ${lab.ref} ${p.current + 1}${flag}    Solve it: kafka-lab solve ${lab.ref} ${p.current + 1}${flag}\n`,
+  );
   inv.out.write(`Progress: ${progressPath(stateDir, stack, lab.ref)}\n`);
   return EXIT.ok;
 }
 
 // -- the lab screen -------------------------------------------------------------------------------
-
 
 async function pickerRows(labs: Lab[], store: ProgressStore): Promise<PickerRow[]> {
   return Promise.all(
@@ -109,7 +119,15 @@ async function pickerRows(labs: Lab[], store: ProgressStore): Promise<PickerRow[
       const { progress } = await store.load(l, { setAside: false });
       const passed = l.steps.filter((s) => statusOf(progress, s.id) === 'passed').length;
       const started = Object.keys(progress.steps).length > 0 || progress.current > 0;
-      return { id: l.ref, title: l.title, minutes: l.minutes, steps: l.steps.length, passed, current: progress.current, started };
+      return {
+        id: l.ref,
+        title: l.title,
+        minutes: l.minutes,
+        steps: l.steps.length,
+        passed,
+        current: progress.current,
+        started,
+      };
     }),
   );
 }
@@ -121,13 +139,27 @@ export function stackNeedsUp(ctx: Pick<StackContext, 'existing' | 'spec'>): bool
   return missing || !ctx.existing.some((c) => c.state === 'running');
 }
 
-function openingNotice(lab: Lab, p: LabProgress, warning: string | undefined, ctx: Pick<StackContext, 'existing'> | undefined): Notice | null {
+function openingNotice(
+  lab: Lab,
+  p: LabProgress,
+  warning: string | undefined,
+  ctx: Pick<StackContext, 'existing'> | undefined,
+): Notice | null {
   if (warning) return { kind: 'warn', text: warning };
   const stopped = (ctx?.existing ?? []).filter((c) => c.state !== 'running').map((c) => `${c.name} (${c.state})`);
-  if (stopped.length) return { kind: 'warn', text: `Not running: ${stopped.join(', ')}. If a fault of this lab did that, carry on; otherwise press H to heal.` };
-  if (Object.keys(p.steps).length || p.current > 0) return { kind: 'info', text: `Welcome back: resuming ${lab.ref} at step ${p.current + 1}. Press ? for the keys.` };
-  if (!lab.steps.some((s) => s.commands.length)) return { kind: 'info', text: 'Press ? for the keys. Answer with the number keys; c checks the answers.' };
-  return { kind: 'info', text: 'Press ? for the keys. Type the commands in another terminal, then press c to check the step.' };
+  if (stopped.length)
+    return {
+      kind: 'warn',
+      text: `Not running: ${stopped.join(', ')}. If a fault of this lab did that, carry on; otherwise press H to heal.`,
+    };
+  if (Object.keys(p.steps).length || p.current > 0)
+    return { kind: 'info', text: `Welcome back: resuming ${lab.ref} at step ${p.current + 1}. Press ? for the keys.` };
+  if (!lab.steps.some((s) => s.commands.length))
+    return { kind: 'info', text: 'Press ? for the keys. Answer with the number keys; c checks the answers.' };
+  return {
+    kind: 'info',
+    text: 'Press ? for the keys. Type the commands in another terminal, then press c to check the step.',
+  };
 }
 
 function sessionDeps(inv: Invocation, lab: Lab, ctx: LabContext | undefined, store: ProgressStore): SessionDeps {
@@ -139,14 +171,18 @@ function sessionDeps(inv: Invocation, lab: Lab, ctx: LabContext | undefined, sto
     store,
     clock: systemClock,
     check: (step, o) =>
-      checkStep(step, ctx?.inspector ?? { snapshot: async () => Promise.reject(new Error('this lab has no cluster')) }, {
-        clock: systemClock,
-        signal: o.signal,
-        answers: o.answers,
-        scope: o.scope,
-        keepReadsOf: evidenceTopics(lab),
-        onPoll: (_snap, outcomes) => o.onPoll(outcomes),
-      }),
+      checkStep(
+        step,
+        ctx?.inspector ?? { snapshot: async () => Promise.reject(new Error('this lab has no cluster')) },
+        {
+          clock: systemClock,
+          signal: o.signal,
+          answers: o.answers,
+          scope: o.scope,
+          keepReadsOf: evidenceTopics(lab),
+          onPoll: (_snap, outcomes) => o.onPoll(outcomes),
+        },
+      ),
     solve: async (step, o) => {
       if (step.solution.length === 0) return;
       const c = need();
@@ -182,7 +218,12 @@ function deps(inv: LabInvocation, labs: Lab[], stack: string, store: ProgressSto
             clock: systemClock,
             signal,
             labels: s.labels,
-            provideImage: imageProvider(s, opts, (line) => o.onProgress({ kind: 'step', message: line, atMs: 0 }), signal),
+            provideImage: imageProvider(
+              s,
+              opts,
+              (line) => o.onProgress({ kind: 'step', message: line, atMs: 0 }),
+              signal,
+            ),
           });
           observed = undefined; // all running now: nothing to warn about
         }
@@ -195,10 +236,14 @@ function deps(inv: LabInvocation, labs: Lab[], stack: string, store: ProgressSto
       // Opening a lab starts it: from now on its checks count only what the student does here.
       if (ctx && !loaded.progress.baseline) {
         const c = ctx;
-        loaded.progress = await started(c.inspector, lab, loaded.progress, { stop: (service) => injectFault(c.faults, 'stop', service) });
+        loaded.progress = await started(c.inspector, lab, loaded.progress, {
+          stop: (service) => injectFault(c.faults, 'stop', service),
+        });
         await store.save(loaded.progress);
       }
-      const solutions = Object.fromEntries(lab.steps.map((s) => [s.id, s.solution.map((a) => describeAction(a, templates))]));
+      const solutions = Object.fromEntries(
+        lab.steps.map((s) => [s.id, s.solution.map((a) => describeAction(a, templates))]),
+      );
       const session = new LabSession(sessionDeps({ ...inv, signal }, lab, ctx, store), {
         lab,
         stack,
@@ -207,13 +252,21 @@ function deps(inv: LabInvocation, labs: Lab[], stack: string, store: ProgressSto
         solutions,
         notice: openingNotice(lab, loaded.progress, loaded.warning, observed),
       });
-      const watch = ctx ? new ClusterWatch({ inspector: ctx.inspector, needs: labNeeds(lab), clock: systemClock, intervalMs: 1000 }) : null;
+      const watch = ctx
+        ? new ClusterWatch({ inspector: ctx.inspector, needs: labNeeds(lab), clock: systemClock, intervalMs: 1000 })
+        : null;
       return { session, watch };
     },
   };
 }
 
-async function interactive(inv: LabInvocation, labs: Lab[], lab: Lab | undefined, stack: string, store: ProgressStore): Promise<number> {
+async function interactive(
+  inv: LabInvocation,
+  labs: Lab[],
+  lab: Lab | undefined,
+  stack: string,
+  store: ProgressStore,
+): Promise<number> {
   const out = inv.out;
   const color = colorAllowed(inv.env);
   const restore = () => out.write(`${SHOW_CURSOR}${ALT_SCREEN_OFF}`);
@@ -223,7 +276,12 @@ async function interactive(inv: LabInvocation, labs: Lab[], lab: Lab | undefined
   const app = new LabApp(deps(inv, labs, stack, store), lab);
   const onAbort = () => app.interrupt();
   inv.signal.addEventListener('abort', onAbort);
-  const ink = render(createElement(App, { app, stack, color }), { stdout: out, stdin: process.stdin, exitOnCtrlC: false, patchConsole: false });
+  const ink = render(createElement(App, { app, stack, color }), {
+    stdout: out,
+    stdin: process.stdin,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
   try {
     const code = await Promise.race([app.done, ink.waitUntilExit().then(() => EXIT.bug)]);
     return code;
@@ -242,5 +300,7 @@ function summary(inv: Invocation, app: LabApp, stack: string): void {
   if (!last) return;
   const st = last.getState();
   const passed = st.lab.steps.filter((s) => statusOf(st.progress, s.id) === 'passed').length;
-  inv.out.write(`${st.lab.ref}: ${passed}/${st.lab.steps.length} steps passed, at step ${st.progress.current + 1}. Progress saved; stack ${stack} keeps running.\n`);
+  inv.out.write(
+    `${st.lab.ref}: ${passed}/${st.lab.steps.length} steps passed, at step ${st.progress.current + 1}. Progress saved; stack ${stack} keeps running.\n`,
+  );
 }

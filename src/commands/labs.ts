@@ -21,14 +21,27 @@ export const labsCommand = command({
       const labs = new Map(opened.labs.map((l) => [l.ref, l]));
       const groups = [
         { id: 'course', title: 'The course: every lab, in order', about: '', refs: course.labs },
-        ...course.tracks.map((t) => ({ id: t.id, title: t.title, about: t.about, refs: t.labs.map((l) => `${t.id}/${l.lab}`) })),
+        ...course.tracks.map((t) => ({
+          id: t.id,
+          title: t.title,
+          about: t.about,
+          refs: t.labs.map((l) => `${t.id}/${l.lab}`),
+        })),
       ];
       if (inv.values.json) {
         // One row per lab ref, in course order: the course's labs (track null), then each track's.
         const rows = groups.flatMap((g) =>
           g.refs.map((ref) => {
             const l = labs.get(ref)!;
-            return { ref, id: l.id, track: g.id === 'course' ? null : g.id, title: l.title, minutes: l.minutes, params: l.params, steps: l.steps.map((s) => s.id) };
+            return {
+              ref,
+              id: l.id,
+              track: g.id === 'course' ? null : g.id,
+              title: l.title,
+              minutes: l.minutes,
+              params: l.params,
+              steps: l.steps.map((s) => s.id),
+            };
           }),
         );
         inv.out.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -38,15 +51,23 @@ export const labsCommand = command({
         inv.out.write(`${g.title}${g.about ? `\n  ${g.about.trim().split('\n').join('\n  ')}` : ''}\n`);
         for (const [i, ref] of g.refs.entries()) {
           const l = labs.get(ref)!;
-          inv.out.write(`  ${String(i + 1).padStart(2)}. ${ref.padEnd(34)} ${l.title.padEnd(66)} ${String(l.steps.length).padStart(2)} steps  ~${l.minutes} min\n`);
+          inv.out.write(
+            `  ${String(i + 1).padStart(2)}. ${ref.padEnd(34)} ${l.title.padEnd(66)} ${String(l.steps.length).padStart(2)} steps  ~${l.minutes} min\n`,
+          );
         }
         inv.out.write('\n');
       }
       inv.out.write(`Open one with 'kafka-lab lab LAB'; check a step with 'kafka-lab check LAB STEP'.\n`);
-      inv.out.write(`Labs take parameters (kafka-lab labs --json lists them); give a student their own with --param NAME=VALUE.\n`);
+      inv.out.write(
+        `Labs take parameters (kafka-lab labs --json lists them); give a student their own with --param NAME=VALUE.\n`,
+      );
       return EXIT.ok;
     }
-    if (action !== 'validate') throw new UsageError(`'kafka-lab labs ${action}' is not a command.`, "Use 'kafka-lab labs' or 'kafka-lab labs validate [FILE]'.");
+    if (action !== 'validate')
+      throw new UsageError(
+        `'kafka-lab labs ${action}' is not a command.`,
+        "Use 'kafka-lab labs' or 'kafka-lab labs validate [FILE]'.",
+      );
     if (file) {
       const lab = await loadLabFile(file);
       inv.out.write(`${file}: valid lab '${lab.id}' with ${lab.steps.length} steps.\n`);

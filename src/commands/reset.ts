@@ -10,7 +10,12 @@ export const resetCommand = command({
   details:
     "The stack keeps its ports and images. Only resources with the stack's labels are removed.\n" +
     'Resets take a host-wide lock, so two facilitators cannot reset at the same time; --all resets every stack, several at once.',
-  options: { ...stackOptions, all: { type: 'boolean', description: 'every kafka-lab stack on this host' }, ...manyOptions, json: { type: 'boolean', description: 'print the result as JSON' } },
+  options: {
+    ...stackOptions,
+    all: { type: 'boolean', description: 'every kafka-lab stack on this host' },
+    ...manyOptions,
+    json: { type: 'boolean', description: 'print the result as JSON' },
+  },
   async run(inv) {
     const many = await manyTargetsOf(inv.values);
     if (many) return resetStacks(fleetOf(inv), many.names, stackOptionsOf(inv));
@@ -24,7 +29,10 @@ export const resetCommand = command({
       reporter.close();
       const elapsedMs = systemClock.now() - started;
       if (json) inv.out.write(`${JSON.stringify({ stack, bootstrap, elapsedMs }, null, 2)}\n`);
-      else inv.out.write(`Stack ${stack} was reset and is ready (${(elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${bootstrap}\n`);
+      else
+        inv.out.write(
+          `Stack ${stack} was reset and is ready (${(elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${bootstrap}\n`,
+        );
       return 0;
     } finally {
       reporter.close();

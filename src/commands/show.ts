@@ -18,7 +18,8 @@ async function hostHasKcat(): Promise<boolean> {
 export const showCommand = command({
   name: 'show',
   usage: 'kafka-lab show LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--hint] [--solution]',
-  details: "LAB is a lab id or TRACK/LAB. The names are this student's: those of --param, or those the lab was started with.",
+  details:
+    "LAB is a lab id or TRACK/LAB. The names are this student's: those of --param, or those the lab was started with.",
   options: {
     ...stackOptions,
     ...paramOptions,
@@ -29,7 +30,9 @@ export const showCommand = command({
   async run(inv) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab show LAB [STEP].', "Run 'kafka-lab labs' to see them.");
-    const { lab } = await labOf(inv.values, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack), { setAside: false });
+    const { lab } = await labOf(inv.values, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack), {
+      setAside: false,
+    });
     const steps = stepsOf(lab, stepRef);
     const { spec } = await stackContext(stackOptionsOf(inv));
     const t = templatesOf(spec);
@@ -38,10 +41,15 @@ export const showCommand = command({
     const hostKcat = (await hostHasKcat()) ? Object.fromEntries(internal.map((x, i) => [x, host[i]!])) : undefined;
     if (!stepRef) {
       inv.out.write(`${lab.title}\n${lab.summary.trim()}\n\n`);
-      if (lab.start) inv.out.write(`This lab begins with ${lab.start.stopped.join(' and ')} stopped; kafka-lab stops them when the lab starts (its first check, or opening it with 'kafka-lab lab').\n\n`);
+      if (lab.start)
+        inv.out.write(
+          `This lab begins with ${lab.start.stopped.join(' and ')} stopped; kafka-lab stops them when the lab starts (its first check, or opening it with 'kafka-lab lab').\n\n`,
+        );
     }
     for (const step of steps) {
-      inv.out.write(`${stepText(step, lab.steps.indexOf(step), lab.steps.length, t, { hint: inv.values.hint === true, solution: inv.values.solution === true, hostKcat })}\n\n`);
+      inv.out.write(
+        `${stepText(step, lab.steps.indexOf(step), lab.steps.length, t, { hint: inv.values.hint === true, solution: inv.values.solution === true, hostKcat })}\n\n`,
+      );
     }
     return EXIT.ok;
   },

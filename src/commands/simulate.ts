@@ -11,7 +11,8 @@ import { systemClock } from '../runtime/clock.js';
 export const simulateCommand = command({
   name: 'simulate',
   usage: 'kafka-lab simulate purchases [--topic demo.purchases] [--count N] [--rate PER_SECOND] [--stack NAME]',
-  details: 'Runs until --count messages were sent (default: until Ctrl-C). Writes with acks=all and counts acknowledgements.',
+  details:
+    'Runs until --count messages were sent (default: until Ctrl-C). Writes with acks=all and counts acknowledgements.',
   options: {
     ...stackOptions,
     topic: { type: 'string', value: 'TOPIC', description: 'topic to write to (default demo.purchases)' },
@@ -20,7 +21,8 @@ export const simulateCommand = command({
   },
   maxPositionals: 1,
   async run(inv) {
-    if (inv.positionals[0] !== 'purchases') throw new UsageError("kafka-lab simulate knows one stream: 'purchases'.", 'kafka-lab simulate purchases');
+    if (inv.positionals[0] !== 'purchases')
+      throw new UsageError("kafka-lab simulate knows one stream: 'purchases'.", 'kafka-lab simulate purchases');
     const count = inv.values.count === undefined ? Number.MAX_SAFE_INTEGER : Number(inv.values.count);
     const rate = inv.values.rate === undefined ? 5 : Number(inv.values.rate);
     if (!(count >= 1) || !(rate >= 0)) throw new UsageError('--count must be 1 or more and --rate 0 or more.');

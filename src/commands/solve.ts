@@ -14,8 +14,13 @@ import { labOf, paramOptions } from '../context/lab-ref.js';
 export const solveCommand = command({
   name: 'solve',
   usage: 'kafka-lab solve LAB [STEP] [--stack NAME] [--param NAME=VALUE] [--quiet]',
-  details: 'Solutions run real clients: the Kafka tools and kcat inside the stack\'s containers. Exit 0 when every solved step then passes its checks.',
-  options: { ...stackOptions, ...paramOptions, quiet: { type: 'boolean', description: 'print only the check results' } },
+  details:
+    "Solutions run real clients: the Kafka tools and kcat inside the stack's containers. Exit 0 when every solved step then passes its checks.",
+  options: {
+    ...stackOptions,
+    ...paramOptions,
+    quiet: { type: 'boolean', description: 'print only the check results' },
+  },
   maxPositionals: 2,
   async run(inv) {
     const [labId, stepRef] = inv.positionals;
@@ -26,7 +31,9 @@ export const solveCommand = command({
     const restart = stepRef === undefined;
     const { lab, loaded } = await labOf(inv.values, labId, store, { restart });
     const steps = stepsOf(lab, stepRef);
-    const runner = ctx.runner((line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`));
+    const runner = ctx.runner(
+      (line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`),
+    );
     let progress = await started(ctx.inspector, lab, loaded.progress, { restart, stop: stopFor(ctx, inv) });
     await store.save(progress);
     let ok = true;
@@ -34,8 +41,17 @@ export const solveCommand = command({
       if (!inv.values.quiet) inv.out.write(`----  step ${lab.steps.indexOf(step) + 1} ${step.id}: ${step.title}\n`);
       await runSolution(runner, step);
       // Solving a quiz step means being shown the answers; they are kept like any others.
-      progress = { ...progress, answers: { ...progress.answers, ...Object.fromEntries((step.quiz ?? []).map((q) => [q.id, q.answer])) } };
-      const r = await checkStep(step, ctx.inspector, { clock: systemClock, signal: inv.signal, answers: progress.answers, scope: scopeOf(progress), keepReadsOf: evidenceTopics(lab) });
+      progress = {
+        ...progress,
+        answers: { ...progress.answers, ...Object.fromEntries((step.quiz ?? []).map((q) => [q.id, q.answer])) },
+      };
+      const r = await checkStep(step, ctx.inspector, {
+        clock: systemClock,
+        signal: inv.signal,
+        answers: progress.answers,
+        scope: scopeOf(progress),
+        keepReadsOf: evidenceTopics(lab),
+      });
       progress = withResult(progress, r, systemClock.now());
       await store.save(progress);
       inv.out.write(`${formatStepResult(lab, r)}\n`);

@@ -26,12 +26,19 @@ function stateOf(s: StackSummary): string {
   return running === 0 ? 'stopped' : 'partial';
 }
 
-export async function stackRows(stacks: StackSummary[], nowMs: number, memory: Map<string, number>): Promise<StackRow[]> {
+export async function stackRows(
+  stacks: StackSummary[],
+  nowMs: number,
+  memory: Map<string, number>,
+): Promise<StackRow[]> {
   return Promise.all(
     stacks.map(async (s) => {
       const running = s.containers.filter((c) => c.state === 'running');
       const mem = running.map((c) => memory.get(c.id)).filter((m): m is number => m !== undefined);
-      const spec = s.portBase === null ? undefined : await loadStack(defaultComposeFile, { stack: s.stack, portBase: s.portBase }).catch(() => undefined);
+      const spec =
+        s.portBase === null
+          ? undefined
+          : await loadStack(defaultComposeFile, { stack: s.stack, portBase: s.portBase }).catch(() => undefined);
       return {
         stack: s.stack,
         state: stateOf(s),
@@ -58,27 +65,37 @@ function age(seconds: number | null): string {
 export const stacksCommand = command({
   name: 'stacks',
   usage: 'kafka-lab stacks [--json]',
-  details: "Stacks are found by their kafka-lab.stack labels only. 'leftovers' means a network or volumes without containers\n(for example after a killed 'up'); 'kafka-lab down --all' removes them.",
+  details:
+    "Stacks are found by their kafka-lab.stack labels only. 'leftovers' means a network or volumes without containers\n(for example after a killed 'up'); 'kafka-lab down --all' removes them.",
   options: { json: { type: 'boolean', description: 'print a JSON array, one object per stack' } },
   async run(inv) {
     const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
     const stacks = await listStacks(rt);
-    const memory = await residentMiB(rt, stacks.flatMap((s) => s.containers.filter((c) => c.state === 'running').map((c) => c.id)));
+    const memory = await residentMiB(
+      rt,
+      stacks.flatMap((s) => s.containers.filter((c) => c.state === 'running').map((c) => c.id)),
+    );
     const rows = await stackRows(stacks, Date.now(), memory);
     if (inv.values.json) {
       inv.out.write(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }
     if (rows.length === 0) {
-      inv.out.write("No kafka-lab stacks on this host. Create one with 'kafka-lab up', or many with 'kafka-lab up --stacks team-01..team-12'.\n");
+      inv.out.write(
+        "No kafka-lab stacks on this host. Create one with 'kafka-lab up', or many with 'kafka-lab up --stacks team-01..team-12'.\n",
+      );
       return 0;
     }
     const width = Math.max(5, ...rows.map((r) => r.stack.length)) + 2;
-    inv.out.write(`${'STACK'.padEnd(width)}${'STATE'.padEnd(16)}${'AGE'.padEnd(6)}${'MEMORY'.padEnd(10)}BOOTSTRAP SERVERS\n`);
+    inv.out.write(
+      `${'STACK'.padEnd(width)}${'STATE'.padEnd(16)}${'AGE'.padEnd(6)}${'MEMORY'.padEnd(10)}BOOTSTRAP SERVERS\n`,
+    );
     for (const r of rows) {
       const state = r.state === 'leftovers' ? 'leftovers' : `${r.state} ${r.running}/${r.containers}`;
       const mem = r.memoryMiB === null ? '-' : `${r.memoryMiB} MiB`;
-      inv.out.write(`${r.stack.padEnd(width)}${state.padEnd(16)}${age(r.ageSeconds).padEnd(6)}${mem.padEnd(10)}${r.bootstrap ?? '-'}\n`);
+      inv.out.write(
+        `${r.stack.padEnd(width)}${state.padEnd(16)}${age(r.ageSeconds).padEnd(6)}${mem.padEnd(10)}${r.bootstrap ?? '-'}\n`,
+      );
     }
     const total = rows.reduce((a, r) => a + (r.memoryMiB ?? 0), 0);
     inv.out.write(`${rows.length} stack${rows.length === 1 ? '' : 's'}, ${total} MiB resident in all.\n`);

@@ -15,11 +15,17 @@ export const statusCommand = command({
   name: 'status',
   usage: 'kafka-lab status [--stack NAME] [--json]',
   details: 'Exit code 0 when every container runs and the cluster lists every broker with a controller, 1 otherwise.',
-  options: { ...stackOptions, json: { type: 'boolean', description: 'print JSON: stack, containers, brokers, controller, bootstrap, healthy' } },
+  options: {
+    ...stackOptions,
+    json: { type: 'boolean', description: 'print JSON: stack, containers, brokers, controller, bootstrap, healthy' },
+  },
   async run(inv) {
     const ctx = await stackContext(stackOptionsOf(inv));
     if (ctx.existing.length === 0) {
-      throw new UserError(`Stack '${ctx.spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`);
+      throw new UserError(
+        `Stack '${ctx.spec.stack}' does not exist on this host.`,
+        `Create it with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`,
+      );
     }
     const order = ctx.spec.services.map((s) => s.service);
     const containers = ctx.existing
@@ -34,9 +40,14 @@ export const statusCommand = command({
       problem = `the cluster did not answer at ${bootstrap}: ${(err as Error).message}`;
     }
     const wanted = brokerServices(ctx.spec).length;
-    const allRunning = ctx.spec.services.every((s) => containers.some((c) => c.service === s.service && c.state === 'running'));
+    const allRunning = ctx.spec.services.every((s) =>
+      containers.some((c) => c.service === s.service && c.state === 'running'),
+    );
     const healthy = allRunning && !!cluster && cluster.brokers.length === wanted && cluster.controller !== null;
-    if (!problem && !healthy) problem = !allRunning ? 'not every container is running' : `the cluster lists ${cluster?.brokers.length} of ${wanted} brokers`;
+    if (!problem && !healthy)
+      problem = !allRunning
+        ? 'not every container is running'
+        : `the cluster lists ${cluster?.brokers.length} of ${wanted} brokers`;
     const report = {
       stack: ctx.spec.stack,
       images: ctx.images,
@@ -63,7 +74,9 @@ export const statusCommand = command({
         cluster
           ? `  Cluster ${cluster.clusterId}: ${cluster.brokers.length} brokers, controller ${cluster.controller}`
           : '  Cluster: not reachable',
-        ...(cluster?.brokers ?? []).map((b) => `    broker ${b.id}  ${b.host}:${b.port}${b.id === cluster?.controller ? '  (controller)' : ''}`),
+        ...(cluster?.brokers ?? []).map(
+          (b) => `    broker ${b.id}  ${b.host}:${b.port}${b.id === cluster?.controller ? '  (controller)' : ''}`,
+        ),
         '',
         `  Bootstrap servers: ${bootstrap}`,
       ];

@@ -6,10 +6,10 @@ import { command, manyOptions, stackOptions, upOptions } from '../cli/command.js
 import { fleetOf, stackNamesOf, upStacks } from '../classroom/fleet.js';
 import { imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
 
-
 export const upCommand = command({
   name: 'up',
-  usage: 'kafka-lab up [--stack NAME | --stacks NAMES | --stacks-file FILE] [--images confluent|local] [--port-base PORT] [--json]',
+  usage:
+    'kafka-lab up [--stack NAME | --stacks NAMES | --stacks-file FILE] [--images confluent|local] [--port-base PORT] [--json]',
   details:
     'Idempotent: a healthy stack is left as it is (same container IDs), a half-created one is completed,\nand only services whose definition changed are recreated. Ctrl-C removes what this run created.\n' +
     'With --stacks, each stack gets its own network, names and block of ports (--port-base, then +100 per stack);\n' +
@@ -18,7 +18,10 @@ export const upCommand = command({
     ...stackOptions,
     ...manyOptions,
     ...upOptions,
-    force: { type: 'boolean', description: 'with many stacks: start them even if the memory estimate says they will not fit' },
+    force: {
+      type: 'boolean',
+      description: 'with many stacks: start them even if the memory estimate says they will not fit',
+    },
     json: { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' },
   },
   async run(inv) {
@@ -40,15 +43,24 @@ export const upCommand = command({
         clock: systemClock,
         signal: inv.signal,
         labels: ctx.labels,
-        provideImage: imageProvider(ctx, opts, (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }), inv.signal),
+        provideImage: imageProvider(
+          ctx,
+          opts,
+          (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }),
+          inv.signal,
+        ),
       });
       reporter.close();
       const changed = result.actions.filter((a) => a.kind !== 'keep').length;
       if (json) {
-        inv.out.write(`${JSON.stringify({ stack: ctx.spec.stack, bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`);
+        inv.out.write(
+          `${JSON.stringify({ stack: ctx.spec.stack, bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`,
+        );
       } else {
         const what = changed === 0 ? 'already up; nothing changed' : 'ready';
-        inv.out.write(`Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${result.bootstrap}\n`);
+        inv.out.write(
+          `Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${result.bootstrap}\n`,
+        );
       }
       return 0;
     } finally {

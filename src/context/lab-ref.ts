@@ -10,7 +10,12 @@ import { labsDir } from '../paths.js';
 import type { Options, Values } from '../cli/command.js';
 
 export const paramOptions = {
-  param: { type: 'string', multiple: true, value: 'NAME=VALUE', description: "this student's value for a lab parameter (repeat it; lists take a,b,c); kept with the progress" },
+  param: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=VALUE',
+    description: "this student's value for a lab parameter (repeat it; lists take a,b,c); kept with the progress",
+  },
 } as const satisfies Options;
 
 /** What a command that takes paramOptions was given: each --param as written. */
@@ -23,7 +28,11 @@ function givenOf(v: ParamValues, lab: Lab): GivenParams[] {
   const values: Record<string, unknown> = {};
   for (const item of raw) {
     const eq = item.indexOf('=');
-    if (eq < 1) throw new UsageError(`--param '${item}' is not NAME=VALUE.`, `Parameters of ${lab.ref}: ${describeParams(lab.declared) || 'none'}.`);
+    if (eq < 1)
+      throw new UsageError(
+        `--param '${item}' is not NAME=VALUE.`,
+        `Parameters of ${lab.ref}: ${describeParams(lab.declared) || 'none'}.`,
+      );
     const name = item.slice(0, eq);
     const d = lab.declared[name];
     values[name] = d === undefined ? item.slice(eq + 1) : parseParamText(kindOf(d), item.slice(eq + 1));
@@ -36,19 +45,29 @@ function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
 }
 
 /** The lab with the student's parameters: from --param, else from the progress, else the defaults. */
-export async function labOf(v: ParamValues, ref: string, store: ProgressStore, o: { restart?: boolean; setAside?: boolean } = {}): Promise<{ lab: Lab; loaded: LoadedProgress }> {
+export async function labOf(
+  v: ParamValues,
+  ref: string,
+  store: ProgressStore,
+  o: { restart?: boolean; setAside?: boolean } = {},
+): Promise<{ lab: Lab; loaded: LoadedProgress }> {
   const plain = await openLab(labsDir, ref);
   const given = givenOf(v, plain);
   const loaded = await store.load(plain, { setAside: o.setAside });
   const kept = loaded.progress.params;
   if (given.length && kept && !o.restart && !same(given[0]!.values, kept) && loaded.progress.baseline) {
-    throw new UsageError(`Lab ${ref} was started with ${describeParams(kept as never) || 'its defaults'}.`, 'Leave out --param to carry on, or add --restart to start it over with the new values.');
+    throw new UsageError(
+      `Lab ${ref} was started with ${describeParams(kept as never) || 'its defaults'}.`,
+      'Leave out --param to carry on, or add --restart to start it over with the new values.',
+    );
   }
   const chain = given.length ? given : kept ? [{ values: kept, origin: 'the saved progress' }] : [];
   if (chain.length === 0) return { lab: plain, loaded };
   // A bad --param is a usage error (exit 2), like any other bad flag.
   const lab = await openLab(labsDir, ref, chain).catch((err: unknown) => {
-    throw err instanceof UserError && given.length && err.message.startsWith('--param') ? new UsageError(err.message, err.next) : err;
+    throw err instanceof UserError && given.length && err.message.startsWith('--param')
+      ? new UsageError(err.message, err.next)
+      : err;
   });
   return { lab, loaded: { ...loaded, progress: { ...loaded.progress, params: chain[0]!.values } } };
 }

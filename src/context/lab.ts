@@ -37,7 +37,10 @@ export async function labContext(inv: Invocation): Promise<LabContext> {
   const ctx = await stackContext(stackOptionsOf(inv));
   const { spec, rt } = ctx;
   if (ctx.existing.length === 0) {
-    throw new UserError(`Stack '${spec.stack}' does not exist on this host.`, `Create it with 'kafka-lab up${stackFlag(spec.stack)}'.`);
+    throw new UserError(
+      `Stack '${spec.stack}' does not exist on this host.`,
+      `Create it with 'kafka-lab up${stackFlag(spec.stack)}'.`,
+    );
   }
   const stateDir = stateDirOf(inv.env);
   const inspector = stackInspector(rt, spec, stateDir);
@@ -65,11 +68,18 @@ export function stopFor(ctx: LabContext, inv: Pick<Invocation, 'err'>): (service
  * One stack's inspector: kafkajs from the host, kcat inside the stack, Docker for containers.
  * The grader's (`grader: true`) never runs anything in the stack: it reads topics with its own client.
  */
-export function stackInspector(rt: Runtime, spec: StackSpec, stateDir: string, o: { grader?: boolean } = {}): Inspector {
+export function stackInspector(
+  rt: Runtime,
+  spec: StackSpec,
+  stateDir: string,
+  o: { grader?: boolean } = {},
+): Inspector {
   const bootstrap = bootstrapServers(spec);
   return createInspector({
     bootstrap,
-    ...(o.grader ? { readMessages: (topic: string, through?: Position) => readTopicFromHost(bootstrap, topic, through) } : { exec: execIn(rt, spec) }),
+    ...(o.grader
+      ? { readMessages: (topic: string, through?: Position) => readTopicFromHost(bootstrap, topic, through) }
+      : { exec: execIn(rt, spec) }),
     internalBootstrap: internalBootstrap(spec),
     now: () => systemClock.now(),
     acked: (topic) => readAcked(stateDir, spec.stack, topic),
@@ -101,7 +111,8 @@ function execIn(rt: Runtime, spec: StackSpec) {
     const svc = spec.services.find((s) => s.service === service);
     if (!svc) throw new Error(`no service ${service} in stack ${spec.stack}`);
     const r = await rt.exec(svc.containerName, argv, { timeoutMs });
-    if (r.exitCode !== 0) throw new Error(`docker exec ${svc.containerName} ${argv[0]} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`);
+    if (r.exitCode !== 0)
+      throw new Error(`docker exec ${svc.containerName} ${argv[0]} exited ${r.exitCode}: ${r.stderr.split('\n')[0]}`);
     return r.stdout;
   };
 }

@@ -67,7 +67,10 @@ function parsePortBase(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1024 || n > 65000) {
-    throw new UsageError(`--port-base ${text} is not a port number between 1024 and 65000.`, 'For example: --port-base 19092.');
+    throw new UsageError(
+      `--port-base ${text} is not a port number between 1024 and 65000.`,
+      'For example: --port-base 19092.',
+    );
   }
   return n;
 }
@@ -75,31 +78,58 @@ function parsePortBase(text: string | undefined): number | undefined {
 function parseImages(text: string | undefined): ImageChoice | undefined {
   if (text === undefined || text === '') return undefined;
   if (text === 'local' || text === 'confluent') return text;
-  throw new UsageError(`--images ${text} is not known: use 'confluent' (Confluent's public images) or 'local' (kafka-lab's offline images).`);
+  throw new UsageError(
+    `--images ${text} is not known: use 'confluent' (Confluent's public images) or 'local' (kafka-lab's offline images).`,
+  );
 }
 
 /**
  * Another stack's block is 9092 + 100*k: the first one no stack records, none in `exclude` (blocks
  * handed out to stacks being created in the same run), and whose ports are free.
  */
-export async function choosePortBase(rt: Runtime, composeFile: string, stack: string, exclude: Set<number> = new Set()): Promise<number> {
+export async function choosePortBase(
+  rt: Runtime,
+  composeFile: string,
+  stack: string,
+  exclude: Set<number> = new Set(),
+): Promise<number> {
   const atDefault = await loadStack(composeFile, { stack, portBase: DEFAULT_PORT_BASE });
   const ports = atDefault.services.flatMap((s) => s.ports.map((p) => p.hostPort));
   const used = new Set((await stackContainers(rt)).map((c) => Number(c.labels[LABEL.portBase])));
   for (let base = DEFAULT_PORT_BASE + 100; base < 60000; base += 100) {
     if (used.has(base) || exclude.has(base)) continue;
     const offset = base - DEFAULT_PORT_BASE;
-    if ((await takenPorts('127.0.0.1', ports.map((p) => p + offset))).length === 0) return base;
+    if (
+      (
+        await takenPorts(
+          '127.0.0.1',
+          ports.map((p) => p + offset),
+        )
+      ).length === 0
+    )
+      return base;
   }
   throw new UserError('No free block of ports was found for a new stack.', 'Give one with --port-base.');
 }
 
 /** For `up`: builds kafka-lab's own images on first use, or pulls the public ones. */
-export function imageProvider(ctx: StackContext, o: StackOptions, onLine: (line: string) => void, signal?: AbortSignal) {
+export function imageProvider(
+  ctx: StackContext,
+  o: StackOptions,
+  onLine: (line: string) => void,
+  signal?: AbortSignal,
+) {
   if (ctx.images !== 'local') return undefined;
   let build: Promise<unknown> | undefined;
   return async (_image: string) => {
-    build ??= buildImages({ rt: ctx.rt, kitDir: imageKitDir, tag: ctx.imageTag, cacheDir: cacheDirOf(o), onLine, signal });
+    build ??= buildImages({
+      rt: ctx.rt,
+      kitDir: imageKitDir,
+      tag: ctx.imageTag,
+      cacheDir: cacheDirOf(o),
+      onLine,
+      signal,
+    });
     await build;
   };
 }

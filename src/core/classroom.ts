@@ -10,18 +10,30 @@ const RANGE = /^([a-z0-9-]*?)(\d+)\.\.([a-z0-9-]*?)(\d+)$/;
  */
 export function expandStackNames(text: string): string[] {
   const names: string[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = RANGE.exec(part);
     if (!m) {
       names.push(part);
       continue;
     }
     const [, prefix, first, prefix2, last] = m as unknown as [string, string, string, string, string];
-    if (prefix2 !== '' && prefix2 !== prefix) throw new UsageError(`'${part}' is not a range: both ends need the same prefix ('${prefix}').`, 'For example: team-01..team-12.');
+    if (prefix2 !== '' && prefix2 !== prefix)
+      throw new UsageError(
+        `'${part}' is not a range: both ends need the same prefix ('${prefix}').`,
+        'For example: team-01..team-12.',
+      );
     const from = Number(first);
     const to = Number(last);
-    if (to < from) throw new UsageError(`'${part}' counts down: the range must go up.`, `For example: ${prefix}${first}..${prefix}${String(from + 2).padStart(first.length, '0')}.`);
-    if (to - from >= 200) throw new UsageError(`'${part}' names ${to - from + 1} stacks; kafka-lab handles at most 200 at once.`);
+    if (to < from)
+      throw new UsageError(
+        `'${part}' counts down: the range must go up.`,
+        `For example: ${prefix}${first}..${prefix}${String(from + 2).padStart(first.length, '0')}.`,
+      );
+    if (to - from >= 200)
+      throw new UsageError(`'${part}' names ${to - from + 1} stacks; kafka-lab handles at most 200 at once.`);
     for (let n = from; n <= to; n++) names.push(`${prefix}${String(n).padStart(first.length, '0')}`);
   }
   return checkNames(names, text);
@@ -53,7 +65,11 @@ function checkNames(names: string[], from: string): string[] {
 }
 
 /** Runs `fn` over `items` with at most `limit` at once; results keep the items' order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -69,6 +85,7 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
 export function parseParallel(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--parallel ${text} is not a number from 1 to 64.`, 'For example: --parallel 4.');
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--parallel ${text} is not a number from 1 to 64.`, 'For example: --parallel 4.');
   return n;
 }

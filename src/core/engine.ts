@@ -47,7 +47,15 @@ export async function checkStep(step: Step, inspector: Inspector, o: CheckOption
   const started = o.clock.now();
   const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
   if (step.checks.length === 0) {
-    return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, gaps: [], tookMs: 0, reads: [] };
+    return {
+      stepId: step.id,
+      pass: quiz ? quiz.every((q) => q.pass) : true,
+      outcomes: [],
+      quiz,
+      gaps: [],
+      tookMs: 0,
+      reads: [],
+    };
   }
   const scope = o.scope ?? NO_SCOPE;
   const needs = checksNeeds(step.checks);
@@ -64,20 +72,41 @@ export async function checkStep(step: Step, inspector: Inspector, o: CheckOption
 }
 
 /** Every step judged once against one snapshot: a whole lab's state now, with no waiting. */
-export async function checkNow(steps: Step[], inspector: Inspector, o: Pick<CheckOptions, 'clock' | 'answers' | 'scope' | 'keepReadsOf'>): Promise<StepResult[]> {
+export async function checkNow(
+  steps: Step[],
+  inspector: Inspector,
+  o: Pick<CheckOptions, 'clock' | 'answers' | 'scope' | 'keepReadsOf'>,
+): Promise<StepResult[]> {
   const started = o.clock.now();
   const scope = o.scope ?? NO_SCOPE;
   const withChecks = steps.filter((s) => s.checks.length > 0);
-  const snap = withChecks.length ? await inspector.snapshot(checksNeeds(withChecks.flatMap((s) => s.checks))) : undefined;
+  const snap = withChecks.length
+    ? await inspector.snapshot(checksNeeds(withChecks.flatMap((s) => s.checks)))
+    : undefined;
   const took = o.clock.now() - started;
   return steps.map((step) => {
     const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
-    if (!snap || step.checks.length === 0) return { stepId: step.id, pass: quiz ? quiz.every((q) => q.pass) : true, outcomes: [], quiz, gaps: [], tookMs: 0, reads: [] };
+    if (!snap || step.checks.length === 0)
+      return {
+        stepId: step.id,
+        pass: quiz ? quiz.every((q) => q.pass) : true,
+        outcomes: [],
+        quiz,
+        gaps: [],
+        tookMs: 0,
+        reads: [],
+      };
     return judge(step, snap, { scope, keep: o.keepReadsOf ?? [] }, quiz, took);
   });
 }
 
-function judge(step: Step, snap: ClusterSnapshot, o: { scope: LabScope; keep: readonly string[] }, quiz: QuizOutcome[] | undefined, tookMs: number): StepResult {
+function judge(
+  step: Step,
+  snap: ClusterSnapshot,
+  o: { scope: LabScope; keep: readonly string[] },
+  quiz: QuizOutcome[] | undefined,
+  tookMs: number,
+): StepResult {
   const { scope } = o;
   const outcomes = step.checks.map((check) => ({ check, result: evaluate(check, snap, scope) }));
   const pass = outcomes.every((x) => x.result.pass) && (quiz?.every((q) => q.pass) ?? true);
@@ -86,7 +115,16 @@ function judge(step: Step, snap: ClusterSnapshot, o: { scope: LabScope; keep: re
   const reads = pass
     ? topics.flatMap((topic) => {
         const all = snap.messages[topic];
-        return all ? [{ stepId: step.id, atMs: snap.atMs, topic, messages: messagesSince(scope, topic, all, snap.endOffsets?.[topic]) }] : [];
+        return all
+          ? [
+              {
+                stepId: step.id,
+                atMs: snap.atMs,
+                topic,
+                messages: messagesSince(scope, topic, all, snap.endOffsets?.[topic]),
+              },
+            ]
+          : [];
       })
     : [];
   return { stepId: step.id, pass, outcomes, quiz, gaps: snap.gaps, tookMs, reads };

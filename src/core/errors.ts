@@ -13,7 +13,11 @@ export const EXIT = {
 
 /** Something the user can fix. `next` says what to do. */
 export class UserError extends Error {
-  constructor(message: string, readonly next?: string, readonly exitCode: number = EXIT.environment) {
+  constructor(
+    message: string,
+    readonly next?: string,
+    readonly exitCode: number = EXIT.environment,
+  ) {
     super(message);
     this.name = 'UserError';
   }
@@ -28,7 +32,12 @@ export class UsageError extends UserError {
 
 /** An external command or service failed. */
 export class ExternalError extends Error {
-  constructor(message: string, readonly command: string, readonly code?: number | string, readonly output?: string) {
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly code?: number | string,
+    readonly output?: string,
+  ) {
     super(message);
     this.name = 'ExternalError';
   }

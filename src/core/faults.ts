@@ -7,14 +7,28 @@ export type FaultAction = (typeof FAULT_ACTIONS)[number];
 /** The condition a fault leaves a container in; restart leaves none. */
 export type Condition = 'stopped' | 'paused' | 'disconnected';
 
-export const CONDITION_OF: Partial<Record<FaultAction, Condition>> = { stop: 'stopped', kill: 'stopped', pause: 'paused', disconnect: 'disconnected' };
-export const INVERSE_OF: Record<Condition, FaultAction> = { stopped: 'start', paused: 'unpause', disconnected: 'connect' };
-const CLEARS: Partial<Record<FaultAction, Condition>> = { start: 'stopped', unpause: 'paused', connect: 'disconnected' };
+export const CONDITION_OF: Partial<Record<FaultAction, Condition>> = {
+  stop: 'stopped',
+  kill: 'stopped',
+  pause: 'paused',
+  disconnect: 'disconnected',
+};
+export const INVERSE_OF: Record<Condition, FaultAction> = {
+  stopped: 'start',
+  paused: 'unpause',
+  disconnected: 'connect',
+};
+const CLEARS: Partial<Record<FaultAction, Condition>> = {
+  start: 'stopped',
+  unpause: 'paused',
+  connect: 'disconnected',
+};
 
 /** What is wrong with applying `action` to a container currently in `conditions`; undefined if fine. */
 export function conflict(action: FaultAction, name: string, conditions: Condition[]): string | undefined {
   const clears = CLEARS[action];
-  if (clears) return conditions.includes(clears) ? undefined : `${name} is not ${clears}, so there is nothing to ${action}.`;
+  if (clears)
+    return conditions.includes(clears) ? undefined : `${name} is not ${clears}, so there is nothing to ${action}.`;
   if (conditions.length) {
     const c = conditions[0]!;
     return `${name} is already ${c}; one fault at a time per target. Undo it first with 'kafka-lab fault ${INVERSE_OF[c]} ${name}' or 'kafka-lab heal'.`;
@@ -22,7 +36,11 @@ export function conflict(action: FaultAction, name: string, conditions: Conditio
   return undefined;
 }
 
-export type TargetRef = { kind: 'name'; name: string } | { kind: 'broker'; id: number } | { kind: 'controller' } | { kind: 'leader'; topic: string; partition: number };
+export type TargetRef =
+  | { kind: 'name'; name: string }
+  | { kind: 'broker'; id: number }
+  | { kind: 'controller' }
+  | { kind: 'leader'; topic: string; partition: number };
 
 export const TARGET_SYNTAX = 'a service or container, broker:N, controller or leader:<topic>/<partition>';
 
@@ -30,7 +48,8 @@ export function parseTarget(text: string): TargetRef | undefined {
   let m: RegExpExecArray | null;
   if ((m = /^broker:(\d+)$/.exec(text))) return { kind: 'broker', id: Number(m[1]) };
   if (text === 'controller') return { kind: 'controller' };
-  if ((m = /^leader:([A-Za-z0-9._-]+)\/(\d+)$/.exec(text))) return { kind: 'leader', topic: m[1]!, partition: Number(m[2]) };
+  if ((m = /^leader:([A-Za-z0-9._-]+)\/(\d+)$/.exec(text)))
+    return { kind: 'leader', topic: m[1]!, partition: Number(m[2]) };
   if (/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text)) return { kind: 'name', name: text };
   return undefined;
 }

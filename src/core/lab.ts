@@ -123,5 +123,11 @@ export function findStep(lab: Lab, ref: string): Step | undefined {
 
 /** Topics whose contents before a fault are evidence for a later check (acked-survive). */
 export function evidenceTopics(lab: Lab): string[] {
-  return [...new Set(lab.steps.flatMap((s) => s.checks.filter((c) => c.kind === 'acked-survive').map((c) => (c.params as { topic: string }).topic)))];
+  return [
+    ...new Set(
+      lab.steps.flatMap((s) =>
+        s.checks.filter((c) => c.kind === 'acked-survive').map((c) => (c.params as { topic: string }).topic),
+      ),
+    ),
+  ];
 }

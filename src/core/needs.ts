@@ -14,11 +14,21 @@ export function checksNeeds(checks: readonly CheckSpec[]): Needs {
  */
 export function labNeeds(lab: Lab): Needs {
   const groups = checksNeeds(lab.steps.flatMap((s) => s.checks)).groups;
-  const consumerGroups = lab.steps.flatMap((s) => s.solution.flatMap((a) => ('consumer' in a && a.consumer.group ? [a.consumer.group] : [])));
-  return { topics: [...lab.topics], groups: [...new Set([...groups, ...consumerGroups])].sort(), messagesOf: [], endOffsetsOf: [...lab.topics] };
+  const consumerGroups = lab.steps.flatMap((s) =>
+    s.solution.flatMap((a) => ('consumer' in a && a.consumer.group ? [a.consumer.group] : [])),
+  );
+  return {
+    topics: [...lab.topics],
+    groups: [...new Set([...groups, ...consumerGroups])].sort(),
+    messagesOf: [],
+    endOffsetsOf: [...lab.topics],
+  };
 }
 
 /** A lab with no checks, faults or solutions that act (a quiz) does not need the cluster. */
 export function labNeedsCluster(lab: Lab): boolean {
-  return lab.topics.length > 0 || lab.steps.some((s) => s.checks.length > 0 || s.fault !== undefined || s.solution.length > 0);
+  return (
+    lab.topics.length > 0 ||
+    lab.steps.some((s) => s.checks.length > 0 || s.fault !== undefined || s.solution.length > 0)
+  );
 }

@@ -20,9 +20,19 @@ export function kindOf(v: ParamValue): Kind {
 
 /** What is wrong with a value for a parameter of this kind, or undefined. */
 export function valueProblem(kind: Kind, v: unknown): string | undefined {
-  if (kind === 'name') return typeof v === 'string' && NAME.test(v) ? undefined : 'a name of letters, digits, ., _ and - (as Kafka allows)';
-  if (kind === 'number') return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 10_000 ? undefined : 'a whole number from 1 to 10000';
-  const ok = Array.isArray(v) && v.length >= 1 && v.length <= 1000 && v.every((x) => typeof x === 'string' && x.length >= 1 && x.length <= 200 && !/[\p{Cc}]/u.test(x));
+  if (kind === 'name')
+    return typeof v === 'string' && NAME.test(v)
+      ? undefined
+      : 'a name of letters, digits, ., _ and - (as Kafka allows)';
+  if (kind === 'number')
+    return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 10_000
+      ? undefined
+      : 'a whole number from 1 to 10000';
+  const ok =
+    Array.isArray(v) &&
+    v.length >= 1 &&
+    v.length <= 1000 &&
+    v.every((x) => typeof x === 'string' && x.length >= 1 && x.length <= 200 && !/[\p{Cc}]/u.test(x));
   return ok ? undefined : 'a list of 1 to 1000 lines, each 1 to 200 printable characters';
 }
 
@@ -50,7 +60,11 @@ class ProblemFound extends Error {
  * number stays a number); a list item that is only `{{lines}}` is spliced into its list. Inside other
  * text a list is allowed only in prose. Names that are not parameters are left for later templates.
  */
-export function substitute(value: unknown, params: Params, path: (string | number)[] = []): { value: unknown } | Problem {
+export function substitute(
+  value: unknown,
+  params: Params,
+  path: (string | number)[] = [],
+): { value: unknown } | Problem {
   const walk = (v: unknown, at: (string | number)[]): unknown => {
     if (typeof v === 'string') {
       const whole = WHOLE.exec(v)?.[1];
@@ -59,7 +73,11 @@ export function substitute(value: unknown, params: Params, path: (string | numbe
         if (!(name in params)) return all;
         const p = params[name]!;
         if (Array.isArray(p)) {
-          if (!PROSE.has(String([...at].reverse().find((k) => typeof k === 'string')))) throw new ProblemFound({ path: at, message: `the list parameter {{${name}}} can stand alone in a list or appear in prose, not inside '${v}'` });
+          if (!PROSE.has(String([...at].reverse().find((k) => typeof k === 'string'))))
+            throw new ProblemFound({
+              path: at,
+              message: `the list parameter {{${name}}} can stand alone in a list or appear in prose, not inside '${v}'`,
+            });
           return p.join(', ');
         }
         return String(p);
@@ -73,7 +91,8 @@ export function substitute(value: unknown, params: Params, path: (string | numbe
       });
     }
     // Only what YAML makes of a mapping; anything else (a !!binary Buffer) is left for the schema to refuse.
-    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...at, k])]));
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...at, k])]));
     return v;
   };
   try {

@@ -2,18 +2,37 @@
 import { render, type Step, type TemplateContext } from './lab.js';
 
 /** `docker exec -ti kcat kcat ...` as the host's own kcat would type it, with host addresses. */
-export function hostKcatAlternative(command: string, t: TemplateContext, hostByInternal: Record<string, string>): string | undefined {
+export function hostKcatAlternative(
+  command: string,
+  t: TemplateContext,
+  hostByInternal: Record<string, string>,
+): string | undefined {
   const rendered = render(command, t);
-  const prefix = [`docker exec -ti ${t.containers.kcat} kcat `, `docker exec -i ${t.containers.kcat} kcat `].find((x) => rendered.startsWith(x));
+  const prefix = [`docker exec -ti ${t.containers.kcat} kcat `, `docker exec -i ${t.containers.kcat} kcat `].find((x) =>
+    rendered.startsWith(x),
+  );
   if (!prefix) return undefined;
   let rest = rendered.slice(prefix.length);
   for (const [internal, host] of Object.entries(hostByInternal)) rest = rest.split(internal).join(host);
   return `kcat ${rest}`;
 }
 
-export function stepText(step: Step, index: number, total: number, t: TemplateContext, o: { hint: boolean; solution: boolean; hostKcat?: Record<string, string> }): string {
+export function stepText(
+  step: Step,
+  index: number,
+  total: number,
+  t: TemplateContext,
+  o: { hint: boolean; solution: boolean; hostKcat?: Record<string, string> },
+): string {
   const lines = [`Step ${index + 1}/${total}  ${step.id}: ${step.title}`, '', step.instructions.trimEnd()];
-  if (step.notes) lines.push('', ...step.notes.trimEnd().split('\n').map((l) => `  | ${l}`));
+  if (step.notes)
+    lines.push(
+      '',
+      ...step.notes
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  | ${l}`),
+    );
   if (step.commands.length) {
     lines.push('', 'Type:');
     for (const c of step.commands) {

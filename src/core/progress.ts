@@ -50,10 +50,25 @@ export function scopeOf(p: LabProgress): LabScope {
 
 /** The progress with a step's check result in it, and what the check read kept as evidence. */
 export function withResult(p: LabProgress, r: StepResult, atMs: number): LabProgress {
-  const lines: ResultLine[] = [...r.outcomes.map((o) => ({ pass: o.result.pass, text: o.result.message })), ...(r.quiz ?? []).map((q) => ({ pass: q.pass, text: q.message }))];
+  const lines: ResultLine[] = [
+    ...r.outcomes.map((o) => ({ pass: o.result.pass, text: o.result.message })),
+    ...(r.quiz ?? []).map((q) => ({ pass: q.pass, text: q.message })),
+  ];
   const passedAtMs = r.pass ? atMs : p.steps[r.stepId]?.passedAtMs;
-  const rec: StepRecord = { status: r.pass ? 'passed' : 'failed', atMs, tookMs: r.tookMs, lines, unknown: r.pass ? [] : r.gaps.map(describeGap), ...(passedAtMs !== undefined ? { passedAtMs } : {}) };
-  return { ...p, steps: { ...p.steps, [r.stepId]: rec }, reads: addReads(p.reads ?? [], r.reads ?? []), updatedAtMs: atMs };
+  const rec: StepRecord = {
+    status: r.pass ? 'passed' : 'failed',
+    atMs,
+    tookMs: r.tookMs,
+    lines,
+    unknown: r.pass ? [] : r.gaps.map(describeGap),
+    ...(passedAtMs !== undefined ? { passedAtMs } : {}),
+  };
+  return {
+    ...p,
+    steps: { ...p.steps, [r.stepId]: rec },
+    reads: addReads(p.reads ?? [], r.reads ?? []),
+    updatedAtMs: atMs,
+  };
 }
 
 const recordSchema = z.object({
@@ -86,7 +101,14 @@ const progressSchema = z.object({
         stepId: z.string(),
         atMs: z.number(),
         topic: z.string(),
-        messages: z.array(z.object({ partition: z.number().int(), offset: z.number().int(), value: z.string(), ts: z.number().optional() })),
+        messages: z.array(
+          z.object({
+            partition: z.number().int(),
+            offset: z.number().int(),
+            value: z.string(),
+            ts: z.number().optional(),
+          }),
+        ),
       }),
     )
     .optional(),
@@ -121,7 +143,9 @@ export function fitToLab(p: LabProgress, lab: Lab): LabProgress {
     ...p,
     current: Math.min(p.current, lab.steps.length - 1),
     steps: Object.fromEntries(Object.entries(p.steps).filter(([id]) => ids.has(id))),
-    answers: Object.fromEntries(Object.entries(p.answers).filter(([id, n]) => (questions.get(id)?.choices.length ?? 0) > n)),
+    answers: Object.fromEntries(
+      Object.entries(p.answers).filter(([id, n]) => (questions.get(id)?.choices.length ?? 0) > n),
+    ),
   };
 }
 

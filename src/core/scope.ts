@@ -36,7 +36,12 @@ export function startOffset(scope: LabScope, topic: string, partition: number, e
   return endNow !== undefined && endNow < start ? 0 : start;
 }
 
-export function messagesSince(scope: LabScope, topic: string, all: Message[], ends?: Record<number, number>): Message[] {
+export function messagesSince(
+  scope: LabScope,
+  topic: string,
+  all: Message[],
+  ends?: Record<number, number>,
+): Message[] {
   if (!scope.baseline) return all;
   return all.filter((m) => m.offset >= startOffset(scope, topic, m.partition, ends?.[m.partition]));
 }
@@ -48,13 +53,16 @@ export function membersSince(scope: LabScope, g: GroupState): { fresh: MemberSta
 
 /** The last read of `topic` by a passing check that ended before `beforeMs`. */
 export function lastReadBefore(scope: LabScope, topic: string, beforeMs: number): Read | undefined {
-  return scope.reads.filter((r) => r.topic === topic && r.atMs < beforeMs && (!scope.baseline || r.atMs >= scope.baseline.atMs)).sort((a, b) => b.atMs - a.atMs)[0];
+  return scope.reads
+    .filter((r) => r.topic === topic && r.atMs < beforeMs && (!scope.baseline || r.atMs >= scope.baseline.atMs))
+    .sort((a, b) => b.atMs - a.atMs)[0];
 }
 
 /** Keeps the newest reads per topic: evidence for a fault later, not a history. */
 export function addReads(reads: Read[], more: Read[], perTopic = 4): Read[] {
   const all = [...reads, ...more].sort((a, b) => a.atMs - b.atMs);
   const out: Read[] = [];
-  for (const topic of new Set(all.map((r) => r.topic))) out.push(...all.filter((r) => r.topic === topic).slice(-perTopic));
+  for (const topic of new Set(all.map((r) => r.topic)))
+    out.push(...all.filter((r) => r.topic === topic).slice(-perTopic));
   return out.sort((a, b) => a.atMs - b.atMs);
 }

@@ -60,7 +60,15 @@ export interface SessionState {
 export interface SessionDeps {
   store: ProgressStore;
   clock: Clock;
-  check(step: Step, o: { answers: Record<string, number>; scope: LabScope; signal: AbortSignal; onPoll: (outcomes: CheckOutcome[]) => void }): Promise<StepResult>;
+  check(
+    step: Step,
+    o: {
+      answers: Record<string, number>;
+      scope: LabScope;
+      signal: AbortSignal;
+      onPoll: (outcomes: CheckOutcome[]) => void;
+    },
+  ): Promise<StepResult>;
   solve(step: Step, o: { log: (line: string) => void; signal: AbortSignal }): Promise<void>;
   fault(f: Fault, signal: AbortSignal): Promise<InjectedFault>;
   heal(signal: AbortSignal): Promise<InjectedFault[]>;
@@ -85,7 +93,10 @@ export class LabSession extends Store<SessionState> {
   private running: Promise<void> = Promise.resolve();
   private recheck = false;
 
-  constructor(private deps: SessionDeps, o: SessionOptions) {
+  constructor(
+    private deps: SessionDeps,
+    o: SessionOptions,
+  ) {
     const progress = { ...o.progress, current: Math.max(0, Math.min(o.progress.current, o.lab.steps.length - 1)) };
     super({
       lab: o.lab,
@@ -93,7 +104,14 @@ export class LabSession extends Store<SessionState> {
       templates: o.templates,
       solutions: o.solutions ?? {},
       progress,
-      view: { hint: false, solution: false, command: 0, scroll: 0, question: firstUnanswered(o.lab.steps[progress.current]!, progress.answers), help: false },
+      view: {
+        hint: false,
+        solution: false,
+        command: 0,
+        scroll: 0,
+        question: firstUnanswered(o.lab.steps[progress.current]!, progress.answers),
+        help: false,
+      },
       busy: null,
       log: [],
       notice: o.notice ?? null,
@@ -125,16 +143,25 @@ export class LabSession extends Store<SessionState> {
     switch (intent.type) {
       case 'check': {
         const index = s.progress.current;
-        return this.operate('check', `Checking step ${index + 1}`, (signal) => this.checkStep(signal, index, this.state.progress.answers));
+        return this.operate('check', `Checking step ${index + 1}`, (signal) =>
+          this.checkStep(signal, index, this.state.progress.answers),
+        );
       }
       case 'solve':
-        return this.operate('solve', `Running the solution of step ${s.progress.current + 1}`, (signal) => this.solveCurrent(signal));
+        return this.operate('solve', `Running the solution of step ${s.progress.current + 1}`, (signal) =>
+          this.solveCurrent(signal),
+        );
       case 'fault':
         return this.injectFault();
       case 'heal':
         return this.operate('heal', 'Healing the stack', async (signal) => {
           const events = await this.deps.heal(signal);
-          this.notify(events.length ? 'ok' : 'info', events.length ? `Healed: ${events.map((e) => `${e.container} ${e.note ?? ''}`.trim()).join('; ')}.` : 'Nothing to heal: every container is running, unpaused and connected.');
+          this.notify(
+            events.length ? 'ok' : 'info',
+            events.length
+              ? `Healed: ${events.map((e) => `${e.container} ${e.note ?? ''}`.trim()).join('; ')}.`
+              : 'Nothing to heal: every container is running, unpaused and connected.',
+          );
         });
       case 'hint': {
         const step = this.step();
@@ -221,12 +248,16 @@ export class LabSession extends Store<SessionState> {
       signal,
       onPoll: (outcomes) => {
         const ok = outcomes.filter((o) => o.result.pass).length;
-        if (ok < outcomes.length) this.setBusyText(`Checking step ${index + 1}: ${ok} of ${outcomes.length} checks pass so far, waiting...`);
+        if (ok < outcomes.length)
+          this.setBusyText(`Checking step ${index + 1}: ${ok} of ${outcomes.length} checks pass so far, waiting...`);
       },
     });
     if (signal.aborted) return;
     this.record(r);
-    const firstFail = [...r.outcomes.filter((o) => !o.result.pass).map((o) => o.result.message), ...(r.quiz ?? []).filter((q) => !q.pass).map((q) => q.message)][0];
+    const firstFail = [
+      ...r.outcomes.filter((o) => !o.result.pass).map((o) => o.result.message),
+      ...(r.quiz ?? []).filter((q) => !q.pass).map((q) => q.message),
+    ][0];
     const last = index === this.state.lab.steps.length - 1;
     this.notify(
       r.pass ? 'ok' : 'warn',
@@ -264,13 +295,19 @@ export class LabSession extends Store<SessionState> {
     const step = this.step();
     const f = step.fault;
     if (!f) {
-      this.notify('info', `Step ${this.state.progress.current + 1} has no fault to inject. Steps with one say "This step's fault".`);
+      this.notify(
+        'info',
+        `Step ${this.state.progress.current + 1} has no fault to inject. Steps with one say "This step's fault".`,
+      );
       return;
     }
     this.operate('fault', `Injecting this step's fault: ${f.action} ${f.target}`, async (signal) => {
       const e = await this.deps.fault(f, signal);
       const at = new Date(e.atMs).toISOString().slice(11, 19);
-      this.notify('ok', `Injected at ${at}: ${f.action} ${e.container}${e.note && e.note !== e.container ? ` (${e.note})` : ''}. Watch the cluster panel.`);
+      this.notify(
+        'ok',
+        `Injected at ${at}: ${f.action} ${e.container}${e.note && e.note !== e.container ? ` (${e.note})` : ''}. Watch the cluster panel.`,
+      );
     });
   }
 
@@ -299,18 +336,30 @@ export class LabSession extends Store<SessionState> {
     const nextQ = open >= 0 ? open : unanswered >= 0 ? unanswered : (index + 1) % questions.length;
     this.patchView({ question: nextQ });
     if (unanswered < 0) this.dispatch({ type: 'check' });
-    else this.notify('info', `Answered ${q.id}: ${choice + 1}) ${q.choices[choice]}. Next: question ${nextQ + 1} of ${questions.length}.`);
+    else
+      this.notify(
+        'info',
+        `Answered ${q.id}: ${choice + 1}) ${q.choices[choice]}. Next: question ${nextQ + 1} of ${questions.length}.`,
+      );
   }
 
   private go(index: number): void {
     const s = this.state;
     if (index < 0) return this.notify('info', 'This is the first step.');
-    if (index >= s.lab.steps.length) return this.notify('info', "This is the last step. Press 'q' to quit; your progress is saved.");
+    if (index >= s.lab.steps.length)
+      return this.notify('info', "This is the last step. Press 'q' to quit; your progress is saved.");
     this.setProgress({ ...s.progress, current: index });
     this.set({
       ...this.state,
       log: [],
-      view: { hint: false, solution: false, command: 0, scroll: 0, question: firstUnanswered(s.lab.steps[index]!, s.progress.answers), help: false },
+      view: {
+        hint: false,
+        solution: false,
+        command: 0,
+        scroll: 0,
+        question: firstUnanswered(s.lab.steps[index]!, s.progress.answers),
+        help: false,
+      },
       notice: null,
     });
   }

@@ -120,7 +120,12 @@ export function firstLine(err: unknown): string {
  * (no broker listed, something unknown, yet broker containers run), so nobody is called down for it.
  */
 export function liveBrokers(s: ClusterSnapshot): Set<number> | null {
-  if (s.brokers.length === 0 && s.gaps.length > 0 && s.containers.some((c) => c.brokerId !== undefined && c.state === 'running')) return null;
+  if (
+    s.brokers.length === 0 &&
+    s.gaps.length > 0 &&
+    s.containers.some((c) => c.brokerId !== undefined && c.state === 'running')
+  )
+    return null;
   return new Set(s.brokers.map((b) => b.id));
 }
 

@@ -118,8 +118,10 @@ export function serviceOfBroker(spec: StackSpec, id: number): ServiceSpec | unde
 export function roleOf(env: Record<string, string>): { role: Role; brokerId?: number; clientPort?: number } {
   const id = env.KAFKA_BROKER_ID ?? env.KAFKA_NODE_ID;
   const roles = (env.KAFKA_PROCESS_ROLES ?? '').split(',').map((r) => r.trim());
-  if (id !== undefined && roles.includes('controller') && !roles.includes('broker')) return { role: 'controller', brokerId: Number(id) };
+  if (id !== undefined && roles.includes('controller') && !roles.includes('broker'))
+    return { role: 'controller', brokerId: Number(id) };
   if (id !== undefined) return { role: 'broker', brokerId: Number(id) };
-  if (env.ZOOKEEPER_CLIENT_PORT !== undefined) return { role: 'zookeeper', clientPort: Number(env.ZOOKEEPER_CLIENT_PORT) };
+  if (env.ZOOKEEPER_CLIENT_PORT !== undefined)
+    return { role: 'zookeeper', clientPort: Number(env.ZOOKEEPER_CLIENT_PORT) };
   return { role: 'tool' };
 }

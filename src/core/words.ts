@@ -46,9 +46,11 @@ const EXEC_FLAGS = ['-i', '-t', '-ti', '-it', '--interactive', '--tty'];
  * own containers, written as a {{service}} template. Returns what is wrong, or undefined.
  */
 export function checkRunnable(words: string[], isServiceTemplate: (word: string) => boolean): string | undefined {
-  if (words[0] !== 'docker') return `only 'docker ${DOCKER_ACTIONS.join('|')}' commands can be run, not '${words[0] ?? ''}'`;
+  if (words[0] !== 'docker')
+    return `only 'docker ${DOCKER_ACTIONS.join('|')}' commands can be run, not '${words[0] ?? ''}'`;
   const action = words[1] ?? '';
-  if (!DOCKER_ACTIONS.includes(action)) return `'docker ${action}' is not allowed; use one of: docker ${DOCKER_ACTIONS.join(', ')}`;
+  if (!DOCKER_ACTIONS.includes(action))
+    return `'docker ${action}' is not allowed; use one of: docker ${DOCKER_ACTIONS.join(', ')}`;
   let i = 2;
   while (action === 'exec' && words[i]?.startsWith('-')) {
     if (!EXEC_FLAGS.includes(words[i]!)) return `'docker exec ${words[i]}' is not allowed; only -i and -t are`;
@@ -57,7 +59,8 @@ export function checkRunnable(words: string[], isServiceTemplate: (word: string)
   const targets = action === 'exec' ? [words[i]] : words.slice(i);
   if (targets.length === 0 || targets[0] === undefined) return `'docker ${action}' needs a container`;
   for (const t of targets) {
-    if (t === undefined || !isServiceTemplate(t)) return `the container '${t}' must be one of the stack's services written as {{service}}, e.g. {{kafka-2}}`;
+    if (t === undefined || !isServiceTemplate(t))
+      return `the container '${t}' must be one of the stack's services written as {{service}}, e.g. {{kafka-2}}`;
   }
   if (action === 'exec' && words.length <= i + 1) return "'docker exec' needs a command to run in the container";
   return undefined;

@@ -4,7 +4,16 @@
 import Docker from 'dockerode';
 import { ExternalError, Interrupted, UserError } from '../core/errors.js';
 import type { ContainerState, ObservedContainer } from '../core/reconcile.js';
-import type { ContainerDetails, ContainerSpec, EngineInfo, ExecOptions, ExecResult, Filters, Resource, Runtime } from '../core/runtime.js';
+import type {
+  ContainerDetails,
+  ContainerSpec,
+  EngineInfo,
+  ExecOptions,
+  ExecResult,
+  Filters,
+  Resource,
+  Runtime,
+} from '../core/runtime.js';
 
 export interface DockerOptions {
   /** DOCKER_HOST-style address, read once at the edge by the CLI. */
@@ -50,7 +59,9 @@ class DockerClient implements Runtime {
   }
 
   async containers(filters: Filters): Promise<ObservedContainer[]> {
-    const list = await call(`list containers ${JSON.stringify(filters)}`, () => this.docker.listContainers({ all: true, filters }));
+    const list = await call(`list containers ${JSON.stringify(filters)}`, () =>
+      this.docker.listContainers({ all: true, filters }),
+    );
     return list.map((c) => ({
       id: c.Id,
       name: (c.Names[0] ?? '').replace(/^\//, ''),
@@ -90,8 +101,15 @@ class DockerClient implements Runtime {
         Entrypoint: spec.entrypoint,
         HostConfig: {
           NetworkMode: spec.network,
-          PortBindings: Object.fromEntries(ports.map((p) => [`${p.containerPort}/tcp`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]])),
-          Mounts: (spec.mounts ?? []).map((v) => ({ Type: 'volume' as const, Source: v.volume, Target: v.target, ReadOnly: v.readOnly })),
+          PortBindings: Object.fromEntries(
+            ports.map((p) => [`${p.containerPort}/tcp`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]]),
+          ),
+          Mounts: (spec.mounts ?? []).map((v) => ({
+            Type: 'volume' as const,
+            Source: v.volume,
+            Target: v.target,
+            ReadOnly: v.readOnly,
+          })),
           Init: false,
         },
         NetworkingConfig: spec.aliases ? { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } : undefined,
@@ -140,7 +158,9 @@ class DockerClient implements Runtime {
   }
 
   async remove(nameOrId: string): Promise<void> {
-    await absentOn404(`remove container ${nameOrId}`, () => this.docker.getContainer(nameOrId).remove({ force: true, v: true }));
+    await absentOn404(`remove container ${nameOrId}`, () =>
+      this.docker.getContainer(nameOrId).remove({ force: true, v: true }),
+    );
   }
 
   async connect(network: string, container: string, aliases: string[]): Promise<void> {
@@ -150,16 +170,22 @@ class DockerClient implements Runtime {
   }
 
   async disconnect(network: string, container: string): Promise<void> {
-    await call(`disconnect ${container} from ${network}`, () => this.docker.getNetwork(network).disconnect({ Container: container, Force: true }));
+    await call(`disconnect ${container} from ${network}`, () =>
+      this.docker.getNetwork(network).disconnect({ Container: container, Force: true }),
+    );
   }
 
   async exec(container: string, argv: string[], o: ExecOptions = {}): Promise<ExecResult> {
     const what = `run ${argv[0]} in ${container}`;
     const withStdin = o.stdin !== undefined;
     const exec = await call(what, () =>
-      this.docker.getContainer(container).exec({ Cmd: argv, AttachStdin: withStdin, AttachStdout: true, AttachStderr: true, Tty: false }),
+      this.docker
+        .getContainer(container)
+        .exec({ Cmd: argv, AttachStdin: withStdin, AttachStdout: true, AttachStderr: true, Tty: false }),
     );
-    const stream = (await call(what, () => exec.start({ hijack: true, stdin: withStdin }))) as NodeJS.ReadWriteStream & { destroy(): void };
+    const stream = (await call(what, () =>
+      exec.start({ hijack: true, stdin: withStdin }),
+    )) as NodeJS.ReadWriteStream & { destroy(): void };
     const chunks: Buffer[] = [];
     const ended = new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -173,7 +199,16 @@ class DockerClient implements Runtime {
       };
       const onAbort = () => done(new Interrupted());
       if (o.timeoutMs) {
-        timer = setTimeout(() => done(new ExternalError(`${argv.join(' ')} in ${container} did not finish within ${o.timeoutMs} ms.`, `docker API: exec ${argv.join(' ')}`)), o.timeoutMs);
+        timer = setTimeout(
+          () =>
+            done(
+              new ExternalError(
+                `${argv.join(' ')} in ${container} did not finish within ${o.timeoutMs} ms.`,
+                `docker API: exec ${argv.join(' ')}`,
+              ),
+            ),
+          o.timeoutMs,
+        );
       }
       if (o.signal?.aborted) return onAbort();
       o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -185,7 +220,8 @@ class DockerClient implements Runtime {
     if (o.stdin !== undefined) stream.end(o.stdin);
     await ended;
     const out = frames(Buffer.concat(chunks));
-    const text = (type?: number) => Buffer.concat(out.filter((f) => type === undefined || f.type === type).map((f) => f.data)).toString('utf8');
+    const text = (type?: number) =>
+      Buffer.concat(out.filter((f) => type === undefined || f.type === type).map((f) => f.data)).toString('utf8');
     return { exitCode: await exitCodeOf(exec, what), stdout: text(1), stderr: text(2), all: text() };
   }
 
@@ -211,7 +247,9 @@ class DockerClient implements Runtime {
   }
 
   async createNetwork(name: string, labels: Record<string, string>): Promise<string> {
-    const net = await call(`create network ${name}`, () => this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels }));
+    const net = await call(`create network ${name}`, () =>
+      this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels }),
+    );
     return net.id;
   }
 
@@ -249,7 +287,8 @@ class DockerClient implements Runtime {
         this.docker.modem.followProgress(
           stream,
           (err) => (err ? reject(err) : resolve()),
-          (e: { status?: string; id?: string }) => e.status && onProgress(`${image}: ${e.id ? `${e.id} ` : ''}${e.status}`),
+          (e: { status?: string; id?: string }) =>
+            e.status && onProgress(`${image}: ${e.id ? `${e.id} ` : ''}${e.status}`),
         );
       });
     } catch (err) {
@@ -265,7 +304,9 @@ class DockerClient implements Runtime {
   }
 
   saveImages(images: string[], signal?: AbortSignal): Promise<NodeJS.ReadableStream> {
-    return call(`save ${images.join(' ')}`, () => (this.docker as unknown as SavesImages).getImages({ names: images, abortSignal: signal }));
+    return call(`save ${images.join(' ')}`, () =>
+      (this.docker as unknown as SavesImages).getImages({ names: images, abortSignal: signal }),
+    );
   }
 
   async loadImages(tar: NodeJS.ReadableStream, signal?: AbortSignal): Promise<{ images: string[]; refused?: string }> {
@@ -298,7 +339,8 @@ async function exitCodeOf(exec: Docker.Exec, what: string): Promise<number> {
   for (;;) {
     const info = await call(what, () => exec.inspect());
     if (!info.Running && info.ExitCode !== null) return info.ExitCode;
-    if (Date.now() > deadline) throw new ExternalError(`Docker did not report how '${what}' ended.`, `docker API: exec inspect`);
+    if (Date.now() > deadline)
+      throw new ExternalError(`Docker did not report how '${what}' ended.`, `docker API: exec inspect`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

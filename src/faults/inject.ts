@@ -19,28 +19,51 @@ export interface FaultContext {
   signal?: AbortSignal;
 }
 
-export async function resolveTarget(ctx: FaultContext, action: FaultAction, text: string): Promise<{ svc: ServiceSpec; how: string }> {
+export async function resolveTarget(
+  ctx: FaultContext,
+  action: FaultAction,
+  text: string,
+): Promise<{ svc: ServiceSpec; how: string }> {
   const ref = parseTarget(text);
-  if (!ref) throw new UserError(`'${text}' is not a fault target.`, 'Use a service or container name (kafka-2), broker:N, controller, or leader:<topic>/<partition>.');
+  if (!ref)
+    throw new UserError(
+      `'${text}' is not a fault target.`,
+      'Use a service or container name (kafka-2), broker:N, controller, or leader:<topic>/<partition>.',
+    );
   const byBroker = (id: number) => serviceOfBroker(ctx.spec, id);
   if (ref.kind === 'name') {
     const svc = ctx.spec.services.find((s) => s.service === ref.name || s.containerName === ref.name);
-    if (!svc) throw new UserError(`'${text}' is not a container of stack '${ctx.spec.stack}'.`, `Targets: ${ctx.spec.services.map((s) => s.containerName).join(', ')}, broker:N, controller, leader:<topic>/<partition>.`);
+    if (!svc)
+      throw new UserError(
+        `'${text}' is not a container of stack '${ctx.spec.stack}'.`,
+        `Targets: ${ctx.spec.services.map((s) => s.containerName).join(', ')}, broker:N, controller, leader:<topic>/<partition>.`,
+      );
     return { svc, how: svc.containerName };
   }
   if (ref.kind === 'broker') {
     const svc = byBroker(ref.id);
-    if (!svc) throw new UserError(`There is no broker ${ref.id} in stack '${ctx.spec.stack}'.`, 'Brokers are 1, 2 and 3.');
+    if (!svc)
+      throw new UserError(`There is no broker ${ref.id} in stack '${ctx.spec.stack}'.`, 'Brokers are 1, 2 and 3.');
     return { svc, how: `broker ${ref.id} = ${svc.containerName}` };
   }
   // Undoing a fault on a symbolic target: the broker it meant then, not now.
   if (['start', 'unpause', 'connect'].includes(action)) {
-    const last = (await readEvents(ctx.stateDir, ctx.spec.stack)).reverse().find((e) => e.target === text && CONDITION_OF[e.action as FaultAction]);
+    const last = (await readEvents(ctx.stateDir, ctx.spec.stack))
+      .reverse()
+      .find((e) => e.target === text && CONDITION_OF[e.action as FaultAction]);
     const svc = last && ctx.spec.services.find((s) => s.service === last.service);
-    if (!svc) throw new UserError(`No earlier fault on '${text}' is recorded, so kafka-lab cannot tell which broker to ${action}.`, 'Name the container instead, e.g. kafka-2.');
+    if (!svc)
+      throw new UserError(
+        `No earlier fault on '${text}' is recorded, so kafka-lab cannot tell which broker to ${action}.`,
+        'Name the container instead, e.g. kafka-2.',
+      );
     return { svc, how: `${text} at the time of the fault = ${svc.containerName}` };
   }
-  const snap = await ctx.inspector.snapshot({ topics: ref.kind === 'leader' ? [ref.topic] : [], groups: [], messagesOf: [] });
+  const snap = await ctx.inspector.snapshot({
+    topics: ref.kind === 'leader' ? [ref.topic] : [],
+    groups: [],
+    messagesOf: [],
+  });
   if (ref.kind === 'controller') {
     const svc = snap.controller === null ? undefined : byBroker(snap.controller);
     if (!svc) throw new UserError('The cluster reports no controller right now.', "Check 'kafka-lab status'.");
@@ -65,10 +88,16 @@ function conditionsOf(ctx: FaultContext, info: ContainerDetails): Condition[] {
 
 async function inspectOwn(ctx: FaultContext, svc: ServiceSpec): Promise<ContainerDetails> {
   const info = await ctx.rt.inspect(svc.containerName);
-  if (!info) throw new UserError(`Container ${svc.containerName} does not exist.`, `Bring the stack up with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`);
+  if (!info)
+    throw new UserError(
+      `Container ${svc.containerName} does not exist.`,
+      `Bring the stack up with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`,
+    );
   const labels = info.labels;
   if (labels[LABEL.stack] !== ctx.spec.stack || labels[LABEL.service] !== svc.service) {
-    throw new UserError(`Container ${svc.containerName} does not carry kafka-lab's labels for stack '${ctx.spec.stack}', so kafka-lab will not touch it.`);
+    throw new UserError(
+      `Container ${svc.containerName} does not carry kafka-lab's labels for stack '${ctx.spec.stack}', so kafka-lab will not touch it.`,
+    );
   }
   return info;
 }
@@ -113,7 +142,8 @@ async function apply(ctx: FaultContext, svc: ServiceSpec, action: FaultAction): 
     case 'connect':
       return ctx.rt.connect(ctx.spec.network, name, [svc.service]);
     case 'start':
-      if (svc.role === 'broker' && svc.brokerId !== undefined) await waitDeregistered(ctx.spec, svc.brokerId, { clock: ctx.clock, signal: ctx.signal });
+      if (svc.role === 'broker' && svc.brokerId !== undefined)
+        await waitDeregistered(ctx.spec, svc.brokerId, { clock: ctx.clock, signal: ctx.signal });
       return ctx.rt.start(name);
   }
 }

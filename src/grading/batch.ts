@@ -22,14 +22,23 @@ export interface Target {
 
 export type CanaryEvidence = Canary & { readBack: boolean | null };
 
-export async function gradeTarget(base: Rubric, t: Target, now: () => Date): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
+export async function gradeTarget(
+  base: Rubric,
+  t: Target,
+  now: () => Date,
+): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
   const { inspector, bootstrap, work, rubric = base, params } = await t.open();
   const needs = checksNeeds(rubric.items.flatMap((i) => i.checks));
   const canaries = await writeCanaries(bootstrap, needs.messagesOf);
   const written = canaries.filter((c) => c.offset !== undefined);
-  const snap = await inspector.snapshot({ ...needs, readThrough: Object.fromEntries(written.map((c) => [c.topic, { partition: c.partition!, offset: c.offset! }])) });
+  const snap = await inspector.snapshot({
+    ...needs,
+    readThrough: Object.fromEntries(written.map((c) => [c.topic, { partition: c.partition!, offset: c.offset! }])),
+  });
   if (snap.brokers.length === 0) {
-    throw new UserError(`No broker answered at ${bootstrap}${snap.gaps.length ? ` (${describeGap(snap.gaps[0]!)})` : ''}: the cluster is down or unreachable, so nothing could be graded.`);
+    throw new UserError(
+      `No broker answered at ${bootstrap}${snap.gaps.length ? ` (${describeGap(snap.gaps[0]!)})` : ''}: the cluster is down or unreachable, so nothing could be graded.`,
+    );
   }
   const evidence: CanaryEvidence[] = canaries.map((c) => {
     const values = snap.messages[c.topic];
@@ -38,16 +47,29 @@ export async function gradeTarget(base: Rubric, t: Target, now: () => Date): Pro
     snap.messages[c.topic] = values.filter((m) => !m.value.startsWith(CANARY_PREFIX));
     if (!readBack) {
       delete snap.messages[c.topic];
-      snap.gaps.push({ scope: 'messages', topic: c.topic, reason: `the grader's canary (partition ${c.partition}, offset ${c.offset}) was not read back, so what was read is not trusted` });
+      snap.gaps.push({
+        scope: 'messages',
+        topic: c.topic,
+        reason: `the grader's canary (partition ${c.partition}, offset ${c.offset}) was not read back, so what was read is not trusted`,
+      });
     }
     return { ...c, readBack };
   });
-  const g = { ...gradeSnapshot(rubric, t.name, snap, now(), work), ...(params && Object.keys(params).length ? { params } : {}) };
+  const g = {
+    ...gradeSnapshot(rubric, t.name, snap, now(), work),
+    ...(params && Object.keys(params).length ? { params } : {}),
+  };
   return { ...g, evidence: { ...g.evidence, canaries: evidence } };
 }
 
 /** Grades every target, `parallel` at once; one that cannot be graded gets a failing result with the reason. */
-export async function gradeBatch(rubric: Rubric, targets: Target[], parallel: number, now: () => Date, onResult?: (r: StudentResult) => void): Promise<Batch> {
+export async function gradeBatch(
+  rubric: Rubric,
+  targets: Target[],
+  parallel: number,
+  now: () => Date,
+  onResult?: (r: StudentResult) => void,
+): Promise<Batch> {
   const results = await mapLimit(targets, parallel, async (t): Promise<StudentResult> => {
     let r: StudentResult;
     try {

@@ -42,9 +42,24 @@ function rowsOf(r: StudentResult, rubric: Rubric): Row[] {
   const why = problem(r);
   return rubric.items.map((item) => {
     const got = why === undefined ? r.grade?.items.find((i) => i.id === item.id) : undefined;
-    if (got) return { id: item.id, title: item.title, hidden: item.hidden, points: got.points, earned: got.earned, checks: got.results };
+    if (got)
+      return {
+        id: item.id,
+        title: item.title,
+        hidden: item.hidden,
+        points: got.points,
+        earned: got.earned,
+        checks: got.results,
+      };
     const message = why ?? `item ${item.id} is missing from the grade (rubric ${r.grade?.rubricVersion})`;
-    return { id: item.id, title: item.title, hidden: item.hidden, points: item.points, earned: 0, checks: [{ kind: 'not-graded', pass: false, message }] };
+    return {
+      id: item.id,
+      title: item.title,
+      hidden: item.hidden,
+      points: item.points,
+      earned: 0,
+      checks: [{ kind: 'not-graded', pass: false, message }],
+    };
   });
 }
 
@@ -52,7 +67,10 @@ function rowsOf(r: StudentResult, rubric: Rubric): Row[] {
 const failed = (row: Row) => row.earned < row.points || row.checks.some((c) => !c.pass);
 
 function totals(rows: Row[]) {
-  return { earned: round(rows.reduce((a, r) => a + r.earned, 0)), possible: round(rows.reduce((a, r) => a + r.points, 0)) };
+  return {
+    earned: round(rows.reduce((a, r) => a + r.earned, 0)),
+    possible: round(rows.reduce((a, r) => a + r.points, 0)),
+  };
 }
 
 /** One line of plain text: user-supplied names must not move the cursor or colour the terminal. */
@@ -65,13 +83,19 @@ export function table(batch: Batch): string {
     const t = totals(rows);
     const why = problem(r);
     const bad = rows.filter(failed).map((row) => row.id);
-    const status = why !== undefined ? `not graded: ${why}` : bad.length ? `failing: ${bad.join(', ')}` : 'all items pass';
+    const status =
+      why !== undefined ? `not graded: ${why}` : bad.length ? `failing: ${bad.join(', ')}` : 'all items pass';
     return [oneLine(r.student), `${t.earned}/${t.possible}`, oneLine(status)];
   });
   const all = [['student', 'score', 'status'], ...lines];
   const width = [0, 1].map((col) => Math.max(...all.map((cells) => cells[col].length)));
   const header = `${oneLine(rubric.title)} (lab ${rubric.lab}, rubric ${rubric.version}), graded ${batch.gradedAt}`;
-  return [header, ...all.map((cells) => `${cells[0].padEnd(width[0])}  ${cells[1].padEnd(width[1])}  ${cells[2]}`.trimEnd())].join('\n') + '\n';
+  return (
+    [
+      header,
+      ...all.map((cells) => `${cells[0].padEnd(width[0])}  ${cells[1].padEnd(width[1])}  ${cells[2]}`.trimEnd()),
+    ].join('\n') + '\n'
+  );
 }
 
 export function json(batch: Batch): string {
@@ -92,7 +116,14 @@ export function csv(batch: Batch): string {
   for (const r of batch.results) {
     const rows = rowsOf(r, batch.rubric);
     const t = totals(rows);
-    records.push([r.student, r.target, ...rows.map((row) => String(row.earned)), String(t.earned), String(t.possible), problem(r) ?? '']);
+    records.push([
+      r.student,
+      r.target,
+      ...rows.map((row) => String(row.earned)),
+      String(t.earned),
+      String(t.possible),
+      problem(r) ?? '',
+    ]);
   }
   return records.map((cells) => cells.map(csvCell).join(',') + '\r\n').join('');
 }
@@ -100,7 +131,10 @@ export function csv(batch: Batch): string {
 // XML 1.0 allows tab, LF, CR and the planes above; lone surrogates, U+FFFE and U+FFFF are not characters at all.
 const xmlText = (s: string) => s.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '');
 const xmlEscape = (s: string) =>
-  xmlText(s).replace(/[&<>"'\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' })[c]!);
+  xmlText(s).replace(
+    /[&<>"'\r]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' })[c]!,
+  );
 // Parsers turn raw tabs and newlines in attributes into spaces; character references survive.
 const xmlAttr = (s: string) => xmlEscape(s).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 
@@ -131,9 +165,16 @@ export function junit(batch: Batch): string {
         out.push(`${open}/>`);
         continue;
       }
-      const text = row.checks.filter((k) => !k.pass).map((k) => `${k.kind}: ${k.message}`).join('\n');
+      const text = row.checks
+        .filter((k) => !k.pass)
+        .map((k) => `${k.kind}: ${k.message}`)
+        .join('\n');
       const message = problem(r) ?? `earned ${row.earned} of ${row.points} points`;
-      out.push(`${open}>`, `      <failure message="${xmlAttr(message)}" type="check">${xmlEscape(text)}</failure>`, '    </testcase>');
+      out.push(
+        `${open}>`,
+        `      <failure message="${xmlAttr(message)}" type="check">${xmlEscape(text)}</failure>`,
+        '    </testcase>',
+      );
     }
     out.push('  </testsuite>');
   }
@@ -145,7 +186,12 @@ export function junit(batch: Batch): string {
 export function slugs(batch: Batch): string[] {
   const used = new Set<string>();
   return batch.results.map((r) => {
-    const base = r.student.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^\./, '-').slice(0, 80) || 'student';
+    const base =
+      r.student
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]/g, '-')
+        .replace(/^\./, '-')
+        .slice(0, 80) || 'student';
     let slug = base;
     for (let n = 2; used.has(slug); n++) slug = `${base}-${n}`;
     used.add(slug);
@@ -166,10 +212,21 @@ export function markdown(batch: Batch): Map<string, string> {
     const t = totals(rows);
     const why = problem(r);
     const out = [`# ${md(rubric.title)}: feedback for ${md(oneLine(r.student))}`, ''];
-    if (why !== undefined) out.push(`**Your cluster could not be graded:** ${mdLine(why)}`, '', 'Every item below counts 0 points.', '');
-    out.push(`**Total: ${t.earned} / ${t.possible} points**`, '', `Lab ${md(rubric.lab)}, rubric ${rubric.version}, graded ${batch.gradedAt} on ${md(oneLine(r.target))}.`);
+    if (why !== undefined)
+      out.push(`**Your cluster could not be graded:** ${mdLine(why)}`, '', 'Every item below counts 0 points.', '');
+    out.push(
+      `**Total: ${t.earned} / ${t.possible} points**`,
+      '',
+      `Lab ${md(rubric.lab)}, rubric ${rubric.version}, graded ${batch.gradedAt} on ${md(oneLine(r.target))}.`,
+    );
     for (const row of rows) {
-      out.push('', `## ${row.id}: ${md(row.title)}${row.hidden ? ' (hidden during the lab)' : ''}`, '', `${row.earned} / ${row.points} points`, '');
+      out.push(
+        '',
+        `## ${row.id}: ${md(row.title)}${row.hidden ? ' (hidden during the lab)' : ''}`,
+        '',
+        `${row.earned} / ${row.points} points`,
+        '',
+      );
       if (why !== undefined) out.push('- ✘ not graded (see above)');
       else for (const c of row.checks) out.push(`- ${c.pass ? '✔' : '✘'} ${mdLine(c.message)}`);
     }
@@ -202,16 +259,14 @@ export function gradescope(result: StudentResult, rubric: Rubric): GradescopeRes
     why !== undefined
       ? `Your cluster (${result.target}) could not be graded: ${why.replace(/\.$/, '')}. Every item counts 0 points.`
       : `${t.earned} of ${t.possible} points for ${rubric.title} (rubric ${rubric.version}), graded on ${result.target}.`;
-  const tests = rows.map(
-    (row): GradescopeTest => ({
-      name: `${row.id}: ${row.title}`,
-      score: row.earned,
-      max_score: row.points,
-      status: failed(row) ? 'failed' : 'passed',
-      output: row.checks.map((c) => `${c.pass ? '✔' : '✘'} ${c.message}`).join('\n'),
-      visibility: row.hidden ? 'after_published' : 'visible',
-    }),
-  );
+  const tests = rows.map((row): GradescopeTest => ({
+    name: `${row.id}: ${row.title}`,
+    score: row.earned,
+    max_score: row.points,
+    status: failed(row) ? 'failed' : 'passed',
+    output: row.checks.map((c) => `${c.pass ? '✔' : '✘'} ${c.message}`).join('\n'),
+    visibility: row.hidden ? 'after_published' : 'visible',
+  }));
   return { score: t.earned, output, tests };
 }
 

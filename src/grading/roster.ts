@@ -22,7 +22,10 @@ const schema = z.strictObject({
         stack: z.string().optional(),
         bootstrap: z
           .string()
-          .refine((b) => b.split(',').every((hp) => hostPort.test(hp.trim())), 'bootstrap servers as host:port,host:port')
+          .refine(
+            (b) => b.split(',').every((hp) => hostPort.test(hp.trim())),
+            'bootstrap servers as host:port,host:port',
+          )
           .optional(),
         params: z.record(z.string(), z.unknown()).optional(),
       }),
@@ -39,12 +42,27 @@ export function parseRoster(file: string, text: string): RosterEntry[] {
   const seen = new Set<string>();
   return raw.students.map((s, i) => {
     const at = where(src, ['students', i]);
-    if (seen.has(s.id)) throw new UserError(`${where(src, ['students', i, 'id'])}: student '${s.id}' is listed twice.`, NEXT);
+    if (seen.has(s.id))
+      throw new UserError(`${where(src, ['students', i, 'id'])}: student '${s.id}' is listed twice.`, NEXT);
     seen.add(s.id);
-    if ((s.stack === undefined) === (s.bootstrap === undefined)) throw new UserError(`${at}: student '${s.id}' needs exactly one of stack or bootstrap.`, NEXT);
+    if ((s.stack === undefined) === (s.bootstrap === undefined))
+      throw new UserError(`${at}: student '${s.id}' needs exactly one of stack or bootstrap.`, NEXT);
     const bad = s.stack === undefined ? undefined : checkStackName(s.stack);
     if (bad) throw new UserError(`${where(src, ['students', i, 'stack'])}: ${bad}`, NEXT);
-    const params = s.params ? { params: { values: s.params, origin: `${where(src, ['students', i, 'params'])}: student ${s.id}` } } : {};
-    return { student: s.id, ...params, ...(s.stack ? { stack: s.stack } : { bootstrap: s.bootstrap!.split(',').map((x) => x.trim()).join(',') }) };
+    const params = s.params
+      ? { params: { values: s.params, origin: `${where(src, ['students', i, 'params'])}: student ${s.id}` } }
+      : {};
+    return {
+      student: s.id,
+      ...params,
+      ...(s.stack
+        ? { stack: s.stack }
+        : {
+            bootstrap: s
+              .bootstrap!.split(',')
+              .map((x) => x.trim())
+              .join(','),
+          }),
+    };
   });
 }

@@ -61,9 +61,11 @@ export function parseRubric(file: string, text: string, params: Params = {}): Ru
   const raw = validate(src, schema, done.value, NEXT);
   const ids = new Set<string>();
   const items = raw.items.map((item, i) => {
-    if (ids.has(item.id)) throw new UserError(`${where(src, ['items', i, 'id'])}: item id '${item.id}' is used twice.`, NEXT);
+    if (ids.has(item.id))
+      throw new UserError(`${where(src, ['items', i, 'id'])}: item id '${item.id}' is used twice.`, NEXT);
     ids.add(item.id);
-    if (item.checks.length + item.questions.length === 0) throw new UserError(`${where(src, ['items', i])}: item '${item.id}' has neither checks nor questions.`, NEXT);
+    if (item.checks.length + item.questions.length === 0)
+      throw new UserError(`${where(src, ['items', i])}: item '${item.id}' has neither checks nor questions.`, NEXT);
     return { ...item, checks: item.checks.map((c, j) => parseCheck(src, ['items', i, 'checks', j], c)) };
   });
   const version = createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -79,7 +81,8 @@ export async function loadRubric(dir: string, labId: string, params: Params = {}
     throw new UserError(`Lab '${labId}' has no rubric (${file}).`, 'Add one to graders/, or grade a lab that has one.');
   }
   const rubric = parseRubric(file, text, params);
-  if (rubric.lab !== labId) throw new UserError(`${file}: the rubric is for lab '${rubric.lab}', not '${labId}'.`, NEXT);
+  if (rubric.lab !== labId)
+    throw new UserError(`${file}: the rubric is for lab '${rubric.lab}', not '${labId}'.`, NEXT);
   return rubric;
 }
 
@@ -102,7 +105,10 @@ export interface Grade {
   possible: number;
   items: ItemGrade[];
   /** What the grade was judged on: brokers, controller, the topics' partitions, and what could not be learnt (in words). */
-  evidence: Pick<ClusterSnapshot, 'brokers' | 'controller' | 'topics'> & { unknown: string[]; groups: Record<string, { members: number; state: string }> };
+  evidence: Pick<ClusterSnapshot, 'brokers' | 'controller' | 'topics'> & {
+    unknown: string[];
+    groups: Record<string, { members: number; state: string }>;
+  };
   gradedAt: string;
 }
 
@@ -119,17 +125,43 @@ function gradeQuestion(id: string, work: Work): CheckResult & { kind: string } {
   const q = work.questions.find((x) => x.id === id);
   const given = work.answers[id];
   if (!q) return { kind: 'quiz', pass: false, score: 0, message: `question ${id} is not in the lab.` };
-  if (given === undefined) return { kind: 'quiz', pass: false, score: 0, message: `expected an answer to ${id}; found none kept.` };
+  if (given === undefined)
+    return { kind: 'quiz', pass: false, score: 0, message: `expected an answer to ${id}; found none kept.` };
   return given === q.answer
     ? { kind: 'quiz', pass: true, score: 1, message: `${id}: right.` }
-    : { kind: 'quiz', pass: false, score: 0, message: `expected the right answer to ${id}; found '${q.choices[given] ?? given}'.` };
+    : {
+        kind: 'quiz',
+        pass: false,
+        score: 0,
+        message: `expected the right answer to ${id}; found '${q.choices[given] ?? given}'.`,
+      };
 }
 
-export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapshot, now: Date, work: Work = NO_WORK): Grade {
+export function gradeSnapshot(
+  rubric: Rubric,
+  stack: string,
+  snap: ClusterSnapshot,
+  now: Date,
+  work: Work = NO_WORK,
+): Grade {
   const items = rubric.items.map((item): ItemGrade => {
-    const results = [...item.checks.map((c) => ({ kind: c.kind, ...evaluate(c, snap, work.scope) })), ...(item.questions ?? []).map((q) => gradeQuestion(q, work))];
-    const score = item.partial ? results.reduce((a, r) => a + r.score, 0) / results.length : results.every((r) => r.pass) ? 1 : 0;
-    return { id: item.id, title: item.title, hidden: item.hidden, points: item.points, earned: Math.round(item.points * score * 100) / 100, results };
+    const results = [
+      ...item.checks.map((c) => ({ kind: c.kind, ...evaluate(c, snap, work.scope) })),
+      ...(item.questions ?? []).map((q) => gradeQuestion(q, work)),
+    ];
+    const score = item.partial
+      ? results.reduce((a, r) => a + r.score, 0) / results.length
+      : results.every((r) => r.pass)
+        ? 1
+        : 0;
+    return {
+      id: item.id,
+      title: item.title,
+      hidden: item.hidden,
+      points: item.points,
+      earned: Math.round(item.points * score * 100) / 100,
+      results,
+    };
   });
   return {
     lab: rubric.lab,
@@ -143,13 +175,21 @@ export function gradeSnapshot(rubric: Rubric, stack: string, snap: ClusterSnapsh
       controller: snap.controller,
       topics: snap.topics,
       unknown: snap.gaps.map(describeGap),
-      groups: Object.fromEntries(Object.entries(snap.groups).map(([k, g]) => [k, { members: g.members.length, state: g.state }])),
+      groups: Object.fromEntries(
+        Object.entries(snap.groups).map(([k, g]) => [k, { members: g.members.length, state: g.state }]),
+      ),
     },
     gradedAt: now.toISOString(),
   };
 }
 
-export async function grade(rubric: Rubric, stack: string, inspector: Inspector, now: () => Date, work?: Work): Promise<Grade> {
+export async function grade(
+  rubric: Rubric,
+  stack: string,
+  inspector: Inspector,
+  now: () => Date,
+  work?: Work,
+): Promise<Grade> {
   const needs = checksNeeds(rubric.items.flatMap((i) => i.checks));
   return gradeSnapshot(rubric, stack, await inspector.snapshot(needs), now(), work);
 }

@@ -14,7 +14,11 @@ export type LocalImages = Record<'kafka' | 'zookeeper' | 'kcat', string>;
 export async function recipeTag(kitDir: string): Promise<string> {
   const hash = createHash('sha256');
   for (const file of (await listFiles(kitDir)).filter((f) => !f.endsWith('.md'))) {
-    hash.update(relative(kitDir, file)).update('\0').update(await readFile(file)).update('\0');
+    hash
+      .update(relative(kitDir, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 12);
 }
@@ -69,7 +73,12 @@ export async function buildImages(o: BuildOptions): Promise<{ built: boolean; im
     }
   }
   const args = [script, '--tag', o.tag, '--cache', o.cacheDir];
-  const child = execa('bash', args, { all: true, reject: false, cancelSignal: o.signal, env: { DOCKER_BUILDKIT: '0' } });
+  const child = execa('bash', args, {
+    all: true,
+    reject: false,
+    cancelSignal: o.signal,
+    env: { DOCKER_BUILDKIT: '0' },
+  });
   let output = '';
   child.all?.setEncoding('utf8');
   child.all?.on('data', (chunk: string) => {
@@ -77,9 +86,17 @@ export async function buildImages(o: BuildOptions): Promise<{ built: boolean; im
     for (const line of chunk.split('\n')) if (line.startsWith('[images]')) o.onLine(line);
   });
   const result = await child;
-  if (result.isCanceled || o.signal?.aborted) throw new Interrupted('Interrupted while building images; run the command again to resume (finished layers are kept).');
+  if (result.isCanceled || o.signal?.aborted)
+    throw new Interrupted(
+      'Interrupted while building images; run the command again to resume (finished layers are kept).',
+    );
   if (result.exitCode !== 0) {
-    throw new ExternalError('Building the offline images failed.', `bash ${args.join(' ')}`, result.exitCode, lastLines(output, 15));
+    throw new ExternalError(
+      'Building the offline images failed.',
+      `bash ${args.join(' ')}`,
+      result.exitCode,
+      lastLines(output, 15),
+    );
   }
   return { built: true, images };
 }

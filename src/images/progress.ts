@@ -15,7 +15,9 @@ export function formatRate(bytes: number, ms: number): string {
 
 /** '412.3 MiB of 650.0 MiB (63%), 85.1 MiB/s' */
 export function formatTransfer(bytes: number, ms: number, total?: number): string {
-  const done = total ? `${formatMiB(bytes)} of ${formatMiB(total)} (${Math.floor((100 * bytes) / total)}%)` : formatMiB(bytes);
+  const done = total
+    ? `${formatMiB(bytes)} of ${formatMiB(total)} (${Math.floor((100 * bytes) / total)}%)`
+    : formatMiB(bytes);
   return `${done}, ${formatRate(bytes, ms)}`;
 }
 

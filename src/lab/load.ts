@@ -6,7 +6,15 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { checkKinds, checkSchema, isCheckKind } from '../core/checks/index.js';
 import { UserError } from '../core/errors.js';
-import { TEMPLATE_WORDS, templateNames, type Lab, type LabCheck, type SolutionAction, type Step, type StudentAction } from '../core/lab.js';
+import {
+  TEMPLATE_WORDS,
+  templateNames,
+  type Lab,
+  type LabCheck,
+  type SolutionAction,
+  type Step,
+  type StudentAction,
+} from '../core/lab.js';
 import { checkRunnable, splitWords } from '../core/words.js';
 import { FAULT_ACTIONS, parseTarget, TARGET_SYNTAX } from '../core/faults.js';
 import { isProblem, kindOf, NAME, paramNames, substitute, valueProblem, type Params } from '../core/params.js';
@@ -14,13 +22,25 @@ import { readUserFile, readYaml, validate, where, type Path, type YamlSource } f
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'an id: lower-case letters, digits and -');
 const topic = z.string().regex(NAME, 'a Kafka topic name');
-const fault = z.strictObject({ action: z.enum(FAULT_ACTIONS), target: z.string().refine((t) => parseTarget(t) !== undefined, TARGET_SYNTAX) });
+const fault = z.strictObject({
+  action: z.enum(FAULT_ACTIONS),
+  target: z.string().refine((t) => parseTarget(t) !== undefined, TARGET_SYNTAX),
+});
 
 const actionSchemas = {
   run: z.string().min(1),
-  consumer: z.strictObject({ id, topic, group: z.string().min(1).optional(), from: z.enum(['beginning', 'end']).optional() }),
+  consumer: z.strictObject({
+    id,
+    topic,
+    group: z.string().min(1).optional(),
+    from: z.enum(['beginning', 'end']).optional(),
+  }),
   stopConsumer: id,
-  produce: z.strictObject({ topic, values: z.array(z.string()).min(1).max(10_000), keys: z.array(z.string()).optional() }),
+  produce: z.strictObject({
+    topic,
+    values: z.array(z.string()).min(1).max(10_000),
+    keys: z.array(z.string()).optional(),
+  }),
   fault,
   simulate: z.strictObject({ topic, count: z.number().int().min(1).max(100_000) }),
 } as const;
@@ -41,8 +61,18 @@ const studentActions: Record<string, z.ZodType<unknown>> = {
   open: z.strictObject({ open: terminal, command: z.number().int().min(1), lines: lines.optional() }),
   type: z.strictObject({ type: terminal, lines }),
   ctrlc: z.strictObject({ ctrlc: terminal }),
-  run: z.strictObject({ run: z.number().int().min(1), lines: lines.optional(), expect: z.string().min(1).optional(), fails: z.boolean().optional(), again: z.number().int().min(1).max(120).optional() }),
-  wait: z.strictObject({ wait: z.array(terminal).min(1), pattern: z.string().min(1), times: z.number().int().min(1).optional() }),
+  run: z.strictObject({
+    run: z.number().int().min(1),
+    lines: lines.optional(),
+    expect: z.string().min(1).optional(),
+    fails: z.boolean().optional(),
+    again: z.number().int().min(1).max(120).optional(),
+  }),
+  wait: z.strictObject({
+    wait: z.array(terminal).min(1),
+    pattern: z.string().min(1),
+    times: z.number().int().min(1).optional(),
+  }),
   sees: z.union([
     z.strictObject({ sees: z.array(terminal).min(1), values: lines, each: z.enum(['once', 'all', 'any']).optional() }),
     z.strictObject({ sees: z.array(terminal).min(1), topic, since: id, group: z.string().min(1) }),
@@ -98,9 +128,14 @@ function declaredParams(src: YamlSource): Params {
   const value = (src.value ?? {}) as Record<string, unknown>;
   const declared = validate(src, paramsSchema, value.params, NEXT, ['params']);
   for (const [name, v] of Object.entries(declared)) {
-    if (LAB_SERVICES.includes(name) || TEMPLATE_WORDS.includes(name)) throw new UserError(`${where(src, ['params', name])}: '${name}' is a template word of its own; name the parameter otherwise.`, NEXT);
+    if (LAB_SERVICES.includes(name) || TEMPLATE_WORDS.includes(name))
+      throw new UserError(
+        `${where(src, ['params', name])}: '${name}' is a template word of its own; name the parameter otherwise.`,
+        NEXT,
+      );
     const problem = valueProblem(kindOf(v), v);
-    if (problem) throw new UserError(`${where(src, ['params', name])}: the default of '${name}' must be ${problem}.`, NEXT);
+    if (problem)
+      throw new UserError(`${where(src, ['params', name])}: the default of '${name}' must be ${problem}.`, NEXT);
   }
   return declared;
 }
@@ -114,10 +149,17 @@ export function resolveParams(labId: string, declared: Params, given: GivenParam
       if (d === undefined && g.loose) continue;
       if (d === undefined) {
         const known = Object.keys(declared);
-        throw new UserError(`${g.origin}: lab '${labId}' has no parameter '${name}'.`, known.length ? `Its parameters: ${known.join(', ')}.` : 'It takes no parameters.');
+        throw new UserError(
+          `${g.origin}: lab '${labId}' has no parameter '${name}'.`,
+          known.length ? `Its parameters: ${known.join(', ')}.` : 'It takes no parameters.',
+        );
       }
       const problem = valueProblem(kindOf(d), v);
-      if (problem) throw new UserError(`${g.origin}: '${name}' must be ${problem}; got ${JSON.stringify(v)}.`, `The default is ${JSON.stringify(d)}.`);
+      if (problem)
+        throw new UserError(
+          `${g.origin}: '${name}' must be ${problem}; got ${JSON.stringify(v)}.`,
+          `The default is ${JSON.stringify(d)}.`,
+        );
       out[name] = v as Params[string];
     }
   }
@@ -135,7 +177,10 @@ export function parseLab(file: string, text: string, given: GivenParams[] = []):
   unknownTemplates(src, done.value, [], declared);
   const raw = validate(src, labSchema, { ...(done.value as object), params: declared }, NEXT);
   if (basename(file).replace(/\.ya?ml$/, '') !== raw.id) {
-    throw new UserError(`${where(src, ['id'])}: the lab id '${raw.id}' must match the file name ${basename(file)}.`, NEXT);
+    throw new UserError(
+      `${where(src, ['id'])}: the lab id '${raw.id}' must match the file name ${basename(file)}.`,
+      NEXT,
+    );
   }
   const seen = new Set<string>();
   const steps: Step[] = raw.steps.map((s, i) => {
@@ -145,13 +190,21 @@ export function parseLab(file: string, text: string, given: GivenParams[] = []):
     for (const [j, c] of s.commands.entries()) checkTemplates(src, [...at, 'commands', j], c);
     if (s.quiz) {
       for (const [j, q] of s.quiz.entries()) {
-        if (q.answer >= q.choices.length) throw new UserError(`${where(src, [...at, 'quiz', j, 'answer'])}: answer ${q.answer} is not one of the ${q.choices.length} choices (counted from 0).`, NEXT);
+        if (q.answer >= q.choices.length)
+          throw new UserError(
+            `${where(src, [...at, 'quiz', j, 'answer'])}: answer ${q.answer} is not one of the ${q.choices.length} choices (counted from 0).`,
+            NEXT,
+          );
       }
     }
     const student = s.student.map((a, j) => parseStudentAction(src, [...at, 'student', j], a));
     for (const [j, a] of student.entries()) {
       const n = 'open' in a ? a.command : 'run' in a ? a.run : undefined;
-      if (n !== undefined && n > s.commands.length) throw new UserError(`${where(src, [...at, 'student', j])}: command ${n} is not one of the step's ${s.commands.length} commands (counted from 1).`, NEXT);
+      if (n !== undefined && n > s.commands.length)
+        throw new UserError(
+          `${where(src, [...at, 'student', j])}: command ${n} is not one of the step's ${s.commands.length} commands (counted from 1).`,
+          NEXT,
+        );
       for (const pattern of ['expect' in a ? a.expect : undefined, 'pattern' in a ? a.pattern : undefined]) {
         if (pattern === undefined) continue;
         try {
@@ -184,16 +237,23 @@ export function unknownTemplates(src: YamlSource, v: unknown, at: Path, declared
     for (const name of paramNames(v)) {
       if (!LAB_SERVICES.includes(name) && !TEMPLATE_WORDS.includes(name)) {
         const params = Object.keys(declared);
-        throw new UserError(`${where(src, at)}: unknown template {{${name}}}; use ${params.length ? `a parameter (${params.join(', ')}), ` : ''}a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`, NEXT);
+        throw new UserError(
+          `${where(src, at)}: unknown template {{${name}}}; use ${params.length ? `a parameter (${params.join(', ')}), ` : ''}a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`,
+          NEXT,
+        );
       }
     }
   } else if (Array.isArray(v)) v.forEach((x, i) => unknownTemplates(src, x, [...at, i], declared));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) unknownTemplates(src, x, [...at, k], declared);
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) unknownTemplates(src, x, [...at, k], declared);
 }
 
 export function parseCheck(src: YamlSource, at: Path, c: { kind: string } & Record<string, unknown>): LabCheck {
   if (!isCheckKind(c.kind)) {
-    throw new UserError(`${where(src, [...at, 'kind'])}: unknown check kind '${c.kind}'. Known kinds: ${checkKinds.join(', ')}.`, NEXT);
+    throw new UserError(
+      `${where(src, [...at, 'kind'])}: unknown check kind '${c.kind}'. Known kinds: ${checkKinds.join(', ')}.`,
+      NEXT,
+    );
   }
   const kind = c.kind;
   const { kind: _kind, within, ...params } = c;
@@ -208,7 +268,10 @@ function parseAction(src: YamlSource, at: Path, a: Record<string, unknown>): Sol
   const keys = Object.keys(a);
   const key = keys[0] as keyof typeof actionSchemas;
   if (keys.length !== 1 || !actionKeys.includes(key)) {
-    throw new UserError(`${where(src, at)}: a solution action is one of ${actionKeys.join(', ')}; found ${keys.join(', ') || 'nothing'}.`, NEXT);
+    throw new UserError(
+      `${where(src, at)}: a solution action is one of ${actionKeys.join(', ')}; found ${keys.join(', ') || 'nothing'}.`,
+      NEXT,
+    );
   }
   const value = validate(src, actionSchemas[key] as z.ZodType<unknown>, a[key], NEXT, [...at, key]);
   if (key === 'run') {
@@ -220,7 +283,10 @@ function parseAction(src: YamlSource, at: Path, a: Record<string, unknown>): Sol
     } catch (err) {
       throw new UserError(`${where(src, [...at, key])}: ${(err as Error).message} in '${line}'.`, NEXT);
     }
-    const problem = checkRunnable(words, (w) => /^\{\{\s*[a-z0-9-]+\s*\}\}$/.test(w) && LAB_SERVICES.includes(templateNames(w)[0]!));
+    const problem = checkRunnable(
+      words,
+      (w) => /^\{\{\s*[a-z0-9-]+\s*\}\}$/.test(w) && LAB_SERVICES.includes(templateNames(w)[0]!),
+    );
     if (problem) throw new UserError(`${where(src, [...at, key])}: ${problem}.`, NEXT);
   }
   return { [key]: value } as SolutionAction;
@@ -229,14 +295,21 @@ function parseAction(src: YamlSource, at: Path, a: Record<string, unknown>): Sol
 function parseStudentAction(src: YamlSource, at: Path, a: Record<string, unknown>): StudentAction {
   const key = Object.keys(a)[0] ?? '';
   const schema = studentActions[key];
-  if (!schema) throw new UserError(`${where(src, at)}: a student action starts with one of ${Object.keys(studentActions).join(', ')}; found ${key || 'nothing'}.`, NEXT);
+  if (!schema)
+    throw new UserError(
+      `${where(src, at)}: a student action starts with one of ${Object.keys(studentActions).join(', ')}; found ${key || 'nothing'}.`,
+      NEXT,
+    );
   return validate(src, schema, a, NEXT, at) as StudentAction;
 }
 
 function checkTemplates(src: YamlSource, at: Path, text: string): void {
   for (const name of templateNames(text)) {
     if (!LAB_SERVICES.includes(name) && !TEMPLATE_WORDS.includes(name)) {
-      throw new UserError(`${where(src, at)}: unknown template {{${name}}}; use a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`, NEXT);
+      throw new UserError(
+        `${where(src, at)}: unknown template {{${name}}}; use a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`,
+        NEXT,
+      );
     }
   }
 }

@@ -47,11 +47,18 @@ export function fileProgressStore(stateDir: string, stack: string, now: () => nu
         text = await readFile(file, 'utf8');
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: emptyProgress(lab, stack, now()) };
-        return { progress: emptyProgress(lab, stack, now()), warning: `Progress file ${file} cannot be read (${(err as Error).message}); starting from step 1 without saving over it.` };
+        return {
+          progress: emptyProgress(lab, stack, now()),
+          warning: `Progress file ${file} cannot be read (${(err as Error).message}); starting from step 1 without saving over it.`,
+        };
       }
       const problem = parseProgress(text, lab.ref, stack);
       if (typeof problem !== 'string') return { progress: fitToLab(problem, lab) };
-      if (o.setAside === false) return { progress: emptyProgress(lab, stack, now()), warning: `Progress file ${file} is not usable (${problem}).` };
+      if (o.setAside === false)
+        return {
+          progress: emptyProgress(lab, stack, now()),
+          warning: `Progress file ${file} is not usable (${problem}).`,
+        };
       const aside = `${file}.corrupt-${new Date(now()).toISOString().replace(/[:.]/g, '-')}`;
       let moved = true;
       await rename(file, aside).catch(() => {
@@ -73,4 +80,3 @@ export function fileProgressStore(stateDir: string, stack: string, now: () => nu
     },
   };
 }
-

@@ -31,7 +31,8 @@ export async function runSolution(ctx: RunnerContext, step: Step): Promise<void>
 
 export function describeAction(a: SolutionAction, t: TemplateContext): string {
   if ('run' in a) return render(a.run, t);
-  if ('consumer' in a) return `start consumer ${a.consumer.id} on ${a.consumer.topic}${a.consumer.group ? ` in group ${a.consumer.group}` : ' (no group)'}`;
+  if ('consumer' in a)
+    return `start consumer ${a.consumer.id} on ${a.consumer.topic}${a.consumer.group ? ` in group ${a.consumer.group}` : ' (no group)'}`;
   if ('stopConsumer' in a) return `stop consumer ${a.stopConsumer}`;
   if ('produce' in a) return `produce ${a.produce.values.length} messages to ${a.produce.topic}`;
   if ('fault' in a) return `kafka-lab fault ${a.fault.action} ${a.fault.target}`;
@@ -78,9 +79,12 @@ export function consumerName(spec: StackSpec, id: string): string {
   return `${namePrefix(spec.stack)}consumer-${id}`;
 }
 
-async function startConsumer(ctx: RunnerContext, c: { id: string; topic: string; group?: string; from?: 'beginning' | 'end' }): Promise<void> {
+async function startConsumer(
+  ctx: RunnerContext,
+  c: { id: string; topic: string; group?: string; from?: 'beginning' | 'end' },
+): Promise<void> {
   const kcat = ctx.spec.services.find((s) => s.service === 'kcat');
-  if (!kcat) throw new UserError("This stack has no kcat service, so kafka-lab cannot start consumers.");
+  if (!kcat) throw new UserError('This stack has no kcat service, so kafka-lab cannot start consumers.');
   const name = consumerName(ctx.spec, c.id);
   const existing = await ctx.rt.inspect(name);
   if (existing && existing.labels[LABEL.stack] !== ctx.spec.stack) {
@@ -92,7 +96,18 @@ async function startConsumer(ctx: RunnerContext, c: { id: string; topic: string;
   // writes: those would be skipped. On an empty topic 'earliest' means the same and has no such race.
   const reset = from === 'beginning' || (await topicIsEmpty(ctx.templates.bootstrap, c.topic)) ? 'earliest' : 'latest';
   const cmd = c.group
-    ? ['-b', ctx.templates.internalBootstrap, '-G', c.group, '-X', `auto.offset.reset=${reset}`, '-X', 'auto.commit.interval.ms=1000', '-q', c.topic]
+    ? [
+        '-b',
+        ctx.templates.internalBootstrap,
+        '-G',
+        c.group,
+        '-X',
+        `auto.offset.reset=${reset}`,
+        '-X',
+        'auto.commit.interval.ms=1000',
+        '-q',
+        c.topic,
+      ]
     : ['-C', '-b', ctx.templates.internalBootstrap, '-t', c.topic, '-o', from, '-q'];
   await ctx.rt.create({
     name,
@@ -118,7 +133,17 @@ async function stopConsumer(ctx: RunnerContext, id: string): Promise<void> {
 export async function produce(ctx: RunnerContext, topic: string, values: string[], keys?: string[]): Promise<void> {
   const lines = values.map((v, i) => (keys?.[i] !== undefined ? `${keys[i]}\t${v}` : v));
   const kcat = ctx.templates.containers.kcat!;
-  const argv = ['kcat', '-P', '-b', ctx.templates.internalBootstrap, '-t', topic, ...(keys ? ['-K', '\t'] : []), '-X', 'acks=all'];
+  const argv = [
+    'kcat',
+    '-P',
+    '-b',
+    ctx.templates.internalBootstrap,
+    '-t',
+    topic,
+    ...(keys ? ['-K', '\t'] : []),
+    '-X',
+    'acks=all',
+  ];
   // A broker that was just started takes seconds to listen; kcat gives up at once when no broker
   // answers, before it delivered anything, so that one case is tried again until a deadline.
   const send = () => ctx.rt.exec(kcat, argv, { stdin: `${lines.join('\n')}\n`, timeoutMs: 60_000, signal: ctx.signal });
@@ -129,10 +154,22 @@ export async function produce(ctx: RunnerContext, topic: string, values: string[
     return noBroker ? { done: false as const, seen: 'no broker answers yet' } : { done: true as const, value: r };
   };
   // On timeout the last attempt's own failure is reported below.
-  await waitFor(probe, { what: `a broker to take messages for ${topic}`, timeoutMs: 60_000, intervalMs: 1000, clock: ctx.faults.clock, signal: ctx.signal }).catch((err: unknown) => {
+  await waitFor(probe, {
+    what: `a broker to take messages for ${topic}`,
+    timeoutMs: 60_000,
+    intervalMs: 1000,
+    clock: ctx.faults.clock,
+    signal: ctx.signal,
+  }).catch((err: unknown) => {
     if (!(err instanceof WaitTimeout)) throw err;
   });
-  if (r.exitCode !== 0) throw new ExternalError(`Producing to ${topic} failed.`, `docker exec -i ${kcat} ${argv.join(' ')}`, r.exitCode, r.all);
+  if (r.exitCode !== 0)
+    throw new ExternalError(
+      `Producing to ${topic} failed.`,
+      `docker exec -i ${kcat} ${argv.join(' ')}`,
+      r.exitCode,
+      r.all,
+    );
   // kcat -P exits 0 only when every message was delivered with acks=all.
   await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, ctx.faults.clock.now());
 }

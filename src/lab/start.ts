@@ -22,7 +22,12 @@ export async function takeBaseline(inspector: Inspector, lab: Lab): Promise<Base
  * A lab is started once; `restart` starts it over (new baseline, no step results, answers kept).
  * Without an inspector (a quiz, which reads no cluster) there is no baseline to take.
  */
-export async function started(inspector: Inspector | undefined, lab: Lab, p: LabProgress, o: { restart?: boolean; stop?: (service: string) => Promise<unknown> } = {}): Promise<LabProgress> {
+export async function started(
+  inspector: Inspector | undefined,
+  lab: Lab,
+  p: LabProgress,
+  o: { restart?: boolean; stop?: (service: string) => Promise<unknown> } = {},
+): Promise<LabProgress> {
   const fresh = o.restart ? { ...p, current: 0, steps: {}, reads: [], baseline: undefined } : p;
   if (fresh.baseline || !inspector) return fresh;
   // A lab that begins with brokers down gets them down before its baseline is taken.

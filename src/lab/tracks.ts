@@ -61,7 +61,11 @@ export async function loadCourse(dir: string): Promise<Course> {
   const raw = validate(src, schema, src.value, NEXT);
   const seen = new Set<string>();
   const tracks = raw.tracks.map((t, i) => {
-    if (seen.has(t.id) || raw.course.includes(t.id)) throw new UserError(`${where(src, ['tracks', i, 'id'])}: track id '${t.id}' is used twice, or is also a lab id.`, NEXT);
+    if (seen.has(t.id) || raw.course.includes(t.id))
+      throw new UserError(
+        `${where(src, ['tracks', i, 'id'])}: track id '${t.id}' is used twice, or is also a lab id.`,
+        NEXT,
+      );
     seen.add(t.id);
     return { ...t, labs: t.labs.map((l) => (typeof l === 'string' ? { lab: l, params: {} } : l)) };
   });
@@ -79,7 +83,11 @@ export function courseRefs(c: Course): string[] {
 export async function openLab(dir: string, ref: string, given: GivenParams[] = []): Promise<Lab> {
   const course = await loadCourse(dir);
   const m = REF.exec(ref);
-  const unknown = () => new UserError(`There is no lab '${ref}'.`, `Labs: ${courseRefs(course).join(', ')}. Run 'kafka-lab labs' to see them.`);
+  const unknown = () =>
+    new UserError(
+      `There is no lab '${ref}'.`,
+      `Labs: ${courseRefs(course).join(', ')}. Run 'kafka-lab labs' to see them.`,
+    );
   if (!m) throw unknown();
   const [, trackId, labId] = m;
   let chain = given;
@@ -87,7 +95,11 @@ export async function openLab(dir: string, ref: string, given: GivenParams[] = [
     const track = course.tracks.find((t) => t.id === trackId);
     const entry = track?.labs.find((l) => l.lab === labId);
     if (!track || !entry) throw unknown();
-    chain = [{ values: track.params, origin: `track ${track.id} (labs/${TRACKS_FILE})`, loose: true }, { values: entry.params, origin: `track ${track.id}, lab ${labId} (labs/${TRACKS_FILE})` }, ...given];
+    chain = [
+      { values: track.params, origin: `track ${track.id} (labs/${TRACKS_FILE})`, loose: true },
+      { values: entry.params, origin: `track ${track.id}, lab ${labId} (labs/${TRACKS_FILE})` },
+      ...given,
+    ];
   } else if (!(await labFiles(dir)).includes(`${labId}.yaml`)) throw unknown();
   const lab = await loadLabFile(join(dir, `${labId}.yaml`), chain);
   return { ...lab, ref };

@@ -11,13 +11,23 @@ export interface DownResult {
   volumes: string[];
 }
 
-export async function down(rt: Runtime, stack: string, o: { volumes: boolean; sink: Sink; clock: Clock }): Promise<DownResult> {
+export async function down(
+  rt: Runtime,
+  stack: string,
+  o: { volumes: boolean; sink: Sink; clock: Clock },
+): Promise<DownResult> {
   const started = o.clock.now();
   const containers = await stackContainers(rt, stack);
   await Promise.all(
     containers.map(async (c) => {
       await rt.remove(c.id);
-      o.sink({ kind: 'service', service: c.labels[LABEL.service] ?? c.name, container: c.name, phase: 'removed', atMs: o.clock.now() - started });
+      o.sink({
+        kind: 'service',
+        service: c.labels[LABEL.service] ?? c.name,
+        container: c.name,
+        phase: 'removed',
+        atMs: o.clock.now() - started,
+      });
     }),
   );
   const filters = { label: [`${LABEL.stack}=${stack}`] };
@@ -25,5 +35,9 @@ export async function down(rt: Runtime, stack: string, o: { volumes: boolean; si
   for (const n of networks) await rt.removeNetwork(n.id);
   const volumes = o.volumes ? await rt.volumes(filters) : [];
   for (const v of volumes) await rt.removeVolume(v.name);
-  return { containers: containers.map((c) => c.name), networks: networks.map((n) => n.name), volumes: volumes.map((v) => v.name) };
+  return {
+    containers: containers.map((c) => c.name),
+    networks: networks.map((n) => n.name),
+    volumes: volumes.map((v) => v.name),
+  };
 }

@@ -22,18 +22,31 @@ export async function saveImages(o: SaveOptions): Promise<{ bytes: number }> {
   let bytes = 0;
   try {
     const source = await o.rt.saveImages(o.images, o.signal);
-    await pipeline(source, counter((n) => ((bytes += n), o.onBytes?.(n))), createWriteStream(partial), { signal: o.signal });
+    await pipeline(
+      source,
+      counter((n) => ((bytes += n), o.onBytes?.(n))),
+      createWriteStream(partial),
+      { signal: o.signal },
+    );
     await rename(partial, o.file);
     return { bytes };
   } catch (err) {
     await rm(partial, { force: true });
-    if (o.signal?.aborted) throw new Interrupted(`Interrupted; ${o.file} was not written (the partial file was removed).`);
+    if (o.signal?.aborted)
+      throw new Interrupted(`Interrupted; ${o.file} was not written (the partial file was removed).`);
     const code = (err as NodeJS.ErrnoException).code;
     if (code && /^E[A-Z]+$/.test(code) && (err as NodeJS.ErrnoException).syscall) {
-      throw new UserError(`Cannot write ${o.file}: ${(err as Error).message}.`, 'Choose a writable directory with enough free space.');
+      throw new UserError(
+        `Cannot write ${o.file}: ${(err as Error).message}.`,
+        'Choose a writable directory with enough free space.',
+      );
     }
     if (err instanceof ExternalError) throw err;
-    throw new ExternalError(`Docker could not ${what}: ${firstLine(err)}`, `docker API: ${what}`, (err as { statusCode?: number }).statusCode);
+    throw new ExternalError(
+      `Docker could not ${what}: ${firstLine(err)}`,
+      `docker API: ${what}`,
+      (err as { statusCode?: number }).statusCode,
+    );
   }
 }
 
@@ -41,7 +54,10 @@ export async function saveImages(o: SaveOptions): Promise<{ bytes: number }> {
 export async function checkWritable(file: string): Promise<void> {
   const dir = dirname(file);
   const next = 'Choose a path in an existing directory you can write to.';
-  const isDir = await stat(file).then((s) => s.isDirectory(), () => false);
+  const isDir = await stat(file).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (isDir) throw new UserError(`Cannot write ${file}: it is a directory.`, next);
   try {
     await access(dir, constants.W_OK);
@@ -73,14 +89,20 @@ export async function checkArchive(file: string): Promise<number> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : firstLine(err);
     throw new UserError(`Cannot read ${file}: ${why}.`, next);
   }
-  if (!looksLikeArchive(head.subarray(0, read))) throw new UserError(`${file} is not an image archive (not a tar file).`, next);
+  if (!looksLikeArchive(head.subarray(0, read)))
+    throw new UserError(`${file} is not an image archive (not a tar file).`, next);
   return size;
 }
 
 /** A tar header, or one of the compressions `docker load` accepts. */
 export function looksLikeArchive(head: Buffer): boolean {
   if (head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar') return true;
-  const magics = [[0x1f, 0x8b], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd]];
+  const magics = [
+    [0x1f, 0x8b],
+    [0x42, 0x5a, 0x68],
+    [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+    [0x28, 0xb5, 0x2f, 0xfd],
+  ];
   return magics.some((m) => head.length >= m.length && m.every((b, i) => head[i] === b));
 }
 
@@ -100,7 +122,9 @@ export async function loadImages(o: LoadOptions): Promise<{ images: string[] }> 
     result = await o.rt.loadImages(body, o.signal);
   } catch (err) {
     if (err instanceof Interrupted || o.signal?.aborted) {
-      throw new Interrupted(`Interrupted while loading ${o.file}; images Docker finished before that are kept. Run the command again to load the rest.`);
+      throw new Interrupted(
+        `Interrupted while loading ${o.file}; images Docker finished before that are kept. Run the command again to load the rest.`,
+      );
     }
     throw err;
   } finally {
@@ -108,7 +132,10 @@ export async function loadImages(o: LoadOptions): Promise<{ images: string[] }> 
   }
   const { images, refused } = result;
   if (refused !== undefined && /(manifest\.json|repositories): no such file/.test(refused)) {
-    throw new UserError(`${o.file} is a tar file but not an image archive (it has no manifest.json).`, "Give the path of an archive made by 'kafka-lab images save' (or 'docker save').");
+    throw new UserError(
+      `${o.file} is a tar file but not an image archive (it has no manifest.json).`,
+      "Give the path of an archive made by 'kafka-lab images save' (or 'docker save').",
+    );
   }
   if (refused !== undefined) {
     throw new UserError(

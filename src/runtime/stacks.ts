@@ -16,11 +16,19 @@ export interface StackSummary {
 
 export async function listStacks(rt: Runtime): Promise<StackSummary[]> {
   const filters = { label: [LABEL.stack] };
-  const [containers, networks, volumes] = await Promise.all([rt.containers(filters), rt.networks(filters), rt.volumes(filters)]);
+  const [containers, networks, volumes] = await Promise.all([
+    rt.containers(filters),
+    rt.networks(filters),
+    rt.volumes(filters),
+  ]);
   const stacks = new Map<string, StackSummary>();
   const of = (stack: string) => {
     let s = stacks.get(stack);
-    if (!s) stacks.set(stack, (s = { stack, containers: [], networks: [], volumes: [], portBase: null, images: null, createdMs: null }));
+    if (!s)
+      stacks.set(
+        stack,
+        (s = { stack, containers: [], networks: [], volumes: [], portBase: null, images: null, createdMs: null }),
+      );
     return s;
   };
   for (const c of containers) {

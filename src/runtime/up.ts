@@ -4,7 +4,15 @@ import { Interrupted, UserError } from '../core/errors.js';
 import type { Phase, Sink } from '../core/events.js';
 import { describeClash, planUp, type Action } from '../core/reconcile.js';
 import type { Runtime } from '../core/runtime.js';
-import { bootstrapServers, DEFAULT_PORT_BASE, LABEL, stackFlag, startOrder, type ServiceSpec, type StackSpec } from '../core/stack.js';
+import {
+  bootstrapServers,
+  DEFAULT_PORT_BASE,
+  LABEL,
+  stackFlag,
+  startOrder,
+  type ServiceSpec,
+  type StackSpec,
+} from '../core/stack.js';
 import { waitFor, type Clock } from '../core/wait.js';
 import { configHashes } from '../stack/hash.js';
 import { describeCluster } from '../cluster/kafka.js';
@@ -35,9 +43,19 @@ export interface UpResult {
 export async function up(o: UpOptions): Promise<UpResult> {
   const started = o.clock.now();
   const emit = (svc: ServiceSpec, phase: Phase, detail?: string) =>
-    o.sink({ kind: 'service', service: svc.service, container: svc.containerName, phase, detail, atMs: o.clock.now() - started });
+    o.sink({
+      kind: 'service',
+      service: svc.service,
+      container: svc.containerName,
+      phase,
+      detail,
+      atMs: o.clock.now() - started,
+    });
   const hashes = configHashes(o.spec);
-  const byName = await containersNamed(o.rt, o.spec.services.map((s) => s.containerName));
+  const byName = await containersNamed(
+    o.rt,
+    o.spec.services.map((s) => s.containerName),
+  );
   const plan = planUp(o.spec, hashes, byName, LABEL);
   if (!plan.ok) {
     throw new UserError(
@@ -50,22 +68,33 @@ export async function up(o: UpOptions): Promise<UpResult> {
   for (const s of o.spec.services) emit(s, actionOf.get(s.service)!.kind === 'keep' ? 'kept' : 'pending');
 
   await checkPorts(o.spec, plan.actions, byName);
-  await ensureImages(o, building.map((s) => s.image));
+  await ensureImages(
+    o,
+    building.map((s) => s.image),
+  );
 
-  const created = { containers: [] as { id: string; name: string }[], volumes: [] as string[], network: undefined as { id: string } | undefined };
+  const created = {
+    containers: [] as { id: string; name: string }[],
+    volumes: [] as string[],
+    network: undefined as { id: string } | undefined,
+  };
   try {
     const net = await ensureNetwork(o.rt, o.spec);
     if (net.created) created.network = { id: net.id };
     for (const v of o.spec.volumes) if (await ensureVolume(o.rt, o.spec.stack, v)) created.volumes.push(v);
     for (const wave of startOrder(o.spec.services)) {
-      const ids = await Promise.all(wave.map((svc) => apply(o, svc, actionOf.get(svc.service)!, hashes, created, emit)));
+      const ids = await Promise.all(
+        wave.map((svc) => apply(o, svc, actionOf.get(svc.service)!, hashes, created, emit)),
+      );
       await waitReady(o, wave, ids, emit);
     }
   } catch (err) {
     const undone = await rollback(o.rt, created);
     const undoneText = undone ? ` Removed what this run had created (${undone}).` : '';
     if (err instanceof Interrupted || o.signal?.aborted) {
-      throw new Interrupted(`Interrupted.${undoneText} Run 'kafka-lab up${stackFlag(o.spec.stack)}' again to finish, or 'kafka-lab down${stackFlag(o.spec.stack)}'.`);
+      throw new Interrupted(
+        `Interrupted.${undoneText} Run 'kafka-lab up${stackFlag(o.spec.stack)}' again to finish, or 'kafka-lab down${stackFlag(o.spec.stack)}'.`,
+      );
     }
     if (err instanceof UserError && undone) throw new UserError(`${err.message}${undoneText}`, err.next, err.exitCode);
     throw err;
@@ -74,7 +103,10 @@ export async function up(o: UpOptions): Promise<UpResult> {
 }
 
 /** Every image present before anything is created or removed: pulled, or built by `provideImage`. */
-export async function ensureImages(o: Pick<UpOptions, 'rt' | 'sink' | 'provideImage'>, images: string[]): Promise<void> {
+export async function ensureImages(
+  o: Pick<UpOptions, 'rt' | 'sink' | 'provideImage'>,
+  images: string[],
+): Promise<void> {
   for (const image of new Set(images)) {
     if (await o.rt.imageExists(image)) continue;
     o.sink({ kind: 'step', message: `image ${image} is missing; getting it`, atMs: 0 });
@@ -87,7 +119,11 @@ async function checkPorts(spec: StackSpec, actions: Action[], byName: Map<string
   // A running container of ours that stays, or is recreated, holds its own ports: skip those.
   const needed = spec.services.filter((s) => {
     const a = actions.find((x) => x.service === s.service)!;
-    return a.kind === 'create' || a.kind === 'start' || (a.kind === 'recreate' && byName.get(s.containerName)?.state !== 'running');
+    return (
+      a.kind === 'create' ||
+      a.kind === 'start' ||
+      (a.kind === 'recreate' && byName.get(s.containerName)?.state !== 'running')
+    );
   });
   for (const svc of needed) {
     for (const p of svc.ports) {
@@ -179,23 +215,40 @@ async function createAndStart(
   emit(svc, 'created');
   if (o.signal?.aborted) throw new Interrupted();
   emit(svc, 'starting');
-  await o.rt.start(svc.containerName, svc.ports.map((p) => p.hostPort));
+  await o.rt.start(
+    svc.containerName,
+    svc.ports.map((p) => p.hostPort),
+  );
   emit(svc, 'started');
   return id;
 }
 
-async function waitFree(o: UpOptions, svc: ServiceSpec, emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void): Promise<void> {
+async function waitFree(
+  o: UpOptions,
+  svc: ServiceSpec,
+  emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void,
+): Promise<void> {
   if (svc.role !== 'broker' || svc.brokerId === undefined) return;
   const id = svc.brokerId;
   await waitDeregistered(o.spec, id, {
     clock: o.clock,
     signal: o.signal,
-    onWaiting: () => emit(svc, 'waiting', `broker ${id} is still registered by its old container; waiting for its ZooKeeper session to end`),
+    onWaiting: () =>
+      emit(
+        svc,
+        'waiting',
+        `broker ${id} is still registered by its old container; waiting for its ZooKeeper session to end`,
+      ),
   });
 }
 
 /** ZooKeeper is ready when it answers `srvr`; brokers when the cluster lists them with a controller. */
-async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void) {
+async function waitReady(
+  o: UpOptions,
+  wave: ServiceSpec[],
+  ids: string[],
+  emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void,
+) {
   const timeoutMs = o.readyTimeoutMs ?? 120_000;
   const zks = wave.filter((s) => s.role === 'zookeeper');
   const brokers = wave.filter((s) => s.role === 'broker');
@@ -206,7 +259,10 @@ async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit:
   for (const zk of zks) {
     emit(zk, 'waiting', 'for ZooKeeper to answer');
     const port = zk.ports.find((p) => p.containerPort === zk.clientPort) ?? zk.ports[0];
-    if (!port) throw new UserError(`Service ${zk.service} publishes no port, so kafka-lab cannot ask ZooKeeper whether it is ready.`);
+    if (!port)
+      throw new UserError(
+        `Service ${zk.service} publishes no port, so kafka-lab cannot ask ZooKeeper whether it is ready.`,
+      );
     await waitFor(
       async () => {
         await assertRunning(o.rt, idOf(zk), zk.containerName);
@@ -216,7 +272,14 @@ async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit:
           return { done: false, seen: (err as Error).message };
         }
       },
-      { what: `${zk.containerName} to answer on ${port.hostIp}:${port.hostPort}`, timeoutMs, intervalMs: 250, clock: o.clock, signal: o.signal, next: `See 'docker logs ${zk.containerName}'.` },
+      {
+        what: `${zk.containerName} to answer on ${port.hostIp}:${port.hostPort}`,
+        timeoutMs,
+        intervalMs: 250,
+        clock: o.clock,
+        signal: o.signal,
+        next: `See 'docker logs ${zk.containerName}'.`,
+      },
     );
     emit(zk, 'ready');
   }
@@ -236,12 +299,15 @@ async function waitReady(o: UpOptions, wave: ServiceSpec[], ids: string[], emit:
           const address = `127.0.0.1:${b.ports[0]?.hostPort}`;
           try {
             const c = await describeCluster(address);
-            const complete = brokerIds.every((id) => c.brokers.some((x) => x.id === id)) && c.controller !== null && c.controller >= 0;
+            const complete =
+              brokerIds.every((id) => c.brokers.some((x) => x.id === id)) && c.controller !== null && c.controller >= 0;
             if (complete && !readySoFar.has(brokerIds[i]!)) {
               readySoFar.add(brokerIds[i]!);
               emit(b, 'ready');
             }
-            return complete ? undefined : `${b.containerName} lists brokers ${c.brokers.map((x) => x.id).join(',') || 'none'}, controller ${c.controller ?? 'none'}`;
+            return complete
+              ? undefined
+              : `${b.containerName} lists brokers ${c.brokers.map((x) => x.id).join(',') || 'none'}, controller ${c.controller ?? 'none'}`;
           } catch (err) {
             return `${b.containerName}: ${(err as Error).message}`;
           }
@@ -278,7 +344,8 @@ async function rollback(
 ): Promise<string> {
   const parts: string[] = [];
   for (const c of created.containers) await rt.remove(c.id).catch(() => {});
-  if (created.containers.length) parts.push(`${created.containers.length} container${created.containers.length > 1 ? 's' : ''}`);
+  if (created.containers.length)
+    parts.push(`${created.containers.length} container${created.containers.length > 1 ? 's' : ''}`);
   for (const v of created.volumes) await rt.removeVolume(v).catch(() => {});
   if (created.volumes.length) parts.push(`${created.volumes.length} volume${created.volumes.length > 1 ? 's' : ''}`);
   if (created.network) {

@@ -19,9 +19,14 @@ const stringList = z.union([z.string(), z.array(z.string())]);
 
 const serviceSchema = z.strictObject({
   image: z.string().min(1),
-  container_name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a container name: letters, digits, _ . -').optional(),
+  container_name: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a container name: letters, digits, _ . -')
+    .optional(),
   hostname: z.string().optional(),
-  depends_on: z.union([z.array(z.string()), z.record(z.string(), z.strictObject({ condition: z.string().optional() }))]).optional(),
+  depends_on: z
+    .union([z.array(z.string()), z.record(z.string(), z.strictObject({ condition: z.string().optional() }))])
+    .optional(),
   ports: z.array(z.string()).optional(),
   environment: z.union([z.record(z.string(), scalar), z.array(z.string())]).optional(),
   volumes: z.array(z.string()).optional(),
@@ -31,7 +36,10 @@ const serviceSchema = z.strictObject({
 
 const composeSchema = z.strictObject({
   name: z.string().optional(),
-  services: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a service name: lower-case letters, digits, _ or -'), serviceSchema),
+  services: z.record(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'a service name: lower-case letters, digits, _ or -'),
+    serviceSchema,
+  ),
   volumes: z.record(z.string(), z.union([z.null(), z.strictObject({})])).optional(),
 });
 
@@ -85,7 +93,8 @@ function stackVariables(stack: string, portBase: number): Variables {
     prefix,
     resolve(name, fallback) {
       if (name === 'NAME_PREFIX') return prefix;
-      if (name.endsWith('_PORT') && fallback !== undefined && /^\d+$/.test(fallback)) return String(Number(fallback) + offset);
+      if (name.endsWith('_PORT') && fallback !== undefined && /^\d+$/.test(fallback))
+        return String(Number(fallback) + offset);
       return fallback;
     },
   };
@@ -100,7 +109,10 @@ function interpolate(src: YamlSource, value: unknown, path: Path, vars: Variable
       const name = (braced ?? bare)!;
       const result = vars.resolve(name, op ? fallback : undefined);
       if (result === undefined) {
-        throw new UserError(`${where(src, path)}: variable ${name} has no value; give it a default as \${${name}:-value}.`, NEXT);
+        throw new UserError(
+          `${where(src, path)}: variable ${name} has no value; give it a default as \${${name}:-value}.`,
+          NEXT,
+        );
       }
       return result;
     });
@@ -124,7 +136,8 @@ function toService(src: YamlSource, name: string, svc: ComposeService, ctx: Serv
   const at = (...rest: Path) => where(src, ['services', name, ...rest]);
   const dependsOn = Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {});
   for (const dep of dependsOn) {
-    if (!ctx.names.includes(dep)) throw new UserError(`${at('depends_on')}: service ${name} depends on unknown service '${dep}'.`, NEXT);
+    if (!ctx.names.includes(dep))
+      throw new UserError(`${at('depends_on')}: service ${name} depends on unknown service '${dep}'.`, NEXT);
   }
   const environment = toEnvironment(svc.environment, at('environment'));
   return {
@@ -147,12 +160,16 @@ function parsePort(text: string, place: string): PortSpec {
   if (!m) throw new UserError(`${place}: port '${text}' is not of the form 127.0.0.1:HOST:CONTAINER.`, NEXT);
   const hostIp = m[1] ?? '';
   if (!hostIp.startsWith('127.')) {
-    throw new UserError(`${place}: port '${text}' would be published beyond this machine; publish it on 127.0.0.1 only.`, NEXT);
+    throw new UserError(
+      `${place}: port '${text}' would be published beyond this machine; publish it on 127.0.0.1 only.`,
+      NEXT,
+    );
   }
   const hostPort = Number(m[2]);
   const containerPort = Number(m[3]);
   for (const p of [hostPort, containerPort]) {
-    if (p < 1 || p > 65535) throw new UserError(`${place}: port ${p} is out of range (1-65535); choose another --port-base.`, NEXT);
+    if (p < 1 || p > 65535)
+      throw new UserError(`${place}: port ${p} is out of range (1-65535); choose another --port-base.`, NEXT);
   }
   return { hostIp, hostPort, containerPort };
 }
@@ -160,7 +177,10 @@ function parsePort(text: string, place: string): PortSpec {
 function parseVolume(text: string, place: string, ctx: ServiceContext): VolumeMount {
   const [source = '', target = '', mode, ...rest] = text.split(':');
   if (/^[./~]/.test(source) || source.includes('/')) {
-    throw new UserError(`${place}: host mount '${source}' is not allowed; use a named volume declared under 'volumes:'.`, NEXT);
+    throw new UserError(
+      `${place}: host mount '${source}' is not allowed; use a named volume declared under 'volumes:'.`,
+      NEXT,
+    );
   }
   if (!ctx.declaredVolumes.includes(source)) {
     throw new UserError(`${place}: volume '${source}' is not declared under the top-level 'volumes:'.`, NEXT);

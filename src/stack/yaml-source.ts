@@ -72,7 +72,9 @@ export function validate<T>(src: YamlSource, schema: ZodType<T>, value: unknown,
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   // Unknown keys first: they usually explain the rest (a misspelt key also leaves one missing).
-  const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
   const lines = issues.slice(0, 3).map((issue) => {
     const path = [...prefix, ...(issue.path as Path)];
     if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
@@ -100,6 +102,9 @@ export async function readUserFile(file: string, what: string, next: string): Pr
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new UserError(`${what} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`, next);
+    throw new UserError(
+      `${what} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+      next,
+    );
   }
 }

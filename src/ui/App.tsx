@@ -90,7 +90,16 @@ export function App({ app, stack, color, size: fixed, now = Date.now }: AppProps
         />
       );
     case 'lab':
-      return <LabView session={state.session} watch={state.watch} size={size} color={color} now={now} onLayout={(m) => (maxScroll.current = m)} />;
+      return (
+        <LabView
+          session={state.session}
+          watch={state.watch}
+          size={size}
+          color={color}
+          now={now}
+          onLayout={(m) => (maxScroll.current = m)}
+        />
+      );
     case 'closed':
       return null;
   }

@@ -2,7 +2,8 @@ import { memo } from 'react';
 import { Box, Text } from 'ink';
 import type { Line, Span } from './text.js';
 
-const sameSpan = (a: Span, b: Span) => a.text === b.text && a.color === b.color && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
+const sameSpan = (a: Span, b: Span) =>
+  a.text === b.text && a.color === b.color && a.bold === b.bold && a.dim === b.dim && a.inverse === b.inverse;
 
 /**
  * One line. Lines are recomputed on every state change; comparing their spans lets React skip the

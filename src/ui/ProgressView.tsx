@@ -21,11 +21,23 @@ const COLOR: Partial<Record<Phase, string>> = {
 /** Pure: the latest state of each container, in the order they first appeared. */
 export function rowsOf(events: ProgressEvent[]): Row[] {
   const rows = new Map<string, Row>();
-  for (const e of events) if (e.kind === 'service') rows.set(e.container, { container: e.container, phase: e.phase, detail: e.detail, atMs: e.atMs });
+  for (const e of events)
+    if (e.kind === 'service')
+      rows.set(e.container, { container: e.container, phase: e.phase, detail: e.detail, atMs: e.atMs });
   return [...rows.values()];
 }
 
-export function ProgressView({ title, events, done, color = true }: { title: string; events: ProgressEvent[]; done: boolean; color?: boolean }) {
+export function ProgressView({
+  title,
+  events,
+  done,
+  color = true,
+}: {
+  title: string;
+  events: ProgressEvent[];
+  done: boolean;
+  color?: boolean;
+}) {
   const [now, setNow] = useState(Date.now());
   const [start] = useState(Date.now());
   useEffect(() => {

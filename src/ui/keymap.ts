@@ -22,25 +22,87 @@ export interface Binding {
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export const KEYMAP: Binding[] = [
-  { scope: 'lab', keys: ['c'], intent: 'check', help: 'check this step against the live cluster', bar: 'check', rank: 1 },
+  {
+    scope: 'lab',
+    keys: ['c'],
+    intent: 'check',
+    help: 'check this step against the live cluster',
+    bar: 'check',
+    rank: 1,
+  },
   { scope: 'lab', keys: ['h'], intent: 'hint', help: 'show or hide the hint', bar: 'hint', rank: 3 },
   { scope: 'lab', keys: ['s'], intent: 'solution', help: 'show or hide the solution', bar: 'solution', rank: 4 },
-  { scope: 'lab', keys: ['r'], intent: 'solve', help: 'run the solution for me, then check the step', bar: 'run it', rank: 5 },
-  { scope: 'lab', keys: ['f'], intent: 'fault', help: "inject this step's fault (stop, kill, pause or disconnect a container)", bar: 'fault', rank: 6 },
-  { scope: 'lab', keys: ['H'], intent: 'heal', help: 'heal: start, unpause and reconnect every container of the stack', bar: 'heal', rank: 9 },
+  {
+    scope: 'lab',
+    keys: ['r'],
+    intent: 'solve',
+    help: 'run the solution for me, then check the step',
+    bar: 'run it',
+    rank: 5,
+  },
+  {
+    scope: 'lab',
+    keys: ['f'],
+    intent: 'fault',
+    help: "inject this step's fault (stop, kill, pause or disconnect a container)",
+    bar: 'fault',
+    rank: 6,
+  },
+  {
+    scope: 'lab',
+    keys: ['H'],
+    intent: 'heal',
+    help: 'heal: start, unpause and reconnect every container of the stack',
+    bar: 'heal',
+    rank: 9,
+  },
   { scope: 'lab', keys: ['n', 'right'], intent: 'next', help: 'next step', bar: 'next', rank: 2 },
   { scope: 'lab', keys: ['p', 'left'], intent: 'prev', help: 'previous step', bar: 'prev', rank: 8 },
-  { scope: 'lab', keys: ['y'], intent: 'copy', help: 'copy the selected command to the clipboard (OSC 52)', bar: 'copy', rank: 7 },
-  { scope: 'lab', keys: ['tab'], intent: 'nextCommand', help: 'select the next command of the step (the one y copies)' },
+  {
+    scope: 'lab',
+    keys: ['y'],
+    intent: 'copy',
+    help: 'copy the selected command to the clipboard (OSC 52)',
+    bar: 'copy',
+    rank: 7,
+  },
+  {
+    scope: 'lab',
+    keys: ['tab'],
+    intent: 'nextCommand',
+    help: 'select the next command of the step (the one y copies)',
+  },
   { scope: 'lab', keys: ['down', 'j'], intent: 'scrollDown', help: 'scroll the step text down' },
   { scope: 'lab', keys: ['up', 'k'], intent: 'scrollUp', help: 'scroll the step text up' },
-  { scope: 'quiz', keys: DIGITS, label: '1-9', intent: 'answer', help: 'answer the current question with that choice', bar: 'answer', rank: 0 },
+  {
+    scope: 'quiz',
+    keys: DIGITS,
+    label: '1-9',
+    intent: 'answer',
+    help: 'answer the current question with that choice',
+    bar: 'answer',
+    rank: 0,
+  },
   { scope: 'picker', keys: ['up', 'k'], intent: 'up', help: 'previous lab' },
   { scope: 'picker', keys: ['down', 'j'], intent: 'down', help: 'next lab' },
-  { scope: 'picker', keys: ['enter'], intent: 'open', help: 'open the lab (starts the stack if it is not up)', bar: 'open', rank: 1 },
+  {
+    scope: 'picker',
+    keys: ['enter'],
+    intent: 'open',
+    help: 'open the lab (starts the stack if it is not up)',
+    bar: 'open',
+    rank: 1,
+  },
   { scope: 'help', keys: ['?', 'escape'], intent: 'help', help: 'close this help', bar: 'close help', rank: 1 },
   { scope: 'any', keys: ['?'], intent: 'help', help: 'show or hide this help', bar: 'help', rank: 0 },
-  { scope: 'any', keys: ['q', 'ctrl-c'], intent: 'quit', help: 'quit; progress is saved and the stack keeps running', bar: 'quit', rank: 0 },
+  {
+    scope: 'any',
+    keys: ['q', 'ctrl-c'],
+    intent: 'quit',
+    help: 'quit; progress is saved and the stack keeps running',
+    bar: 'quit',
+    rank: 0,
+  },
 ];
 
 /** Ink's (input, key) as one name from the table's vocabulary. */
@@ -99,16 +161,35 @@ export function intentFor(name: string | undefined, scopes: Scope[], table: Bind
   return { type: b.intent } as Intent;
 }
 
-const SHOWN: Record<string, string> = { up: '↑', down: '↓', left: '←', right: '→', enter: 'Enter', escape: 'Esc', tab: 'Tab', 'ctrl-c': 'Ctrl-C' };
+const SHOWN: Record<string, string> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  enter: 'Enter',
+  escape: 'Esc',
+  tab: 'Tab',
+  'ctrl-c': 'Ctrl-C',
+};
 
 export function keyLabel(b: Binding): string {
   return b.label ?? b.keys.map((k) => SHOWN[k] ?? k).join(' ');
 }
 
-const SECTION: Record<Scope, string> = { lab: 'Lab screen', quiz: 'Quiz steps', picker: 'Lab picker', help: 'This help', any: 'Everywhere' };
+const SECTION: Record<Scope, string> = {
+  lab: 'Lab screen',
+  quiz: 'Quiz steps',
+  picker: 'Lab picker',
+  help: 'This help',
+  any: 'Everywhere',
+};
 
 /** The help screen, generated from the table. */
-export function helpLines(table: Binding[] = KEYMAP, scopes: Scope[] = ['lab', 'quiz', 'picker', 'help', 'any'], compact = false): Line[] {
+export function helpLines(
+  table: Binding[] = KEYMAP,
+  scopes: Scope[] = ['lab', 'quiz', 'picker', 'help', 'any'],
+  compact = false,
+): Line[] {
   const width = Math.max(...table.map((b) => keyLabel(b).length)) + 2;
   const lines: Line[] = [];
   for (const scope of scopes) {
@@ -116,7 +197,8 @@ export function helpLines(table: Binding[] = KEYMAP, scopes: Scope[] = ['lab', '
     if (rows.length === 0) continue;
     if (lines.length && !compact) lines.push([]);
     lines.push([span(SECTION[scope], { bold: true })]);
-    for (const b of rows) lines.push([span(`  ${keyLabel(b).padEnd(width)}`, { color: 'cyan', bold: true }), span(b.help)]);
+    for (const b of rows)
+      lines.push([span(`  ${keyLabel(b).padEnd(width)}`, { color: 'cyan', bold: true }), span(b.help)]);
   }
   return lines;
 }
@@ -147,7 +229,10 @@ export function statusBar(scopes: Scope[], width: number, table: Binding[] = KEY
   const line: Line = [];
   for (const b of ordered) {
     if (line.length) line.push(span('  '));
-    line.push(span(b.label ?? SHOWN[b.keys[0]!] ?? b.keys[0]!, { bold: true, color: 'cyan' }), span(` ${b.bar}`, { dim: true }));
+    line.push(
+      span(b.label ?? SHOWN[b.keys[0]!] ?? b.keys[0]!, { bold: true, color: 'cyan' }),
+      span(` ${b.bar}`, { dim: true }),
+    );
   }
   return line;
 }

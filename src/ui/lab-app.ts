@@ -49,15 +49,41 @@ export class LabApp extends Store<AppState> {
   /** Resolves with the exit code once the app is closed. */
   readonly done = new Promise<number>((resolve) => (this.resolveDone = resolve));
 
-  constructor(private deps: AppDeps, initialLab?: Lab) {
-    super(initialLab ? { phase: 'loading', text: `Opening ${initialLab.title}...` } : { phase: 'loading', text: 'Reading the labs...' });
+  constructor(
+    private deps: AppDeps,
+    initialLab?: Lab,
+  ) {
+    super(
+      initialLab
+        ? { phase: 'loading', text: `Opening ${initialLab.title}...` }
+        : { phase: 'loading', text: 'Reading the labs...' },
+    );
     if (initialLab) this.openLab(initialLab);
     else void this.showPicker();
   }
 
   private async showPicker(): Promise<void> {
-    const rows = await this.deps.rows().catch(() => this.deps.labs.map((l) => ({ id: l.ref, title: l.title, minutes: l.minutes, steps: l.steps.length, passed: 0, current: 0, started: false })));
-    if (this.state.phase === 'loading') this.set({ phase: 'picker', rows, cursor: Math.max(0, rows.findIndex((r) => r.started && r.passed < r.steps)), help: false });
+    const rows = await this.deps.rows().catch(() =>
+      this.deps.labs.map((l) => ({
+        id: l.ref,
+        title: l.title,
+        minutes: l.minutes,
+        steps: l.steps.length,
+        passed: 0,
+        current: 0,
+        started: false,
+      })),
+    );
+    if (this.state.phase === 'loading')
+      this.set({
+        phase: 'picker',
+        rows,
+        cursor: Math.max(
+          0,
+          rows.findIndex((r) => r.started && r.passed < r.steps),
+        ),
+        help: false,
+      });
   }
 
   dispatch(intent: Intent): void {

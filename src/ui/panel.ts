@@ -3,7 +3,14 @@
 // consumer groups with members, partitions and lag. Rows keep a stable order (broker id, partition
 // number, group id, member host), rows that just changed are highlighted, and what the snapshot
 // could not learn is marked '?', never left out silently.
-import { describeGap, liveBrokers, type ClusterSnapshot, type GroupState, type PartitionState, type TopicState } from '../core/snapshot.js';
+import {
+  describeGap,
+  liveBrokers,
+  type ClusterSnapshot,
+  type GroupState,
+  type PartitionState,
+  type TopicState,
+} from '../core/snapshot.js';
 import { fit, pad, ranges, span, type Line, type Span } from './text.js';
 
 export interface PanelInput {
@@ -33,7 +40,10 @@ export interface BrokerRow {
 
 export function brokerRows(s: ClusterSnapshot): BrokerRow[] {
   const live = liveBrokers(s);
-  const ids = new Set<number>([...s.containers.flatMap((c) => (c.brokerId === undefined ? [] : [c.brokerId])), ...s.brokers.map((b) => b.id)]);
+  const ids = new Set<number>([
+    ...s.containers.flatMap((c) => (c.brokerId === undefined ? [] : [c.brokerId])),
+    ...s.brokers.map((b) => b.id),
+  ]);
   return [...ids]
     .sort((a, b) => a - b)
     .map((id) => {
@@ -47,7 +57,14 @@ export function brokerRows(s: ClusterSnapshot): BrokerRow[] {
       else if (state === 'missing') [word, ok] = ['missing', false];
       else if (state === 'unknown') [word, ok] = member ? ['up', true] : ['?', null];
       else [word, ok] = ['down', false];
-      return { id, service: c?.service ?? `broker ${id}`, container: c?.name ?? '?', word, ok, controller: s.controller === id };
+      return {
+        id,
+        service: c?.service ?? `broker ${id}`,
+        container: c?.name ?? '?',
+        word,
+        ok,
+        controller: s.controller === id,
+      };
     });
 }
 
@@ -92,14 +109,21 @@ export function topicSummary(t: TopicState): TopicSummary {
 }
 
 function summaryText(name: string, t: TopicState | undefined, why: string | undefined, width = 80): Line {
-  if (!t) return [span(name, { bold: true }), span(`  ? could not be read${why ? `: ${why}` : ''}`, { color: 'yellow' })];
+  if (!t)
+    return [span(name, { bold: true }), span(`  ? could not be read${why ? `: ${why}` : ''}`, { color: 'yellow' })];
   if (!t.exists) return [span(name, { bold: true }), span('  not created yet', { dim: true })];
   const s = topicSummary(t);
-  const out: Line = [span(name, { bold: true }), span(`  ${s.partitions} partition${s.partitions === 1 ? '' : 's'}, RF ${t.partitions[0]?.replicas.length ?? 0}`)];
+  const out: Line = [
+    span(name, { bold: true }),
+    span(`  ${s.partitions} partition${s.partitions === 1 ? '' : 's'}, RF ${t.partitions[0]?.replicas.length ?? 0}`),
+  ];
   const problems: Span[] = [];
   if (s.leaderless) problems.push(span(`${s.leaderless} without a leader`, { color: 'red', bold: true }));
   if (s.underReplicated) problems.push(span(`${s.underReplicated} under-replicated`, { color: 'red' }));
-  if (s.notPreferred) problems.push(span(`${s.notPreferred} ${width < 100 ? 'not preferred' : 'not on the preferred leader'}`, { color: 'yellow' }));
+  if (s.notPreferred)
+    problems.push(
+      span(`${s.notPreferred} ${width < 100 ? 'not preferred' : 'not on the preferred leader'}`, { color: 'yellow' }),
+    );
   if (problems.length === 0) problems.push(span('all in sync, preferred leaders', { color: 'green' }));
   for (const p of problems) out.push(span(' · '), p);
   return out;
@@ -113,7 +137,12 @@ function topicWhy(s: ClusterSnapshot, name: string): string | undefined {
 
 /** The groups were not asked, or not answered: the admin client failed, or describing the groups did. */
 function groupsUnknown(s: ClusterSnapshot, id: string): boolean {
-  return s.gaps.some((g) => g.scope === 'groups' || (g.scope === 'cluster' && g.via === 'kafkajs') || (g.scope === 'offsets' && g.group === id));
+  return s.gaps.some(
+    (g) =>
+      g.scope === 'groups' ||
+      (g.scope === 'cluster' && g.via === 'kafkajs') ||
+      (g.scope === 'offsets' && g.group === id),
+  );
 }
 
 const hl = (on: boolean, sp: Span): Span => (on ? { ...sp, inverse: true } : sp);
@@ -135,7 +164,10 @@ function brokersLine(rows: BrokerRow[], highlight: Set<string>): Line {
   for (const b of rows) {
     if (out.length) out.push(span('  '));
     const color = b.ok === true ? 'green' : b.ok === false ? 'red' : 'yellow';
-    out.push(hl(highlight.has(`broker:${b.id}`), span(`${b.service} `)), hl(highlight.has(`broker:${b.id}`), span(b.word, { color, bold: b.ok === false })));
+    out.push(
+      hl(highlight.has(`broker:${b.id}`), span(`${b.service} `)),
+      hl(highlight.has(`broker:${b.id}`), span(b.word, { color, bold: b.ok === false })),
+    );
     if (b.controller) out.push(span(' (controller)', { color: 'cyan' }));
   }
   return out;
@@ -143,14 +175,26 @@ function brokersLine(rows: BrokerRow[], highlight: Set<string>): Line {
 
 // -- the matrix: one row per broker, one column per partition ------------------------------------
 
-function matrixLines(s: ClusterSnapshot, topics: string[], rows: BrokerRow[], highlight: Set<string>, width: number): Line[] {
+function matrixLines(
+  s: ClusterSnapshot,
+  topics: string[],
+  rows: BrokerRow[],
+  highlight: Set<string>,
+  width: number,
+): Line[] {
   const live = liveBrokers(s);
   const labelWidth = Math.max(...rows.map((b) => b.service.length), 7) + 1 + 11;
   const known = topics.filter((n) => s.topics[n]?.exists && s.topics[n]!.partitions.length > 0);
   // Without a partition to show, the brokers still get their line.
   const lines: Line[] = known.length ? [] : [brokersLine(rows, highlight)];
-  for (const n of topics.filter((x) => !known.includes(x))) lines.push(summaryText(n, s.topics[n], topicWhy(s, n), width));
-  const cellWidth = (t: TopicState) => Math.max(2, String(t.partitions.length - 1).length, t.partitions.some((p) => p.leader >= 0 && p.leader !== p.replicas[0]) ? 2 : 1) + 1;
+  for (const n of topics.filter((x) => !known.includes(x)))
+    lines.push(summaryText(n, s.topics[n], topicWhy(s, n), width));
+  const cellWidth = (t: TopicState) =>
+    Math.max(
+      2,
+      String(t.partitions.length - 1).length,
+      t.partitions.some((p) => p.leader >= 0 && p.leader !== p.replicas[0]) ? 2 : 1,
+    ) + 1;
   const groupWidth = (n: string) => cellWidth(s.topics[n]!) * s.topics[n]!.partitions.length;
   // Topics side by side while they fit; otherwise one block each.
   const blocks: string[][] = [];
@@ -193,14 +237,28 @@ function matrixLines(s: ClusterSnapshot, topics: string[], rows: BrokerRow[], hi
           const role = replicaRole(p, b.id, live);
           const cell = ROLE_CELL[role];
           const { text, ...style } = cell;
-          line.push(hl(highlight.has(`cell:${n}:${p.partition}:${b.id}`), span(text, style)), span(' '.repeat(w - text.length)));
+          line.push(
+            hl(highlight.has(`cell:${n}:${p.partition}:${b.id}`), span(text, style)),
+            span(' '.repeat(w - text.length)),
+          );
         }
         line.push(span('  '));
       }
       lines.push(line);
     }
-    const leaderless = block.flatMap((n) => s.topics[n]!.partitions.filter((p) => p.leader < 0).map((p) => `${block.length > 1 ? `${n}/` : ''}${p.partition}`));
-    if (leaderless.length) lines.push([span(pad('', labelWidth)), span(`no leader: partition ${leaderless.join(', ')} (offline: reads and writes fail)`, { color: 'red', bold: true })]);
+    const leaderless = block.flatMap((n) =>
+      s.topics[n]!.partitions.filter((p) => p.leader < 0).map(
+        (p) => `${block.length > 1 ? `${n}/` : ''}${p.partition}`,
+      ),
+    );
+    if (leaderless.length)
+      lines.push([
+        span(pad('', labelWidth)),
+        span(`no leader: partition ${leaderless.join(', ')} (offline: reads and writes fail)`, {
+          color: 'red',
+          bold: true,
+        }),
+      ]);
   }
   return lines;
 }
@@ -229,12 +287,23 @@ function partitionRow(p: PartitionState, live: Set<number> | null, highlighted: 
   if (outOfSync.length) notes.push(span(`out of sync: ${outOfSync.join(',')}`, { color: 'red' }));
   if (p.leader >= 0 && p.leader !== p.replicas[0]) notes.push(span(`preferred: ${p.replicas[0]}`, { color: 'yellow' }));
   const leader = p.leader < 0 ? 'none' : `${p.leader}${p.leader !== p.replicas[0] ? '*' : ''}`;
-  const replicas = p.replicas.map((r) => `${r}${offline.includes(r) ? '!' : outOfSync.includes(r) ? 'x' : ''}`).join(',');
+  const replicas = p.replicas
+    .map((r) => `${r}${offline.includes(r) ? '!' : outOfSync.includes(r) ? 'x' : ''}`)
+    .join(',');
   const line: Line = [
     hl(highlighted, span(`  ${pad(String(p.partition), 6)}`)),
-    hl(highlighted, span(pad(leader, 8), p.leader < 0 ? { color: 'red', bold: true } : p.leader !== p.replicas[0] ? { color: 'yellow' } : {})),
+    hl(
+      highlighted,
+      span(
+        pad(leader, 8),
+        p.leader < 0 ? { color: 'red', bold: true } : p.leader !== p.replicas[0] ? { color: 'yellow' } : {},
+      ),
+    ),
     hl(highlighted, span(pad(replicas, 12))),
-    hl(highlighted, span(pad(p.isr.join(',') || '-', 12), p.isr.length < p.replicas.length ? { color: 'red' } : { color: 'green' })),
+    hl(
+      highlighted,
+      span(pad(p.isr.join(',') || '-', 12), p.isr.length < p.replicas.length ? { color: 'red' } : { color: 'green' }),
+    ),
   ];
   notes.forEach((x, i) => line.push(...(i ? [span('; ')] : []), x));
   return line;
@@ -264,7 +333,10 @@ export function lagOf(s: ClusterSnapshot, g: GroupState, topic: string, partitio
 
 export function memberRows(s: ClusterSnapshot, g: GroupState, topics: string[]): MemberRow[] {
   return [...g.members]
-    .sort((a, b) => a.host.localeCompare(b.host) || a.clientId.localeCompare(b.clientId) || a.memberId.localeCompare(b.memberId))
+    .sort(
+      (a, b) =>
+        a.host.localeCompare(b.host) || a.clientId.localeCompare(b.clientId) || a.memberId.localeCompare(b.memberId),
+    )
     .map((m) => {
       let lag: number | null = 0;
       for (const t of topics) {
@@ -273,7 +345,12 @@ export function memberRows(s: ClusterSnapshot, g: GroupState, topics: string[]):
         const l = lagOf(s, g, t, parts);
         lag = l === null || lag === null ? null : lag + l;
       }
-      return { memberId: m.memberId, who: `${m.clientId} ${m.host.replace(/^\//, '')}`, partitions: m.assignment, lag: m.assignment === null ? null : lag };
+      return {
+        memberId: m.memberId,
+        who: `${m.clientId} ${m.host.replace(/^\//, '')}`,
+        partitions: m.assignment,
+        lag: m.assignment === null ? null : lag,
+      };
     });
 }
 
@@ -291,21 +368,35 @@ function groupLag(s: ClusterSnapshot, g: GroupState, topics: string[]): number |
 
 const lagText = (n: number | null) => (n === null ? 'lag ?' : `lag ${n}`);
 
-function groupLines(s: ClusterSnapshot, groups: string[], topics: string[], highlight: Set<string>, detailed: boolean): Line[] {
+function groupLines(
+  s: ClusterSnapshot,
+  groups: string[],
+  topics: string[],
+  highlight: Set<string>,
+  detailed: boolean,
+): Line[] {
   const lines: Line[] = [];
   for (const id of groups) {
     const g = s.groups[id];
     const head: Line = [hl(highlight.has(`group:${id}`), span(`group ${id}`, { bold: true }))];
     if (!g) {
       const unknown = groupsUnknown(s, id);
-      head.push(span(unknown ? '  ? not learnt' : '  none yet', { dim: !unknown, color: unknown ? 'yellow' : undefined }));
+      head.push(
+        span(unknown ? '  ? not learnt' : '  none yet', { dim: !unknown, color: unknown ? 'yellow' : undefined }),
+      );
       lines.push(head);
       continue;
     }
     const members = memberRows(s, g, topics);
-    head.push(span(`  ${g.state} · ${g.members.length} member${g.members.length === 1 ? '' : 's'} · `), span(lagText(groupLag(s, g, topics)), groupLag(s, g, topics) ? { color: 'yellow' } : {}));
+    head.push(
+      span(`  ${g.state} · ${g.members.length} member${g.members.length === 1 ? '' : 's'} · `),
+      span(lagText(groupLag(s, g, topics)), groupLag(s, g, topics) ? { color: 'yellow' } : {}),
+    );
     if (!detailed) {
-      const parts = members.map((m) => `${m.who.split(' ').pop()} ${m.partitions === null ? 'rebalancing' : topics.map((t) => ranges(m.partitions?.[t] ?? [])).join('/')}`);
+      const parts = members.map(
+        (m) =>
+          `${m.who.split(' ').pop()} ${m.partitions === null ? 'rebalancing' : topics.map((t) => ranges(m.partitions?.[t] ?? [])).join('/')}`,
+      );
       if (parts.length) head.push(span(`: ${parts.join(', ')}`, { dim: true }));
       lines.push(head);
       continue;
@@ -313,8 +404,18 @@ function groupLines(s: ClusterSnapshot, groups: string[], topics: string[], high
     lines.push(head);
     const whoWidth = Math.max(12, ...members.map((m) => m.who.length)) + 2;
     for (const m of members) {
-      const assigned = m.partitions === null ? 'rebalancing' : topics.filter((t) => m.partitions?.[t]).map((t) => `${topics.length > 1 ? `${t} ` : ''}p${ranges(m.partitions![t]!)}`).join('  ') || 'no partitions';
-      lines.push([hl(highlight.has(`member:${id}:${m.memberId}`), span(`  ${pad(m.who, whoWidth)}`)), span(pad(assigned, 16)), span(` ${lagText(m.lag)}`, m.lag ? { color: 'yellow' } : { dim: true })]);
+      const assigned =
+        m.partitions === null
+          ? 'rebalancing'
+          : topics
+              .filter((t) => m.partitions?.[t])
+              .map((t) => `${topics.length > 1 ? `${t} ` : ''}p${ranges(m.partitions![t]!)}`)
+              .join('  ') || 'no partitions';
+      lines.push([
+        hl(highlight.has(`member:${id}:${m.memberId}`), span(`  ${pad(m.who, whoWidth)}`)),
+        span(pad(assigned, 16)),
+        span(` ${lagText(m.lag)}`, m.lag ? { color: 'yellow' } : { dim: true }),
+      ]);
     }
   }
   return lines;
@@ -326,7 +427,15 @@ export function clusterPanel(i: PanelInput): Line[] {
   const width = Math.max(20, i.width);
   const s = i.snapshot;
   if (!s) {
-    return [[span('Cluster', { bold: true }), span(i.error ? `  ? the first look at the cluster failed: ${i.error}` : '  looking at the cluster...', { color: i.error ? 'yellow' : undefined, dim: !i.error })]].map((l) => fit(l, width));
+    return [
+      [
+        span('Cluster', { bold: true }),
+        span(i.error ? `  ? the first look at the cluster failed: ${i.error}` : '  looking at the cluster...', {
+          color: i.error ? 'yellow' : undefined,
+          dim: !i.error,
+        }),
+      ],
+    ].map((l) => fit(l, width));
   }
   const highlight = new Set(i.highlight ?? []);
   const rows = brokerRows(s);
@@ -343,10 +452,24 @@ export function clusterPanel(i: PanelInput): Line[] {
   const gapWords = s.gaps.map(describeGap);
   const unknownLines: Line[] = gapWords.map((u) => [span(`? ${u}`, { color: 'yellow', dim: true })]);
   const candidates: Line[][] = [];
-  const table = [header, brokersLine(rows, highlight), ...tableLines(s, i.topics, highlight, width), ...groupLines(s, i.groups, i.topics, highlight, true)];
-  const matrix = [header, ...matrixLines(s, i.topics, rows, highlight, width), ...groupLines(s, i.groups, i.topics, highlight, true)];
-  const compact = [header, ...matrixLines(s, i.topics, rows, highlight, width), ...groupLines(s, i.groups, i.topics, highlight, false)];
-  if (i.topics.length === 0) candidates.push([header, brokersLine(rows, highlight), ...groupLines(s, i.groups, i.topics, highlight, true)]);
+  const table = [
+    header,
+    brokersLine(rows, highlight),
+    ...tableLines(s, i.topics, highlight, width),
+    ...groupLines(s, i.groups, i.topics, highlight, true),
+  ];
+  const matrix = [
+    header,
+    ...matrixLines(s, i.topics, rows, highlight, width),
+    ...groupLines(s, i.groups, i.topics, highlight, true),
+  ];
+  const compact = [
+    header,
+    ...matrixLines(s, i.topics, rows, highlight, width),
+    ...groupLines(s, i.groups, i.topics, highlight, false),
+  ];
+  if (i.topics.length === 0)
+    candidates.push([header, brokersLine(rows, highlight), ...groupLines(s, i.groups, i.topics, highlight, true)]);
   // The table reads like `kafka-topics --describe`; it needs room for every partition and its notes.
   if (width >= 70) candidates.push(table);
   candidates.push(matrix, compact);
@@ -357,15 +480,25 @@ export function clusterPanel(i: PanelInput): Line[] {
   const room = i.height - out.length;
   if (unknownLines.length && room > 0) {
     const shown = unknownLines.slice(0, room);
-    if (unknownLines.length > room) shown[room - 1] = [span(`? ${unknownLines.length - room + 1} more things could not be learnt: ${gapWords.slice(room - 1).join('; ')}`, { color: 'yellow', dim: true })];
+    if (unknownLines.length > room)
+      shown[room - 1] = [
+        span(
+          `? ${unknownLines.length - room + 1} more things could not be learnt: ${gapWords.slice(room - 1).join('; ')}`,
+          { color: 'yellow', dim: true },
+        ),
+      ];
     out.push(...shown);
   } else if (unknownLines.length) {
     header.splice(1, 0, span(`  ? ${s.gaps.length} unknown`, { color: 'yellow', bold: true }));
   }
-  if (i.legend !== false && chosen !== table && i.topics.length > 0 && out.length < i.height) out.push([span(LEGEND, { dim: true })]);
+  if (i.legend !== false && chosen !== table && i.topics.length > 0 && out.length < i.height)
+    out.push([span(LEGEND, { dim: true })]);
   if (out.length > i.height) {
     const cut = out.length - i.height + 1;
-    out = [...out.slice(0, i.height - 1), [span(`… ${cut} more lines: make the terminal taller to see them`, { dim: true })]];
+    out = [
+      ...out.slice(0, i.height - 1),
+      [span(`… ${cut} more lines: make the terminal taller to see them`, { dim: true })],
+    ];
   }
   return out.map((l) => fit(l, width));
 }
@@ -378,13 +511,15 @@ export function signatures(s: ClusterSnapshot, topics: string[], groups: string[
   const live = liveBrokers(s);
   for (const c of s.containers) {
     if (c.brokerId === undefined) continue;
-    out[`broker:${c.brokerId}`] = `${c.state}|${live === null ? '?' : live.has(c.brokerId)}|${s.controller === c.brokerId}`;
+    out[`broker:${c.brokerId}`] =
+      `${c.state}|${live === null ? '?' : live.has(c.brokerId)}|${s.controller === c.brokerId}`;
   }
   for (const name of topics) {
     const t = s.topics[name];
     out[`topic:${name}`] = t ? `${t.exists}|${t.partitions.length}` : '?';
     for (const p of t?.partitions ?? []) {
-      out[`part:${name}:${p.partition}`] = `${p.leader}|${p.replicas.join(',')}|${p.isr.join(',')}|${p.offline.join(',')}`;
+      out[`part:${name}:${p.partition}`] =
+        `${p.leader}|${p.replicas.join(',')}|${p.isr.join(',')}|${p.offline.join(',')}`;
       for (const b of p.replicas) out[`cell:${name}:${p.partition}:${b}`] = replicaRole(p, b, live);
     }
   }

@@ -14,7 +14,11 @@ export function plainReporter(stream: NodeJS.WritableStream): Reporter {
 
 export function inkReporter(title: string, stream: NodeJS.WriteStream): Reporter {
   const events: ProgressEvent[] = [];
-  const app = render(<ProgressView title={title} events={events} done={false} />, { stdout: stream, exitOnCtrlC: false, patchConsole: false });
+  const app = render(<ProgressView title={title} events={events} done={false} />, {
+    stdout: stream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
   return {
     sink(e) {
       events.push(e);

@@ -36,7 +36,12 @@ export const WIDE = 130;
 function header(s: SessionState, width: number): Line {
   const step = s.progress.current + 1;
   return fit(
-    [span(' kafka-lab ', { inverse: true, bold: true }), span(` step ${step}/${s.lab.steps.length}`, { bold: true }), span(`  ${s.lab.title}`, { bold: true }), span(`  stack ${s.stack}`, { dim: true })],
+    [
+      span(' kafka-lab ', { inverse: true, bold: true }),
+      span(` step ${step}/${s.lab.steps.length}`, { bold: true }),
+      span(`  ${s.lab.title}`, { bold: true }),
+      span(`  stack ${s.stack}`, { dim: true }),
+    ],
     width,
   );
 }
@@ -45,11 +50,13 @@ function windowed(body: Line[], scroll: number, height: number, keep?: number): 
   const maxScroll = Math.max(0, body.length - height);
   let top = Math.min(scroll, maxScroll);
   // A line that must be seen (the marked quiz question) pulls the window to it.
-  if (keep !== undefined && (keep < top + 1 || keep > top + height - 4)) top = Math.max(0, Math.min(maxScroll, keep - 1));
+  if (keep !== undefined && (keep < top + 1 || keep > top + height - 4))
+    top = Math.max(0, Math.min(maxScroll, keep - 1));
   const lines = body.slice(top, top + height);
   if (height >= 3) {
     if (top > 0) lines[0] = [span(`↑ ${top} more above (k/↑)`, { dim: true })];
-    if (top + height < body.length) lines[lines.length - 1] = [span(`↓ ${body.length - top - height + 1} more below (j/↓)`, { dim: true })];
+    if (top + height < body.length)
+      lines[lines.length - 1] = [span(`↓ ${body.length - top - height + 1} more below (j/↓)`, { dim: true })];
   }
   return { lines, maxScroll };
 }
@@ -77,7 +84,11 @@ export function labScreen(i: LabScreenInput): LabScreen {
       [span(`  ${LEGEND}`)],
       [span('  Highlighted: changed in the last seconds.  ?: could not be learnt.')],
     ];
-    const { lines } = windowed(help.map((l) => fit(l, columns)), 0, room);
+    const { lines } = windowed(
+      help.map((l) => fit(l, columns)),
+      0,
+      room,
+    );
     return { lines: [...top, ...lines, ...pad2(room - lines.length), ...bottom], maxScroll: 0 };
   }
 
@@ -87,7 +98,8 @@ export function labScreen(i: LabScreenInput): LabScreen {
   const room = total - top.length - bottom.length;
 
   const record = s.progress.steps[step.id];
-  const result = (max: number) => resultLines({ record, busy: s.busy, log: s.log, nowMs: i.nowMs, width: leftWidth, max });
+  const result = (max: number) =>
+    resultLines({ record, busy: s.busy, log: s.log, nowMs: i.nowMs, width: leftWidth, max });
   const body = stepBody({
     lab: s.lab,
     index: s.progress.current,
@@ -102,19 +114,39 @@ export function labScreen(i: LabScreenInput): LabScreen {
   const marked = step.quiz?.length ? body.findIndex((l) => l[0]?.text === '› ') : -1;
   const keep = marked >= 0 ? marked : undefined;
   const panel = (height: number) =>
-    clusterPanel({ snapshot: i.watch?.snapshot ?? null, topics: i.needs.topics, groups: i.needs.groups, highlight: i.watch?.highlight, error: i.watch?.error, width: rightWidth, height, legend: room >= 30 });
+    clusterPanel({
+      snapshot: i.watch?.snapshot ?? null,
+      topics: i.needs.topics,
+      groups: i.needs.groups,
+      highlight: i.watch?.highlight,
+      error: i.watch?.error,
+      width: rightWidth,
+      height,
+      legend: room >= 30,
+    });
 
   if (wide) {
-    const list = room >= s.lab.steps.length + 16 ? [...stepList(s.lab, s.progress, leftWidth), []] : [stepStrip(s.lab, s.progress, leftWidth), []];
+    const list =
+      room >= s.lab.steps.length + 16
+        ? [...stepList(s.lab, s.progress, leftWidth), []]
+        : [stepStrip(s.lab, s.progress, leftWidth), []];
     const res = result(Math.min(8, Math.max(3, Math.floor(room / 4))));
     const bodyRoom = room - list.length - res.length - 1;
     const win = windowed(body, s.view.scroll, bodyRoom, keep);
     const left = [...list, ...win.lines, ...pad2(bodyRoom - win.lines.length), [], ...res];
-    const right = i.watch === null ? [[span('Cluster', { bold: true }), span('  this lab does not use the cluster', { dim: true })]] : panel(room);
+    const right =
+      i.watch === null
+        ? [[span('Cluster', { bold: true }), span('  this lab does not use the cluster', { dim: true })]]
+        : panel(room);
     const lines: Line[] = [];
     for (let r = 0; r < room; r++) {
       const l = left[r] ?? [];
-      lines.push([...l, span(' '.repeat(Math.max(0, leftWidth - lineWidth(l)))), span(' │ ', { dim: true }), ...(right[r] ?? [])]);
+      lines.push([
+        ...l,
+        span(' '.repeat(Math.max(0, leftWidth - lineWidth(l)))),
+        span(' │ ', { dim: true }),
+        ...(right[r] ?? []),
+      ]);
     }
     return { lines: [...top, ...lines, ...bottom], maxScroll: win.maxScroll };
   }
@@ -126,13 +158,29 @@ export function labScreen(i: LabScreenInput): LabScreen {
   const res = result(roomy ? 6 : 3);
   const gap = roomy ? 2 : 0;
   const minBody = roomy ? 10 : 6;
-  const rule = (title: string): Line => [span(`── ${title} `, { dim: true }), span('─'.repeat(Math.max(0, columns - title.length - 4)), { dim: true })];
+  const rule = (title: string): Line => [
+    span(`── ${title} `, { dim: true }),
+    span('─'.repeat(Math.max(0, columns - title.length - 4)), { dim: true }),
+  ];
   const panelMax = Math.max(3, Math.min(room - strip.length - res.length - minBody - gap, Math.ceil(room * 0.6)));
-  const clusterLines = i.watch === null ? [[span('Cluster', { bold: true }), span('  this lab does not use the cluster', { dim: true })]] : panel(panelMax);
+  const clusterLines =
+    i.watch === null
+      ? [[span('Cluster', { bold: true }), span('  this lab does not use the cluster', { dim: true })]]
+      : panel(panelMax);
   const bodyRoom = Math.max(1, room - strip.length - res.length - clusterLines.length - gap);
   const win = windowed(body, s.view.scroll, bodyRoom, keep);
-  const lines = [...strip, ...win.lines, ...pad2(bodyRoom - win.lines.length), ...res, ...(gap ? [[], rule('cluster')] : []), ...clusterLines];
-  return { lines: [...top, ...lines.slice(0, room), ...pad2(room - lines.length), ...bottom], maxScroll: win.maxScroll };
+  const lines = [
+    ...strip,
+    ...win.lines,
+    ...pad2(bodyRoom - win.lines.length),
+    ...res,
+    ...(gap ? [[], rule('cluster')] : []),
+    ...clusterLines,
+  ];
+  return {
+    lines: [...top, ...lines.slice(0, room), ...pad2(room - lines.length), ...bottom],
+    maxScroll: win.maxScroll,
+  };
 }
 
 function pad2(n: number): Line[] {
@@ -146,7 +194,14 @@ export function pickerScreen(rows: PickerRow[], cursor: number, stack: string, h
   const total = Math.max(12, size.rows) - 1;
   const bar = fit(statusBar(scopesOf('picker', { help, quiz: false }), columns), columns);
   const top: Line[] = [
-    fit([span(' kafka-lab ', { inverse: true, bold: true }), span(' Choose a lab', { bold: true }), span(`  stack ${stack}`, { dim: true })], columns),
+    fit(
+      [
+        span(' kafka-lab ', { inverse: true, bold: true }),
+        span(' Choose a lab', { bold: true }),
+        span(`  stack ${stack}`, { dim: true }),
+      ],
+      columns,
+    ),
     [],
   ];
   if (help) {
@@ -154,10 +209,18 @@ export function pickerScreen(rows: PickerRow[], cursor: number, stack: string, h
     return [...top, ...lines.slice(0, total - top.length - 1), ...pad2(total - top.length - 1 - lines.length), bar];
   }
   const idWidth = Math.max(...rows.map((r) => r.id.length)) + 2;
-  const stateOf = (r: PickerRow) => (!r.started ? 'not started' : r.passed === r.steps ? 'all steps passed' : `${r.passed}/${r.steps} passed, at step ${r.current + 1}`);
+  const stateOf = (r: PickerRow) =>
+    !r.started
+      ? 'not started'
+      : r.passed === r.steps
+        ? 'all steps passed'
+        : `${r.passed}/${r.steps} passed, at step ${r.current + 1}`;
   const stateWidth = Math.max(...rows.map((r) => stateOf(r).length)) + 1;
   const meta = columns >= 120;
-  const titleWidth = Math.max(10, Math.min(Math.max(...rows.map((r) => r.title.length)) + 2, columns - 2 - idWidth - stateWidth - (meta ? 18 : 0)));
+  const titleWidth = Math.max(
+    10,
+    Math.min(Math.max(...rows.map((r) => r.title.length)) + 2, columns - 2 - idWidth - stateWidth - (meta ? 18 : 0)),
+  );
   const list: Line[] = rows.map((r, n) => {
     const on = n === cursor;
     const title = r.title.length > titleWidth - 2 ? `${r.title.slice(0, titleWidth - 3)}…` : r.title;
@@ -167,13 +230,22 @@ export function pickerScreen(rows: PickerRow[], cursor: number, stack: string, h
         span(pad(r.id, idWidth), { bold: on, color: on ? 'cyan' : undefined }),
         span(pad(title, titleWidth), { bold: on }),
         ...(meta ? [span(pad(`${r.steps} steps ~${r.minutes} min`, 18), { dim: true })] : []),
-        span(stateOf(r), { color: r.started ? (r.passed === r.steps ? 'green' : 'yellow') : undefined, dim: !r.started }),
+        span(stateOf(r), {
+          color: r.started ? (r.passed === r.steps ? 'green' : 'yellow') : undefined,
+          dim: !r.started,
+        }),
       ],
       columns,
     );
   });
-  const hint: Line[] = [[], ...wrapMarkup('Enter opens the lab; the stack is started first if it is not up. Progress is saved as you go.', columns, { dim: true })];
+  const hint: Line[] = [
+    [],
+    ...wrapMarkup(
+      'Enter opens the lab; the stack is started first if it is not up. Progress is saved as you go.',
+      columns,
+      { dim: true },
+    ),
+  ];
   const body = [...list, ...hint];
   return [...top, ...body.slice(0, total - top.length - 1), ...pad2(total - top.length - 1 - body.length), bar];
 }
-

@@ -17,9 +17,17 @@ export function stepStrip(lab: Lab, p: LabProgress, width: number): Line {
   lab.steps.forEach((s, i) => {
     const st = STATUS_MARK[statusOf(p, s.id)];
     const current = i === p.current;
-    out.push(span(current ? '[' : ' ', { bold: true }), span(st.mark, { color: st.color, bold: current }), span(String(i + 1), { bold: current, inverse: current }), span(current ? ']' : ' ', { bold: true }));
+    out.push(
+      span(current ? '[' : ' ', { bold: true }),
+      span(st.mark, { color: st.color, bold: current }),
+      span(String(i + 1), { bold: current, inverse: current }),
+      span(current ? ']' : ' ', { bold: true }),
+    );
   });
-  const counts = lab.steps.reduce((a, s) => ({ ...a, [statusOf(p, s.id)]: (a[statusOf(p, s.id)] ?? 0) + 1 }), {} as Record<StepStatus, number>);
+  const counts = lab.steps.reduce(
+    (a, s) => ({ ...a, [statusOf(p, s.id)]: (a[statusOf(p, s.id)] ?? 0) + 1 }),
+    {} as Record<StepStatus, number>,
+  );
   out.push(span(`  ${counts.passed ?? 0}/${lab.steps.length} passed`, { dim: true }));
   return fit(out, width);
 }
@@ -61,46 +69,90 @@ export function stepBody(i: BodyInput): Line[] {
   const w = i.width;
   const st = STATUS_MARK[i.status];
   const lines: Line[] = [
-    fit([span(`Step ${i.index + 1}/${i.lab.steps.length}  `, { bold: true }), span(`${step.id}: ${step.title}`, { bold: true, color: 'cyan' }), span(`  ${st.mark} ${st.word}`, { color: st.color, dim: i.status === 'not-started' })], w),
+    fit(
+      [
+        span(`Step ${i.index + 1}/${i.lab.steps.length}  `, { bold: true }),
+        span(`${step.id}: ${step.title}`, { bold: true, color: 'cyan' }),
+        span(`  ${st.mark} ${st.word}`, { color: st.color, dim: i.status === 'not-started' }),
+      ],
+      w,
+    ),
     [],
     ...wrapMarkup(step.instructions, w),
   ];
   if (step.notes) lines.push([], ...wrapMarkup(step.notes, w, { dim: true }, '│ '));
   if (step.commands.length) {
-    lines.push([], [span('Type:', { bold: true }), span(step.commands.length > 1 ? '   (Tab selects, y copies)' : '   (y copies)', { dim: true })]);
+    lines.push(
+      [],
+      [
+        span('Type:', { bold: true }),
+        span(step.commands.length > 1 ? '   (Tab selects, y copies)' : '   (y copies)', { dim: true }),
+      ],
+    );
     step.commands.forEach((c, j) => {
       const selected = j === i.view.command;
       const rendered = render(c, i.templates);
       wrapHard(rendered, w, selected ? '› $ ' : '  $ ', '      ').forEach((text, k) => {
         const lead = k === 0 ? text.slice(0, 4) : '';
-        lines.push([span(lead, { color: 'cyan', bold: selected }), span(text.slice(lead.length), { color: selected ? 'cyan' : undefined, bold: selected })]);
+        lines.push([
+          span(lead, { color: 'cyan', bold: selected }),
+          span(text.slice(lead.length), { color: selected ? 'cyan' : undefined, bold: selected }),
+        ]);
       });
     });
   }
   const quiz = step.quiz ?? [];
   if (quiz.length) {
-    lines.push([], [span('Questions', { bold: true }), span('   (press 1-9 to answer the marked question)', { dim: true })]);
+    lines.push(
+      [],
+      [span('Questions', { bold: true }), span('   (press 1-9 to answer the marked question)', { dim: true })],
+    );
     quiz.forEach((q, j) => {
       const current = j === Math.min(i.view.question, quiz.length - 1);
       const given = i.answers[q.id];
-      wrapMarkup(`${j + 1}. ${q.question}`, w - 2).forEach((l, k) => lines.push([span(k === 0 && current ? '› ' : '  ', { bold: true, color: 'cyan' }), ...l.map((x) => (current ? { ...x, bold: true } : x))]));
+      wrapMarkup(`${j + 1}. ${q.question}`, w - 2).forEach((l, k) =>
+        lines.push([
+          span(k === 0 && current ? '› ' : '  ', { bold: true, color: 'cyan' }),
+          ...l.map((x) => (current ? { ...x, bold: true } : x)),
+        ]),
+      );
       q.choices.forEach((c, n) => {
         const chosen = given === n;
         const shown = i.view.solution && n === q.answer;
         wrapMarkup(`${n + 1}) ${c}`, w - 6).forEach((l, k) =>
-          lines.push([span(k === 0 ? (chosen ? '   ● ' : '     ') : '     ', { color: 'cyan' }), ...l.map((x) => (chosen ? { ...x, color: 'cyan' } : shown ? { ...x, color: 'green' } : x))]),
+          lines.push([
+            span(k === 0 ? (chosen ? '   ● ' : '     ') : '     ', { color: 'cyan' }),
+            ...l.map((x) => (chosen ? { ...x, color: 'cyan' } : shown ? { ...x, color: 'green' } : x)),
+          ]),
         );
       });
     });
   }
   if (i.view.hint && step.hint) lines.push([], ...wrapMarkup(`**Hint:** ${step.hint}`, w, { color: 'yellow' }));
   if (i.view.solution) {
-    lines.push([], [span('Solution', { bold: true, color: 'green' }), span("   (press r to run it for you)", { dim: true })]);
-    for (const q of quiz) lines.push(...wrapMarkup(`${q.id}: ${q.answer + 1}) ${q.choices[q.answer]}. ${q.explain}`, w, { color: 'green' }, '  '));
-    for (const text of i.solution) for (const l of wrapHard(text, w, '  $ ', '      ')) lines.push([span(l, { color: 'green' })]);
+    lines.push(
+      [],
+      [span('Solution', { bold: true, color: 'green' }), span('   (press r to run it for you)', { dim: true })],
+    );
+    for (const q of quiz)
+      lines.push(
+        ...wrapMarkup(`${q.id}: ${q.answer + 1}) ${q.choices[q.answer]}. ${q.explain}`, w, { color: 'green' }, '  '),
+      );
+    for (const text of i.solution)
+      for (const l of wrapHard(text, w, '  $ ', '      ')) lines.push([span(l, { color: 'green' })]);
   }
   if (step.fault) {
-    lines.push([], fit([span("This step's fault: ", { bold: true }), span(`${step.fault.action} ${step.fault.target}`, { color: 'magenta', bold: true }), span('  (press f to inject it, H to heal)', { dim: true })], w));
+    lines.push(
+      [],
+      fit(
+        [
+          span("This step's fault: ", { bold: true }),
+          span(`${step.fault.action} ${step.fault.target}`, { color: 'magenta', bold: true }),
+          span('  (press f to inject it, H to heal)', { dim: true }),
+        ],
+        w,
+      ),
+    );
   }
   return lines;
 }
@@ -123,28 +175,59 @@ export function resultLines(i: ResultInput): Line[] {
   const out: Line[] = [];
   if (i.busy) {
     const secs = Math.max(0, (i.nowMs - i.busy.sinceMs) / 1000);
-    out.push(fit([span(`${SPIN[Math.floor(secs * 4) % SPIN.length]} `, { color: 'cyan' }), span(i.busy.text, { bold: true }), span(`  ${secs.toFixed(0)}s`, { dim: true })], w));
-    if (i.busy.kind === 'solve') for (const l of i.log.filter((x) => x.trim()).slice(-(i.max - 1))) out.push(fit([span(`  ${l}`, { dim: true })], w));
+    out.push(
+      fit(
+        [
+          span(`${SPIN[Math.floor(secs * 4) % SPIN.length]} `, { color: 'cyan' }),
+          span(i.busy.text, { bold: true }),
+          span(`  ${secs.toFixed(0)}s`, { dim: true }),
+        ],
+        w,
+      ),
+    );
+    if (i.busy.kind === 'solve')
+      for (const l of i.log.filter((x) => x.trim()).slice(-(i.max - 1)))
+        out.push(fit([span(`  ${l}`, { dim: true })], w));
     return out.slice(0, i.max);
   }
   const r = i.record;
   if (!r) {
-    out.push(fit([span('· not checked yet', { dim: true }), span('  press c to check, r to run the solution', { dim: true })], w));
-    if (i.log.length) out.push(...i.log.filter((x) => x.trim()).slice(-(i.max - 1)).map((l) => fit([span(`  ${l}`, { dim: true })], w)));
+    out.push(
+      fit(
+        [span('· not checked yet', { dim: true }), span('  press c to check, r to run the solution', { dim: true })],
+        w,
+      ),
+    );
+    if (i.log.length)
+      out.push(
+        ...i.log
+          .filter((x) => x.trim())
+          .slice(-(i.max - 1))
+          .map((l) => fit([span(`  ${l}`, { dim: true })], w)),
+      );
     return out.slice(0, i.max);
   }
   const at = new Date(r.atMs).toTimeString().slice(0, 8);
   out.push(
     fit(
       r.status === 'passed'
-        ? [span('✔ PASSED', { color: 'green', bold: true }), span(`  checked at ${at} (${(r.tookMs / 1000).toFixed(1)} s)`, { dim: true })]
-        : [span('✘ NOT YET', { color: 'red', bold: true }), span(`  checked at ${at}; fix it and press c again`, { dim: true })],
+        ? [
+            span('✔ PASSED', { color: 'green', bold: true }),
+            span(`  checked at ${at} (${(r.tookMs / 1000).toFixed(1)} s)`, { dim: true }),
+          ]
+        : [
+            span('✘ NOT YET', { color: 'red', bold: true }),
+            span(`  checked at ${at}; fix it and press c again`, { dim: true }),
+          ],
       w,
     ),
   );
   // Failing checks first: they say what to do.
   const ordered = [...r.lines.filter((l) => !l.pass), ...r.lines.filter((l) => l.pass)];
-  const body: Line[] = ordered.map((l): Line => [span(l.pass ? '  ✔ ' : '  ✘ ', { color: l.pass ? 'green' : 'red' }), span(l.text)]);
+  const body: Line[] = ordered.map((l): Line => [
+    span(l.pass ? '  ✔ ' : '  ✘ ', { color: l.pass ? 'green' : 'red' }),
+    span(l.text),
+  ]);
   if (r.unknown.length) body.push([span(`  ? could not learn: ${r.unknown.join('; ')}`, { color: 'yellow' })]);
   const room = i.max - 1;
   if (body.length > room && room > 0) {
@@ -159,7 +242,13 @@ export function resultLines(i: ResultInput): Line[] {
 export function noticeLines(n: SessionState['notice'], width: number, max: number): Line[] {
   if (!n) return [];
   const color = { info: 'cyan', ok: 'green', warn: 'yellow', error: 'red' }[n.kind];
-  const lines = n.text.split('\n').flatMap((t) => wrapMarkup(t.replace(/[`*]/g, (c) => (c === '`' ? "'" : c)), width, { color }));
+  const lines = n.text.split('\n').flatMap((t) =>
+    wrapMarkup(
+      t.replace(/[`*]/g, (c) => (c === '`' ? "'" : c)),
+      width,
+      { color },
+    ),
+  );
   if (lines.length <= max) return lines;
   return [...lines.slice(0, max - 1), fit([...lines[max - 1]!, span(' …', { dim: true })] as Span[], width)];
 }

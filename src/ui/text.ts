@@ -17,7 +17,11 @@ export const plain = (text: string, style: Omit<Span, 'text'> = {}): Line => [sp
 
 /** Tabs, escape sequences and control characters would break the layout: spaces or nothing. */
 export function clean(text: string): string {
-  return text.replace(/\t/g, '    ').replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '').replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '');
+  return text
+    .replace(/\t/g, '    ')
+    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '')
+    .replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '');
 }
 
 export function lineText(line: Line): string {
@@ -77,7 +81,11 @@ function styledChars(text: string): StyledChar[] {
 function toSpans(chars: StyledChar[], base: Omit<Span, 'text'>): Line {
   const out: Line = [];
   for (const c of chars) {
-    const style: Omit<Span, 'text'> = { ...base, ...(c.bold ? { bold: true } : {}), ...(c.code ? { color: 'cyan' } : {}) };
+    const style: Omit<Span, 'text'> = {
+      ...base,
+      ...(c.bold ? { bold: true } : {}),
+      ...(c.code ? { color: 'cyan' } : {}),
+    };
     const last = out[out.length - 1];
     if (last && last.bold === style.bold && last.color === style.color && last.dim === style.dim) last.text += c.ch;
     else out.push({ text: c.ch, ...style });

@@ -72,7 +72,12 @@ export class ClusterWatch extends Store<WatchState> {
         this.update(snap, this.o.clock.now() - started);
       } catch (err) {
         if (signal.aborted) break;
-        this.set({ ...this.state, polls: this.state.polls + 1, error: (err as Error).message.split('\n')[0]!, lastTookMs: this.o.clock.now() - started });
+        this.set({
+          ...this.state,
+          polls: this.state.polls + 1,
+          error: (err as Error).message.split('\n')[0]!,
+          lastTookMs: this.o.clock.now() - started,
+        });
       } finally {
         this.inFlight--;
       }
@@ -94,6 +99,12 @@ export class ClusterWatch extends Store<WatchState> {
     this.prev = sig;
     const keep = this.o.highlightMs ?? 3000;
     for (const [k, at] of Object.entries(this.changedAt)) if (now - at >= keep) delete this.changedAt[k];
-    this.set({ snapshot: snap, highlight: Object.keys(this.changedAt).sort(), polls: this.state.polls + 1, lastTookMs: tookMs, error: null });
+    this.set({
+      snapshot: snap,
+      highlight: Object.keys(this.changedAt).sort(),
+      polls: this.state.polls + 1,
+      lastTookMs: tookMs,
+      error: null,
+    });
   }
 }

@@ -27,8 +27,16 @@ async function kafkaImage(): Promise<string> {
 /** Every Docker resource carrying any kafka-lab stack label. */
 async function allLabelled() {
   const filters = { label: ['kafka-lab.stack'] };
-  const [c, n, v] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters }), docker.listVolumes({ filters })]);
-  return { containers: c.map((x) => x.Names[0]), networks: n.map((x) => x.Name), volumes: (v.Volumes ?? []).map((x) => x.Name) };
+  const [c, n, v] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ]);
+  return {
+    containers: c.map((x) => x.Names[0]),
+    networks: n.map((x) => x.Name),
+    volumes: (v.Volumes ?? []).map((x) => x.Name),
+  };
 }
 
 /** RFC 4180: quoted fields may hold commas, CRLF and doubled quotes. */
@@ -86,7 +94,11 @@ before(async () => {
   await cli(['down', '--stacks', [...STACKS, 'crash-01', 'crash-02', 'crash-03'].join(',')]);
 });
 after(async () => {
-  for (const n of ['cls-stranger', 'cls-other']) await docker.getContainer(n).remove({ force: true, v: true }).catch(() => {});
+  for (const n of ['cls-stranger', 'cls-other'])
+    await docker
+      .getContainer(n)
+      .remove({ force: true, v: true })
+      .catch(() => {});
   await cli(['down', '--all']);
 });
 
@@ -95,7 +107,10 @@ test('up --stacks refuses a room that does not fit in memory, with the numbers, 
   assert.equal(r.exitCode, 3, r.stderr);
   assert.match(r.stderr, /150 stack\(s\) need about \d+ MiB \(\d+ MiB each\) but this host has \d+ MiB available/);
   assert.match(r.stderr, /--force/);
-  assert.deepEqual((await allLabelled()).containers.filter((n) => n.startsWith('/big-')), []);
+  assert.deepEqual(
+    (await allLabelled()).containers.filter((n) => n.startsWith('/big-')),
+    [],
+  );
 });
 
 test('bad stack lists are refused before anything starts', async () => {
@@ -119,9 +134,18 @@ test('three isolated stacks come up side by side, each with its own network, nam
   const r = await cli(['up', '--stacks', 'cls-01..cls-03', '--port-base', '30092', '--json']);
   expectOk(r, 'up --stacks');
   const outcomes = JSON.parse(r.stdout) as { stack: string; ok: boolean; bootstrap: string }[];
-  assert.deepEqual(outcomes.map((o) => [o.stack, o.ok]), STACKS.map((s) => [s, true]));
+  assert.deepEqual(
+    outcomes.map((o) => [o.stack, o.ok]),
+    STACKS.map((s) => [s, true]),
+  );
   assert.equal(new Set(outcomes.map((o) => o.bootstrap)).size, 3);
-  const listed = JSON.parse((await cli(['stacks', '--json'])).stdout) as { stack: string; state: string; bootstrap: string; memoryMiB: number; networks: string[] }[];
+  const listed = JSON.parse((await cli(['stacks', '--json'])).stdout) as {
+    stack: string;
+    state: string;
+    bootstrap: string;
+    memoryMiB: number;
+    networks: string[];
+  }[];
   for (const o of outcomes) {
     bootstrapOf[o.stack] = o.bootstrap;
     const row = listed.find((s) => s.stack === o.stack)!;
@@ -155,13 +179,29 @@ test('one run grades students in different lab states, local and remote, and rep
   );
   const r = await cli(['grade', LAB, '--roster', roster, '--format', 'json']);
   assert.equal(r.exitCode, 1, r.stderr);
-  const batch = JSON.parse(r.stdout) as { rubricVersion: string; results: { student: string; grade?: { earned: number; possible: number; evidence: { canaries: { readBack: boolean | null }[] } }; error?: string }[] };
+  const batch = JSON.parse(r.stdout) as {
+    rubricVersion: string;
+    results: {
+      student: string;
+      grade?: { earned: number; possible: number; evidence: { canaries: { readBack: boolean | null }[] } };
+      error?: string;
+    }[];
+  };
   const by = Object.fromEntries(batch.results.map((x) => [x.student, x]));
   // What failed, what the snapshot could not learn, and the canaries: short enough to survive a CI log.
   const why = (s: string) => {
-    const g = by[s]?.grade as unknown as { items: { results: { pass: boolean; message: string }[] }[]; evidence: { unknown: string[]; canaries: unknown[] } } | undefined;
+    const g = by[s]?.grade as unknown as
+      | {
+          items: { results: { pass: boolean; message: string }[] }[];
+          evidence: { unknown: string[]; canaries: unknown[] };
+        }
+      | undefined;
     if (!g) return JSON.stringify(by[s]);
-    return JSON.stringify({ failing: g.items.flatMap((i) => i.results.filter((r) => !r.pass).map((r) => r.message)), unknown: g.evidence.unknown, canaries: g.evidence.canaries });
+    return JSON.stringify({
+      failing: g.items.flatMap((i) => i.results.filter((r) => !r.pass).map((r) => r.message)),
+      unknown: g.evidence.unknown,
+      canaries: g.evidence.canaries,
+    });
   };
   assert.equal(by.alice!.grade!.earned, 100, why('alice'));
   assert.equal(by.bob!.grade!.earned, 75, why('bob'));
@@ -170,13 +210,27 @@ test('one run grades students in different lab states, local and remote, and rep
   assert.match(by.eve!.error!, /Stack 'cls-99' does not exist/);
   assert.match(by['=frank, the unreachable']!.error!, /No broker answered at 127\.0\.0\.1:1/);
   assert.match(batch.rubricVersion, /^[0-9a-f]{12}$/);
-  assert.deepEqual(by.alice!.grade!.evidence.canaries.map((c) => c.readBack), [true]);
+  assert.deepEqual(
+    by.alice!.grade!.evidence.canaries.map((c) => c.readBack),
+    [true],
+  );
 
   // CSV: one row per student, a column per rubric item, totals equal to the JSON's.
   const csvFile = join(dir, 'grades.csv');
   await cli(['grade', LAB, '--roster', roster, '--format', 'csv', '--out', csvFile]);
   const rows = parseCsv(readFileSync(csvFile, 'utf8'));
-  assert.deepEqual(rows[0], ['student', 'target', 'topics', 'messages', 'broker-back', 'in-sync', 'leaders', 'total', 'possible', 'error']);
+  assert.deepEqual(rows[0], [
+    'student',
+    'target',
+    'topics',
+    'messages',
+    'broker-back',
+    'in-sync',
+    'leaders',
+    'total',
+    'possible',
+    'error',
+  ]);
   assert.equal(rows.length, 7);
   assert.ok(rows.every((row) => row.length === rows[0]!.length));
   const total = Object.fromEntries(rows.slice(1).map((row) => [row[0], Number(row[7])]));
@@ -186,7 +240,11 @@ test('one run grades students in different lab states, local and remote, and rep
   // JUnit: valid against the schema CI servers read, one suite per student, failures counted.
   const xml = join(dir, 'grades.xml');
   await cli(['grade', LAB, '--roster', roster, '--format', 'junit', '--out', xml]);
-  const lint = await execa('xmllint', ['--noout', '--schema', new URL('../../../test/fixtures/junit.xsd', import.meta.url).pathname, xml], { reject: false });
+  const lint = await execa(
+    'xmllint',
+    ['--noout', '--schema', new URL('../../../test/fixtures/junit.xsd', import.meta.url).pathname, xml],
+    { reject: false },
+  );
   assert.equal(lint.exitCode, 0, lint.stderr);
   const text = readFileSync(xml, 'utf8');
   assert.equal(text.match(/<testsuite /g)!.length, 6);
@@ -198,7 +256,10 @@ test('one run grades students in different lab states, local and remote, and rep
   await cli(['grade', LAB, '--roster', roster, '--format', 'gradescope', '--out', gs]);
   const bob = gradescopeSchema.parse(JSON.parse(readFileSync(join(gs, 'bob'), 'utf8')));
   assert.equal(bob.score, 75);
-  assert.equal(bob.tests.reduce((a, t) => a + t.score, 0), bob.score);
+  assert.equal(
+    bob.tests.reduce((a, t) => a + t.score, 0),
+    bob.score,
+  );
   assert.ok(bob.tests.some((t) => t.visibility === 'after_published'));
   assert.equal(readdirSync(gs).length, 6);
 
@@ -223,17 +284,34 @@ test('a grade taken while leaders move back to a returned broker is the same gra
     await kafka2.stop();
     await kafka2.start();
     await eventually('broker 2 to catch up', 60_000, async () => {
-      const d = await dockerExec('cls-01-kafka-1', ['kafka-topics', '--bootstrap-server', 'kafka-1:19092', '--describe', '--under-replicated-partitions']);
+      const d = await dockerExec('cls-01-kafka-1', [
+        'kafka-topics',
+        '--bootstrap-server',
+        'kafka-1:19092',
+        '--describe',
+        '--under-replicated-partitions',
+      ]);
       if (d.exitCode === 0 && d.stdout.trim() === '') return true;
       throw new Error(`${d.stdout.slice(0, 300)}${d.stderr.slice(0, 300)}`);
     });
     const grade = cli(['grade', LAB, '--stack', 'cls-01', '--json']);
     await pause(delayMs);
-    const election = await dockerExec('cls-01-kafka-1', ['kafka-leader-election', '--bootstrap-server', 'kafka-1:19092', '--election-type', 'PREFERRED', '--all-topic-partitions']);
+    const election = await dockerExec('cls-01-kafka-1', [
+      'kafka-leader-election',
+      '--bootstrap-server',
+      'kafka-1:19092',
+      '--election-type',
+      'PREFERRED',
+      '--all-topic-partitions',
+    ]);
     const g = JSON.parse((await grade).stdout);
     const said = `election ${delayMs} ms into the grade: ${election.stdout.slice(0, 80)}…; unknown: ${JSON.stringify(g.evidence.unknown)}`;
     assert.equal(g.earned, 100, said);
-    assert.deepEqual(g.evidence.canaries.map((c: { readBack: boolean }) => c.readBack), [true], said);
+    assert.deepEqual(
+      g.evidence.canaries.map((c: { readBack: boolean }) => c.readBack),
+      [true],
+      said,
+    );
   }
 });
 
@@ -242,23 +320,46 @@ test("the grade does not change when a student's containers lie about themselves
   // kcat in the student's stack now prints every value the rubric wants, for any topic.
   const liar = `#!/bin/sh\nprintf '%s\\n' purchase1 purchase2 purchase3 purchase4 purchase5 alice-1 sam-1 zoe-1 alice-2 sam-2 zoe-2 purchase6 purchase7\n`;
   assert.equal((await dockerExec('cls-02-kcat', ['sh', '-c', 'cat > /usr/bin/kcat'], liar)).exitCode, 0);
-  assert.equal((await dockerExec('cls-02-kafka-1', ['sh', '-c', 'echo "broker.id=7" > /etc/kafka/kafka.properties; echo all-good > /tmp/grade'])).exitCode, 0);
+  assert.equal(
+    (
+      await dockerExec('cls-02-kafka-1', [
+        'sh',
+        '-c',
+        'echo "broker.id=7" > /etc/kafka/kafka.properties; echo all-good > /tmp/grade',
+      ])
+    ).exitCode,
+    0,
+  );
   const afterGrade = JSON.parse((await cli(['grade', LAB, '--stack', 'cls-02', '--json'])).stdout);
   assert.equal(afterGrade.earned, before.earned);
   assert.equal(afterGrade.earned, 75);
-  assert.deepEqual(afterGrade.evidence.canaries.map((c: { readBack: boolean }) => c.readBack), [true]);
+  assert.deepEqual(
+    afterGrade.evidence.canaries.map((c: { readBack: boolean }) => c.readBack),
+    [true],
+  );
 });
 
 test('reset --all empties every stack under a lock, and leaves other containers alone', async () => {
   const image = await kafkaImage();
-  const stranger = await docker.createContainer({ name: 'cls-stranger', Image: image, Entrypoint: ['sleep', 'infinity'] });
-  const other = await docker.createContainer({ name: 'cls-other', Image: image, Entrypoint: ['sleep', 'infinity'], Labels: { 'com.docker.compose.project': 'cls-01', 'other-tool.stack': 'cls-01' } });
+  const stranger = await docker.createContainer({
+    name: 'cls-stranger',
+    Image: image,
+    Entrypoint: ['sleep', 'infinity'],
+  });
+  const other = await docker.createContainer({
+    name: 'cls-other',
+    Image: image,
+    Entrypoint: ['sleep', 'infinity'],
+    Labels: { 'com.docker.compose.project': 'cls-01', 'other-tool.stack': 'cls-01' },
+  });
   await stranger.start();
   await other.start();
   const env = { KAFKA_LAB_LOCK_DIR: lockDir };
   const all = cli(['reset', '--all', '--json'], env);
   const lock = join(lockDir, 'kafka-lab-reset.lock');
-  await eventually('reset --all to take its lock', 10_000, async () => (existsSync(lock) ? true : undefined), { intervalMs: 100 });
+  await eventually('reset --all to take its lock', 10_000, async () => (existsSync(lock) ? true : undefined), {
+    intervalMs: 100,
+  });
   const second = await cli(['reset', '--stack', 'cls-01'], env);
   assert.equal(second.exitCode, 3, second.stderr);
   assert.match(second.stderr, /Another kafka-lab is already doing 'reset --all' on this host \(pid \d+/);
@@ -266,10 +367,17 @@ test('reset --all empties every stack under a lock, and leaves other containers 
   expectOk(r, 'reset --all');
   assert.equal(existsSync(lock), false, 'the lock is released');
   const outcomes = JSON.parse(r.stdout) as { stack: string; ok: boolean }[];
-  assert.deepEqual(outcomes.filter((o) => STACKS.includes(o.stack)).map((o) => o.ok), [true, true, true]);
+  assert.deepEqual(
+    outcomes.filter((o) => STACKS.includes(o.stack)).map((o) => o.ok),
+    [true, true, true],
+  );
   for (const s of STACKS) {
     const topics = await withAdmin(bootstrapOf[s]!, (a) => a.listTopics());
-    assert.deepEqual(topics.filter((t) => !t.startsWith('__')), [], `${s} after reset`);
+    assert.deepEqual(
+      topics.filter((t) => !t.startsWith('__')),
+      [],
+      `${s} after reset`,
+    );
     expectOk(await cli(['status', '--stack', s]), `status ${s}`);
   }
   assert.equal((await stranger.inspect()).State.Running, true);
@@ -290,15 +398,27 @@ test('killing up at random moments of a multi-stack run, then down --all, leaves
   // and once in the middle of creating: as soon as the first container of a new stack exists
   await cli(['down', '--stacks', 'crash-02']);
   const child = cliProcess(args);
-  await eventually('crash-02-zookeeper to be created', 60_000, async () => ((await allLabelled()).containers.includes('/crash-02-zookeeper') ? true : undefined), { intervalMs: 50 });
+  await eventually(
+    'crash-02-zookeeper to be created',
+    60_000,
+    async () => ((await allLabelled()).containers.includes('/crash-02-zookeeper') ? true : undefined),
+    { intervalMs: 50 },
+  );
   child.kill('SIGKILL');
   await child;
   moments.push('crash-02-zookeeper created');
   const left = await allLabelled();
-  assert.ok(left.containers.some((n) => n.startsWith('/crash-')), `the kills (${moments.join(', ')}) left something to clean`);
+  assert.ok(
+    left.containers.some((n) => n.startsWith('/crash-')),
+    `the kills (${moments.join(', ')}) left something to clean`,
+  );
   const r = await cli(['down', '--all']);
   expectOk(r, 'down --all');
-  assert.deepEqual(await allLabelled(), { containers: [], networks: [], volumes: [] }, `after kills at ${moments.join(', ')}`);
+  assert.deepEqual(
+    await allLabelled(),
+    { containers: [], networks: [], volumes: [] },
+    `after kills at ${moments.join(', ')}`,
+  );
   assert.equal((await docker.getContainer('cls-stranger').inspect()).State.Running, true);
   assert.match((await cli(['stacks'])).stdout, /No kafka-lab stacks/);
 });

@@ -36,7 +36,9 @@ async function healthy() {
 before(async () => {
   await cli(['down', ...at, '--volumes']);
   expectOk(await cli(['up', ...at, '--port-base', '29492']), 'up');
-  await withAdmin(BOOT, (a) => a.createTopics({ waitForLeaders: true, topics: [{ topic: 't', numPartitions: 6, replicationFactor: 3 }] }));
+  await withAdmin(BOOT, (a) =>
+    a.createTopics({ waitForLeaders: true, topics: [{ topic: 't', numPartitions: 6, replicationFactor: 3 }] }),
+  );
 });
 // Each test starts from a whole cluster, so one failure shows once instead of in every later test.
 beforeEach(async () => {
@@ -45,7 +47,10 @@ beforeEach(async () => {
 });
 after(async () => {
   await cli(['down', ...at, '--volumes']);
-  await docker.getContainer(name('kcat')).remove({ force: true, v: true }).catch(() => {});
+  await docker
+    .getContainer(name('kcat'))
+    .remove({ force: true, v: true })
+    .catch(() => {});
 });
 
 test('stop and start: the container exits and the broker leaves the cluster, then both come back', async () => {
@@ -106,7 +111,9 @@ test('symbolic targets resolve to the broker the cluster names', async () => {
   await healthy();
   // Until the preferred leader is back, the cluster's own rebalancing may move t/4 between two reads.
   const leader = await eventually('the preferred leader of t/4', 60_000, async () => {
-    const p = (await withAdmin(BOOT, (a) => a.fetchTopicMetadata({ topics: ['t'] }))).topics[0]!.partitions.find((x) => x.partitionId === 4)!;
+    const p = (await withAdmin(BOOT, (a) => a.fetchTopicMetadata({ topics: ['t'] }))).topics[0]!.partitions.find(
+      (x) => x.partitionId === 4,
+    )!;
     return p.leader === p.replicas[0] ? p.leader : undefined;
   });
   const l = await fault('stop', 'leader:t/4');
@@ -126,7 +133,10 @@ test('heal undoes every fault at once, also ones made by hand with docker', asyn
   assert.equal(await attached('kafka-2'), true);
   assert.equal((await inspect('kafka-3')).State.Running, true);
   await healthy();
-  const events = JSON.parse((await cli(['events', ...at, '--json'])).stdout) as { action: string; before: { brokers: number[] } }[];
+  const events = JSON.parse((await cli(['events', ...at, '--json'])).stdout) as {
+    action: string;
+    before: { brokers: number[] };
+  }[];
   assert.ok(events.filter((e) => e.action === 'heal').length >= 3);
   assert.ok(events.some((e) => e.action === 'pause' && e.before.brokers.length === 3));
 });
@@ -134,7 +144,11 @@ test('heal undoes every fault at once, also ones made by hand with docker', asyn
 test('a container without the stack labels is never a target', async () => {
   await docker.getContainer(name('kcat')).remove({ force: true, v: true });
   const image = (await docker.getContainer(name('kafka-1')).inspect()).Config.Image;
-  const stranger = await docker.createContainer({ name: name('kcat'), Image: image, Entrypoint: ['sleep', 'infinity'] });
+  const stranger = await docker.createContainer({
+    name: name('kcat'),
+    Image: image,
+    Entrypoint: ['sleep', 'infinity'],
+  });
   await stranger.start();
   const r = await cli(['fault', 'stop', 'kcat', ...at]);
   assert.equal(r.exitCode, 3);
@@ -147,7 +161,18 @@ test('a container without the stack labels is never a target', async () => {
 for (const f of ['stop', 'kill', 'pause', 'disconnect']) {
   for (const target of ['leader:durable/0', 'controller']) {
     test(`durability: ${f} of the ${target.split(':')[0]} with RF 3 and min.insync.replicas 2 loses nothing`, async () => {
-      const r = await cli(['verify', 'durability', ...at, '--topic', 'durable', '--messages', '600', '--fault', `${f}:${target}`, '--json']);
+      const r = await cli([
+        'verify',
+        'durability',
+        ...at,
+        '--topic',
+        'durable',
+        '--messages',
+        '600',
+        '--fault',
+        `${f}:${target}`,
+        '--json',
+      ]);
       assert.ok(r.exitCode === 0 || r.exitCode === 1, `exit ${r.exitCode}: ${r.stderr}`);
       const report = JSON.parse(r.stdout);
       assert.equal(report.lost, 0, r.stdout);
@@ -164,14 +189,35 @@ test('simulate: a topic that does not exist is named with what to do (exit 3); o
   assert.equal(missing.exitCode, 3, missing.stderr);
   assert.match(missing.stderr, /Topic no-such-topic does not exist on this cluster/);
   assert.match(missing.stderr, /kafka-topics --create --topic no-such-topic/);
-  await withAdmin(BOOT, (a) => a.createTopics({ topics: [{ topic: 'fresh', numPartitions: 3, replicationFactor: 3 }] }));
-  expectOk(await cli(['simulate', 'purchases', ...at, '--topic', 'fresh', '--count', '30', '--rate', '0']), 'simulate into a topic created a moment ago');
+  await withAdmin(BOOT, (a) =>
+    a.createTopics({ topics: [{ topic: 'fresh', numPartitions: 3, replicationFactor: 3 }] }),
+  );
+  expectOk(
+    await cli(['simulate', 'purchases', ...at, '--topic', 'fresh', '--count', '30', '--rate', '0']),
+    'simulate into a topic created a moment ago',
+  );
   const offsets = await withAdmin(BOOT, (a) => a.fetchTopicOffsets('fresh'));
-  assert.equal(offsets.reduce((n, p) => n + Number(p.high), 0), 30);
+  assert.equal(
+    offsets.reduce((n, p) => n + Number(p.high), 0),
+    30,
+  );
 });
 
 test('durability negative control: RF 1 with its broker stopped reports failed writes, never "all good"', async () => {
-  const r = await cli(['verify', 'durability', ...at, '--topic', 'fragile', '--replication-factor', '1', '--messages', '300', '--fault', 'stop:leader:fragile/0', '--json']);
+  const r = await cli([
+    'verify',
+    'durability',
+    ...at,
+    '--topic',
+    'fragile',
+    '--replication-factor',
+    '1',
+    '--messages',
+    '300',
+    '--fault',
+    'stop:leader:fragile/0',
+    '--json',
+  ]);
   assert.equal(r.exitCode, 1, r.stdout);
   const report = JSON.parse(r.stdout);
   assert.ok(report.failed > 0, `failed ${report.failed}`);

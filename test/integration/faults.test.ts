@@ -63,7 +63,9 @@ test('Ctrl-C during up stops cleanly, removes what it created, and a later up wo
   let seen = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`up never reached the brokers; output:\n${seen}`)), 120_000);
-    void child.then((r) => reject(new Error(`up ended (exit ${r.exitCode}) before the brokers started; output:\n${r.all}`)));
+    void child.then((r) =>
+      reject(new Error(`up ended (exit ${r.exitCode}) before the brokers started; output:\n${r.all}`)),
+    );
     child.all!.on('data', (d: Buffer) => {
       seen += d.toString();
       // Interrupt while the brokers are starting, after ZooKeeper is ready.

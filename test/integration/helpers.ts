@@ -41,7 +41,12 @@ export async function labelled(stack: string) {
     docker.listVolumes({ filters }),
   ]);
   return {
-    containers: containers.map((c) => ({ name: c.Names[0]!.slice(1), id: c.Id, state: c.State, service: c.Labels['kafka-lab.service']! })),
+    containers: containers.map((c) => ({
+      name: c.Names[0]!.slice(1),
+      id: c.Id,
+      state: c.State,
+      service: c.Labels['kafka-lab.service']!,
+    })),
     networks: networks.map((n) => n.Name),
     volumes: (volumes.Volumes ?? []).map((v) => v.Name),
   };

@@ -15,10 +15,14 @@ after(async () => {
 });
 
 test('images save, then the images removed, then images load: up works again without a build', async () => {
-  const listed = JSON.parse((await cli(['images', 'list', '--json'])).stdout) as { images: { role: string; image: string; present: boolean }[] };
+  const listed = JSON.parse((await cli(['images', 'list', '--json'])).stdout) as {
+    images: { role: string; image: string; present: boolean }[];
+  };
   const runtime = listed.images.filter((i) => ['zookeeper', 'kafka', 'kcat'].includes(i.role)).map((i) => i.image);
   assert.equal(runtime.length, 3);
-  const ids = Object.fromEntries(await Promise.all(runtime.map(async (i) => [i, (await docker.getImage(i).inspect()).Id] as const)));
+  const ids = Object.fromEntries(
+    await Promise.all(runtime.map(async (i) => [i, (await docker.getImage(i).inspect()).Id] as const)),
+  );
 
   const saved = await cli(['images', 'save', archive, '--images', 'local', '--json']);
   expectOk(saved, 'images save');
@@ -32,7 +36,8 @@ test('images save, then the images removed, then images load: up works again wit
 
   const loaded = await cli(['images', 'load', archive]);
   expectOk(loaded, 'images load');
-  for (const image of runtime) assert.equal((await docker.getImage(image).inspect()).Id, ids[image], `${image} is the same image as before`);
+  for (const image of runtime)
+    assert.equal((await docker.getImage(image).inspect()).Id, ids[image], `${image} is the same image as before`);
 
   const up = await cli(['up', '--stack', STACK, '--port-base', '29892', '--images', 'local']);
   expectOk(up, 'up after load');

@@ -8,7 +8,10 @@ import { cli, expectOk } from './helpers.js';
 
 const STACK = 'it-labs';
 const at = ['--stack', STACK];
-const labs = readdirSync(gradersDir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+const labs = readdirSync(gradersDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .sort();
 
 before(async () => {
   await cli(['down', ...at, '--volumes']);
@@ -30,7 +33,9 @@ for (const lab of labs) {
     assert.equal(r.exitCode, 1, r.stderr);
     const g = JSON.parse(r.stdout);
     assert.ok(g.earned < g.possible, `earned ${g.earned} of ${g.possible} on an empty cluster`);
-    const failed = g.items.flatMap((i: { results: { pass: boolean; message: string }[] }) => i.results.filter((x) => !x.pass));
+    const failed = g.items.flatMap((i: { results: { pass: boolean; message: string }[] }) =>
+      i.results.filter((x) => !x.pass),
+    );
     assert.ok(failed.length > 0);
     for (const f of failed) assert.match(f.message, /expected|asks for/, f.message);
   });
@@ -43,7 +48,15 @@ for (const lab of labs) {
     assert.ok(steps.length >= 3 && steps.every((l) => l.startsWith('PASS')), solved.stdout);
     const r = await cli(['grade', lab, ...at, '--json']);
     const g = JSON.parse(r.stdout);
-    assert.equal(g.earned, g.possible, JSON.stringify(g.items.filter((i: { earned: number; points: number }) => i.earned < i.points), null, 2));
+    assert.equal(
+      g.earned,
+      g.possible,
+      JSON.stringify(
+        g.items.filter((i: { earned: number; points: number }) => i.earned < i.points),
+        null,
+        2,
+      ),
+    );
     assert.equal(r.exitCode, 0);
     assert.equal(g.stack, STACK);
     assert.match(g.rubricVersion, /^[0-9a-f]{12}$/);

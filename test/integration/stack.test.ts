@@ -20,17 +20,32 @@ before(async () => {
 });
 after(async () => {
   await cli(['down', ...at, '--volumes']);
-  await docker.getContainer(`${STACK}-kafka-4`).remove({ force: true, v: true }).catch(() => {});
+  await docker
+    .getContainer(`${STACK}-kafka-4`)
+    .remove({ force: true, v: true })
+    .catch(() => {});
 });
 
 test('up gives three brokers and a controller, seen through kafkajs', async () => {
   expectOk(await cli(['up', ...at, '--port-base', BASE]), 'up');
   const c = await describeCluster(BOOTSTRAP);
-  assert.deepEqual(c.brokers.map((b) => b.id), [1, 2, 3]);
-  assert.deepEqual(c.brokers.map((b) => b.port), [29092, 29093, 29094]);
+  assert.deepEqual(
+    c.brokers.map((b) => b.id),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    c.brokers.map((b) => b.port),
+    [29092, 29093, 29094],
+  );
   assert.ok(c.controller !== null && [1, 2, 3].includes(c.controller), `controller ${c.controller}`);
   const res = await labelled(STACK);
-  assert.deepEqual(res.containers.map((x) => x.name).sort(), [K1, `${STACK}-kafka-2`, `${STACK}-kafka-3`, `${STACK}-kcat`, `${STACK}-zookeeper`]);
+  assert.deepEqual(res.containers.map((x) => x.name).sort(), [
+    K1,
+    `${STACK}-kafka-2`,
+    `${STACK}-kafka-3`,
+    `${STACK}-kcat`,
+    `${STACK}-zookeeper`,
+  ]);
   assert.deepEqual(res.networks, [`kafka-lab-${STACK}`]);
   assert.equal(res.volumes.length, 5);
 });
@@ -42,14 +57,29 @@ test('status --json reports containers, brokers, controller and bootstrap', asyn
   assert.equal(s.stack, STACK);
   assert.equal(s.bootstrap, BOOTSTRAP);
   assert.equal(s.healthy, true);
-  assert.deepEqual(s.containers.map((c: { service: string; state: string }) => `${c.service}:${c.state}`), ['zookeeper:running', 'kafka-1:running', 'kafka-2:running', 'kafka-3:running', 'kcat:running']);
-  assert.deepEqual(s.brokers.map((b: { id: number; host: string }) => `${b.id}@${b.host}`), ['1@127.0.0.1', '2@127.0.0.1', '3@127.0.0.1']);
+  assert.deepEqual(
+    s.containers.map((c: { service: string; state: string }) => `${c.service}:${c.state}`),
+    ['zookeeper:running', 'kafka-1:running', 'kafka-2:running', 'kafka-3:running', 'kcat:running'],
+  );
+  assert.deepEqual(
+    s.brokers.map((b: { id: number; host: string }) => `${b.id}@${b.host}`),
+    ['1@127.0.0.1', '2@127.0.0.1', '3@127.0.0.1'],
+  );
   assert.ok([1, 2, 3].includes(s.controller));
 });
 
 test('a replicated topic reads back through kafka-topics, and kafkajs messages come back through kafka-console-consumer', async () => {
-  await withAdmin(BOOTSTRAP, (a) => a.createTopics({ topics: [{ topic: 'orders', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }));
-  const d = await dockerExec(K1, ['kafka-topics', '--bootstrap-server', 'kafka-1:19092', '--describe', '--topic', 'orders']);
+  await withAdmin(BOOTSTRAP, (a) =>
+    a.createTopics({ topics: [{ topic: 'orders', numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true }),
+  );
+  const d = await dockerExec(K1, [
+    'kafka-topics',
+    '--bootstrap-server',
+    'kafka-1:19092',
+    '--describe',
+    '--topic',
+    'orders',
+  ]);
   assert.equal(d.exitCode, 0, d.stderr);
   assert.match(d.stdout, /PartitionCount:\s*3/);
   assert.match(d.stdout, /ReplicationFactor:\s*3/);
@@ -61,7 +91,18 @@ test('a replicated topic reads back through kafka-topics, and kafkajs messages c
   const values = Array.from({ length: 12 }, (_, i) => `order-${i}-${process.pid}`);
   await producer.send({ topic: 'orders', acks: -1, messages: values.map((value, i) => ({ key: `k${i}`, value })) });
   await producer.disconnect();
-  const c = await dockerExec(K1, ['kafka-console-consumer', '--bootstrap-server', 'kafka-1:19092', '--topic', 'orders', '--from-beginning', '--max-messages', '12', '--timeout-ms', '30000']);
+  const c = await dockerExec(K1, [
+    'kafka-console-consumer',
+    '--bootstrap-server',
+    'kafka-1:19092',
+    '--topic',
+    'orders',
+    '--from-beginning',
+    '--max-messages',
+    '12',
+    '--timeout-ms',
+    '30000',
+  ]);
   assert.equal(c.exitCode, 0, c.stderr);
   assert.deepEqual(c.stdout.trim().split('\n').sort(), [...values].sort());
 });
@@ -78,7 +119,13 @@ test('a changed service definition recreates only that service', async () => {
   const before = await idsByService(STACK);
   const dir = mkdtempSync(join(tmpdir(), 'kafka-lab-'));
   const file = join(dir, 'changed.yaml');
-  writeFileSync(file, readFileSync(defaultComposeFile, 'utf8').replace('KAFKA_BROKER_ID: "3"', 'KAFKA_BROKER_ID: "3"\n      KAFKA_NUM_PARTITIONS: "2"'));
+  writeFileSync(
+    file,
+    readFileSync(defaultComposeFile, 'utf8').replace(
+      'KAFKA_BROKER_ID: "3"',
+      'KAFKA_BROKER_ID: "3"\n      KAFKA_NUM_PARTITIONS: "2"',
+    ),
+  );
   expectOk(await cli(['up', ...at, '--compose', file]), 'up with a changed kafka-3');
   const afterIds = await idsByService(STACK);
   assert.equal(afterIds.zookeeper, before.zookeeper);
@@ -101,12 +148,19 @@ test('a half-created stack is completed: a removed broker is created, a stopped 
   assert.equal(afterIds['kafka-1'], before['kafka-1']);
   assert.equal(afterIds['kafka-3'], before['kafka-3']);
   assert.notEqual(afterIds['kafka-2'], before['kafka-2']);
-  assert.deepEqual((await labelled(STACK)).containers.map((c) => c.state), ['running', 'running', 'running', 'running', 'running']);
+  assert.deepEqual(
+    (await labelled(STACK)).containers.map((c) => c.state),
+    ['running', 'running', 'running', 'running', 'running'],
+  );
   assert.equal((await describeCluster(BOOTSTRAP)).brokers.length, 3);
 });
 
 test('reset empties the cluster and leaves an unlabelled look-alike untouched', async () => {
-  const stranger = await docker.createContainer({ name: `${STACK}-kafka-4`, Image: await localKafkaImage(), Entrypoint: ['sleep', 'infinity'] });
+  const stranger = await docker.createContainer({
+    name: `${STACK}-kafka-4`,
+    Image: await localKafkaImage(),
+    Entrypoint: ['sleep', 'infinity'],
+  });
   await stranger.start();
   expectOk(await cli(['reset', ...at]), 'reset');
   const topics = await withAdmin(BOOTSTRAP, (a) => a.listTopics());
@@ -125,12 +179,19 @@ test('down removes every labelled resource and nothing else', async () => {
 test('up refuses a name clash with an unlabelled container and creates nothing', async () => {
   const stranger = docker.getContainer(`${STACK}-kafka-4`);
   await stranger.remove({ force: true, v: true });
-  const clash = await docker.createContainer({ name: `${STACK}-kafka-2`, Image: await localKafkaImage(), Entrypoint: ['sleep', 'infinity'] });
+  const clash = await docker.createContainer({
+    name: `${STACK}-kafka-2`,
+    Image: await localKafkaImage(),
+    Entrypoint: ['sleep', 'infinity'],
+  });
   await clash.start();
   try {
     const r = await cli(['up', ...at]);
     assert.equal(r.exitCode, 3, r.stderr);
-    assert.match(r.stderr, new RegExp(`A container named ${STACK}-kafka-2 already exists and was not created by kafka-lab`));
+    assert.match(
+      r.stderr,
+      new RegExp(`A container named ${STACK}-kafka-2 already exists and was not created by kafka-lab`),
+    );
     assert.match(r.stderr, /Nothing was created/);
     assert.deepEqual(await labelled(STACK), { containers: [], networks: [], volumes: [] });
     expectOk(await cli(['down', ...at]), 'down with a look-alike present');

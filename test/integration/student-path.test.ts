@@ -26,13 +26,22 @@ after(async () => {
 
 test('every lab has a student script for every step with commands', () => {
   for (const lab of labs.values()) {
-    for (const s of lab.steps) if (s.commands.length) assert.ok(s.student.length > 0, `${lab.id} ${s.id} has commands but no student script`);
+    for (const s of lab.steps)
+      if (s.commands.length) assert.ok(s.student.length > 0, `${lab.id} ${s.id} has commands but no student script`);
   }
-  assert.deepEqual(COURSE, ['single-broker', 'replicated-topic', 'consumer-groups', 'consumer-failover', 'broker-failover', 'purchases']);
+  assert.deepEqual(COURSE, [
+    'single-broker',
+    'replicated-topic',
+    'consumer-groups',
+    'consumer-failover',
+    'broker-failover',
+    'purchases',
+  ]);
 });
 
 for (const id of COURSE) {
-  test(`${id}: the student path passes every step and grades at full marks, after the labs before it`, () => walkLab(labs.get(id)!, STACK));
+  test(`${id}: the student path passes every step and grades at full marks, after the labs before it`, () =>
+    walkLab(labs.get(id)!, STACK));
 }
 
 test('review: answers given with check --answers are kept with the progress and graded by the rubric', async () => {
@@ -41,11 +50,24 @@ test('review: answers given with check --answers are kept with the progress and 
   assert.ok(before.earned < before.possible);
   for (const [i, step] of lab.steps.entries()) {
     // One answer wrong at first, then put right: the kept answer is the last one given.
-    const answers = (step.quiz ?? []).map((q, j) => `${q.id}=${(j === 0 ? (q.answer + 1) % q.choices.length : q.answer) + 1}`);
+    const answers = (step.quiz ?? []).map(
+      (q, j) => `${q.id}=${(j === 0 ? (q.answer + 1) % q.choices.length : q.answer) + 1}`,
+    );
     assert.equal((await cli(['check', 'review', String(i + 1), ...at, '--answers', answers.join(',')])).exitCode, 1);
     const q = step.quiz![0]!;
-    expectOk(await cli(['check', 'review', String(i + 1), ...at, '--answers', `${q.id}=${q.answer + 1}`]), `check review ${i + 1}`);
+    expectOk(
+      await cli(['check', 'review', String(i + 1), ...at, '--answers', `${q.id}=${q.answer + 1}`]),
+      `check review ${i + 1}`,
+    );
   }
   const g = JSON.parse((await cli(['grade', 'review', ...at, '--json'])).stdout);
-  assert.equal(g.earned, g.possible, JSON.stringify(g.items.filter((i: { earned: number; points: number }) => i.earned < i.points), null, 2));
+  assert.equal(
+    g.earned,
+    g.possible,
+    JSON.stringify(
+      g.items.filter((i: { earned: number; points: number }) => i.earned < i.points),
+      null,
+      2,
+    ),
+  );
 });

@@ -51,7 +51,10 @@ export class Terminal {
 
   /** What the terminal shows, one line each, without colours or carriage returns. */
   lines(): string[] {
-    return this.out.replace(ANSI, '').split(/\r?\n/).map((l) => l.replace(/\r/g, ''));
+    return this.out
+      .replace(ANSI, '')
+      .split(/\r?\n/)
+      .map((l) => l.replace(/\r/g, ''));
   }
 
   text(): string {
@@ -82,7 +85,9 @@ export class Terminal {
 
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)));
+  const t = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)),
+  );
   try {
     return await Promise.race([p, t]);
   } finally {
@@ -130,7 +135,10 @@ export class Student {
   async doStep(lab: Lab, index: number): Promise<void> {
     const step = lab.steps[index]!;
     const commands = await shownCommands(lab.ref, index + 1, this.stack);
-    if (commands.length !== step.commands.length) throw new Error(`show printed ${commands.length} commands for ${lab.ref} ${index + 1}, the lab has ${step.commands.length}`);
+    if (commands.length !== step.commands.length)
+      throw new Error(
+        `show printed ${commands.length} commands for ${lab.ref} ${index + 1}, the lab has ${step.commands.length}`,
+      );
     for (const a of step.student) await this.act(a, commands);
   }
 
@@ -152,14 +160,18 @@ export class Student {
         if (a.lines) t.type(a.lines);
         const code = a.lines ? await t.ctrlD(60_000) : await within(t.ended, 120_000, `'${t.command}' to end`);
         const text = t.text();
-        problem =
-          (a.fails ? code === 0 : code !== 0) ? `'${t.command}' exited ${code}, expected ${a.fails ? 'a failure' : '0'}:\n${text.slice(-2000)}`
-          : a.expect && !new RegExp(a.expect).test(text) ? `'${t.command}' printed nothing matching /${a.expect}/:\n${text.slice(-2000)}`
-          : undefined;
+        problem = (a.fails ? code === 0 : code !== 0)
+          ? `'${t.command}' exited ${code}, expected ${a.fails ? 'a failure' : '0'}:\n${text.slice(-2000)}`
+          : a.expect && !new RegExp(a.expect).test(text)
+            ? `'${t.command}' printed nothing matching /${a.expect}/:\n${text.slice(-2000)}`
+            : undefined;
         return problem === undefined ? true : undefined;
       };
       // As a student would, with `again`: run it again until it shows what the step says.
-      if (a.again) await eventually(`command ${a.run} to succeed`, a.again * 1000, attempt).catch(() => Promise.reject(new Error(problem)));
+      if (a.again)
+        await eventually(`command ${a.run} to succeed`, a.again * 1000, attempt).catch(() =>
+          Promise.reject(new Error(problem)),
+        );
       else if (!(await attempt())) throw new Error(problem);
       return;
     }
@@ -181,21 +193,41 @@ export class Student {
       const from = this.marks.get(a.since);
       if (!from) throw new Error(`the lab's student script uses mark ${a.since} before making it`);
       let unseen: string[] = [];
-      await eventually(`every record of ${a.topic} from mark ${a.since} to ${a.group}'s commits printed in ${a.sees.join(', ')}`, 60_000, async () => {
-        const values = await this.recordsBetween(a.topic, from, await this.committed(a.group, a.topic));
-        unseen = this.missing(a.sees, values, 'any');
-        return values.length > 0 && unseen.length === 0 ? true : undefined;
-      }).catch((err: Error) => {
+      await eventually(
+        `every record of ${a.topic} from mark ${a.since} to ${a.group}'s commits printed in ${a.sees.join(', ')}`,
+        60_000,
+        async () => {
+          const values = await this.recordsBetween(a.topic, from, await this.committed(a.group, a.topic));
+          unseen = this.missing(a.sees, values, 'any');
+          return values.length > 0 && unseen.length === 0 ? true : undefined;
+        },
+      ).catch((err: Error) => {
         // Where a part of each missing value shows, to tell a garbled line from a record never printed.
-        const parts = unseen.slice(0, 3).map((u) => u.replace(/ printed nowhere$/, '')).map((v) => v.slice(Math.floor(v.length / 3), Math.floor(v.length / 3) + 30));
-        const near = parts.flatMap((part) => a.sees.flatMap((n) => this.terminal(n).lines().filter((l) => l.includes(part)).map((l) => `${n}: ${l}`)));
-        throw new Error(`${err.message}; ${unseen.length} not printed: ${unseen.slice(0, 3).join('; ')}\nlines with a part of them:\n${near.join('\n')}`);
+        const parts = unseen
+          .slice(0, 3)
+          .map((u) => u.replace(/ printed nowhere$/, ''))
+          .map((v) => v.slice(Math.floor(v.length / 3), Math.floor(v.length / 3) + 30));
+        const near = parts.flatMap((part) =>
+          a.sees.flatMap((n) =>
+            this.terminal(n)
+              .lines()
+              .filter((l) => l.includes(part))
+              .map((l) => `${n}: ${l}`),
+          ),
+        );
+        throw new Error(
+          `${err.message}; ${unseen.length} not printed: ${unseen.slice(0, 3).join('; ')}\nlines with a part of them:\n${near.join('\n')}`,
+        );
       });
       return;
     }
     const each = a.each ?? 'once';
-    await eventually(`${a.values.length} values (${each}) in ${a.sees.join(', ')}`, 30_000, async () => (this.missing(a.sees, a.values, each).length === 0 ? true : undefined)).catch((err: Error) => {
-      throw new Error(`${err.message}; not as expected: ${this.missing(a.sees, a.values, each).slice(0, 8).join('; ')}\n${this.screens(a.sees)}`);
+    await eventually(`${a.values.length} values (${each}) in ${a.sees.join(', ')}`, 30_000, async () =>
+      this.missing(a.sees, a.values, each).length === 0 ? true : undefined,
+    ).catch((err: Error) => {
+      throw new Error(
+        `${err.message}; not as expected: ${this.missing(a.sees, a.values, each).slice(0, 8).join('; ')}\n${this.screens(a.sees)}`,
+      );
     });
   }
 
@@ -207,7 +239,13 @@ export class Student {
       const counts = screens.map((s) => ({ n: s.n, c: s.lines.filter((l) => shows(l, v)).length }));
       const total = counts.reduce((a, x) => a + x.c, 0);
       if (total === 0) problems.push(`${v} printed nowhere`);
-      else if (each === 'once' && total > 1) problems.push(`${v} printed ${total} times (${counts.filter((x) => x.c).map((x) => `${x.n} ${x.c}`).join(', ')})`);
+      else if (each === 'once' && total > 1)
+        problems.push(
+          `${v} printed ${total} times (${counts
+            .filter((x) => x.c)
+            .map((x) => `${x.n} ${x.c}`)
+            .join(', ')})`,
+        );
       else if (each === 'all') for (const x of counts) if (x.c === 0) problems.push(`${v} not printed in ${x.n}`);
     }
     return problems;
@@ -219,21 +257,57 @@ export class Student {
 
   /** The topic's end offsets, from the Kafka tool in the stack. */
   private async endOffsets(topic: string): Promise<Map<number, number>> {
-    const r = await dockerExec(this.container('kafka-1'), ['kafka-get-offsets', '--bootstrap-server', 'kafka-1:19092', '--topic', topic]);
+    const r = await dockerExec(this.container('kafka-1'), [
+      'kafka-get-offsets',
+      '--bootstrap-server',
+      'kafka-1:19092',
+      '--topic',
+      topic,
+    ]);
     if (r.exitCode !== 0) throw new Error(`kafka-get-offsets exited ${r.exitCode}: ${r.stderr}`);
-    return new Map(r.stdout.split('\n').filter((l) => l.startsWith(`${topic}:`)).map((l) => { const [, p, o] = l.split(':'); return [Number(p), Number(o)]; }));
+    return new Map(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith(`${topic}:`))
+        .map((l) => {
+          const [, p, o] = l.split(':');
+          return [Number(p), Number(o)];
+        }),
+    );
   }
 
   /** The group's committed offsets on the topic, as kafka-consumer-groups --describe prints them. */
   private async committed(group: string, topic: string): Promise<Map<number, number>> {
-    const r = await dockerExec(this.container('kafka-1'), ['kafka-consumer-groups', '--bootstrap-server', 'kafka-1:19092', '--describe', '--group', group]);
-    const rows = r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c[0] === group && c[1] === topic && /^\d+$/.test(c[3] ?? ''));
+    const r = await dockerExec(this.container('kafka-1'), [
+      'kafka-consumer-groups',
+      '--bootstrap-server',
+      'kafka-1:19092',
+      '--describe',
+      '--group',
+      group,
+    ]);
+    const rows = r.stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((c) => c[0] === group && c[1] === topic && /^\d+$/.test(c[3] ?? ''));
     return new Map(rows.map((c) => [Number(c[2]), Number(c[3])]));
   }
 
   /** The values of the records at offsets [from, to) of each partition, read with kcat in the stack. */
   private async recordsBetween(topic: string, from: Map<number, number>, to: Map<number, number>): Promise<string[]> {
-    const r = await dockerExec(this.container('kcat'), ['kcat', '-b', 'kafka-1:19092', '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-J']);
+    const r = await dockerExec(this.container('kcat'), [
+      'kcat',
+      '-b',
+      'kafka-1:19092',
+      '-C',
+      '-t',
+      topic,
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-J',
+    ]);
     return r.stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -243,7 +317,9 @@ export class Student {
   }
 
   screens(names: string[]): string {
-    return names.map((n) => `--- ${n}: ${this.terminal(n).command}\n${this.terminal(n).lines().slice(-25).join('\n')}`).join('\n');
+    return names
+      .map((n) => `--- ${n}: ${this.terminal(n).command}\n${this.terminal(n).lines().slice(-25).join('\n')}`)
+      .join('\n');
   }
 
   /** Every terminal still open gets Ctrl-C, as a student closing up; one that ignores it is closed. */

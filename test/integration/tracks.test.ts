@@ -41,12 +41,17 @@ for (const track of course.tracks) {
     const ref = `${track.id}/${id}`;
     const own = ref === OWN.ref ? OWN.params : [];
     test(`${ref}: the student path passes every step and grades at full marks${own.length ? `, with the student's own ${own[1]}` : ''}`, async () => {
-      const lab = await openLab(labsDir, ref, own.length ? [{ values: { topic: 'alice-atu' }, origin: '--param' }] : []);
+      const lab = await openLab(
+        labsDir,
+        ref,
+        own.length ? [{ values: { topic: 'alice-atu' }, origin: '--param' }] : [],
+      );
       if (track.id === 'workshop') assert.equal(lab.params.topic, 'failsafe-test-topic');
       await walkLab(lab, STACK, own);
       // What show printed and what was checked used the track's (or the student's) names.
       const name = lab.params.topic ?? lab.params.prefix;
-      if (name !== undefined) assert.match((await cli(['show', ref, ...at])).stdout, new RegExp(`--topic ${String(name)}\\b`));
+      if (name !== undefined)
+        assert.match((await cli(['show', ref, ...at])).stdout, new RegExp(`--topic ${String(name)}\\b`));
     });
   }
 }
@@ -55,10 +60,17 @@ test("grading a roster uses each student's own parameters", async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kl-roster-'));
   const roster = join(dir, 'roster.yaml');
   // Both name this stack; only alice's names are the ones its lab was done with.
-  await writeFile(roster, `students:\n  - { id: alice, stack: ${STACK}, params: { topic: alice-atu } }\n  - { id: bob, stack: ${STACK}, params: { topic: bob-atu } }\n`);
+  await writeFile(
+    roster,
+    `students:\n  - { id: alice, stack: ${STACK}, params: { topic: alice-atu } }\n  - { id: bob, stack: ${STACK}, params: { topic: bob-atu } }\n`,
+  );
   const r = await cli(['grade', OWN.ref, '--roster', roster, '--format', 'json']);
   assert.equal(r.exitCode, 1, r.stderr);
-  const results = JSON.parse(r.stdout).results as { student: string; error?: string; grade?: { earned: number; possible: number; params?: Record<string, unknown> } }[];
+  const results = JSON.parse(r.stdout).results as {
+    student: string;
+    error?: string;
+    grade?: { earned: number; possible: number; params?: Record<string, unknown> };
+  }[];
   const alice = results.find((x) => x.student === 'alice')!.grade;
   const bob = results.find((x) => x.student === 'bob')!.grade;
   assert.ok(alice && bob, r.stdout);

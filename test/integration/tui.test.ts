@@ -31,7 +31,8 @@ const termEnv: Record<string, string> = {
   ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
 };
 
-const tmux = (args: string[]) => execa('tmux', ['-u', '-L', SOCKET, ...args], { env: termEnv, extendEnv: false, reject: false });
+const tmux = (args: string[]) =>
+  execa('tmux', ['-u', '-L', SOCKET, ...args], { env: termEnv, extendEnv: false, reject: false });
 
 async function screen(): Promise<string> {
   return (await tmux(['capture-pane', '-p', '-t', SESSION])).stdout;
@@ -73,10 +74,18 @@ after(async () => {
 test('the lab screen: up, solve and check, inject a fault, watch the cluster, quit and resume', async () => {
   // (1) Open the broker failover lab; the stack does not exist, so the screen brings it up first.
   await keys(`clear; ${launch}`, 'Enter');
-  const starting = await waitScreen((s) => /Starting stack ui-tui/.test(s) && /ui-tui-zookeeper +ready/.test(s), 'per-container progress', 120_000);
+  const starting = await waitScreen(
+    (s) => /Starting stack ui-tui/.test(s) && /ui-tui-zookeeper +ready/.test(s),
+    'per-container progress',
+    120_000,
+  );
   assert.match(starting, /ui-tui-kafka-1/);
   assert.match(starting, /\d+\.\ds/, 'elapsed time');
-  let s = await waitScreen((x) => x.includes('Step 1/8') && /Cluster +controller \d/.test(x), 'the lab screen with a cluster', 240_000);
+  let s = await waitScreen(
+    (x) => x.includes('Step 1/8') && /Cluster +controller \d/.test(x),
+    'the lab screen with a cluster',
+    240_000,
+  );
   assert.match(s, /create-topic: Create the replicated topic/);
   assert.match(s, /\$ docker exec -ti ui-tui-kafka-1 kafka-topics/, 'the command, rendered for this stack');
   assert.match(s, /kafka-1 up.*kafka-2 up.*kafka-3 up/s);
@@ -90,16 +99,36 @@ test('the lab screen: up, solve and check, inject a fault, watch the cluster, qu
   await keys('y');
   await waitScreen((x) => x.includes('Copied to the terminal clipboard'), 'the copy notice', 10_000);
   const buffer = await tmux(['show-buffer']);
-  assert.equal(buffer.stdout, 'docker exec -ti ui-tui-kafka-1 kafka-topics --bootstrap-server kafka-1:19092 --create --topic my-failsafe-topic --partitions 13 --replication-factor 3 --if-not-exists');
+  assert.equal(
+    buffer.stdout,
+    'docker exec -ti ui-tui-kafka-1 kafka-topics --bootstrap-server kafka-1:19092 --create --topic my-failsafe-topic --partitions 13 --replication-factor 3 --if-not-exists',
+  );
 
   // The check key checks it again against the cluster: a new "checked at" time, passed again.
   const checkedAt = (x: string) => /checked at (\d\d:\d\d:\d\d)/.exec(x)?.[1];
   const first = checkedAt(s)!;
-  await eventually(`the clock to pass ${first}`, 5000, async () => (new Date().toTimeString().slice(0, 8) !== first ? true : undefined), { intervalMs: 50 });
+  await eventually(
+    `the clock to pass ${first}`,
+    5000,
+    async () => (new Date().toTimeString().slice(0, 8) !== first ? true : undefined),
+    { intervalMs: 50 },
+  );
   await keys('c');
-  await waitScreen((x) => x.includes('✔ PASSED') && checkedAt(x) !== undefined && checkedAt(x) !== first, 'the re-check', 60_000);
-  s = await waitScreen((x) => /my-failsafe-topic +13 partitions, RF 3/.test(x), 'the topic in the cluster panel', 30_000);
-  assert.equal((line(s, /^kafka-2 up/).match(/\bf\b|\bL\b/g) ?? []).length, 13, 'kafka-2 holds a replica of every partition');
+  await waitScreen(
+    (x) => x.includes('✔ PASSED') && checkedAt(x) !== undefined && checkedAt(x) !== first,
+    'the re-check',
+    60_000,
+  );
+  s = await waitScreen(
+    (x) => /my-failsafe-topic +13 partitions, RF 3/.test(x),
+    'the topic in the cluster panel',
+    30_000,
+  );
+  assert.equal(
+    (line(s, /^kafka-2 up/).match(/\bf\b|\bL\b/g) ?? []).length,
+    13,
+    'kafka-2 holds a replica of every partition',
+  );
 
   // (3) Go to the stop-broker step and inject its fault from the UI.
   await keys('n', 'n', 'n', 'n');
@@ -110,17 +139,34 @@ test('the lab screen: up, solve and check, inject a fault, watch the cluster, qu
   assert.equal(kafka2?.state, 'exited', 'the fault really stopped kafka-2');
 
   // (4) The cluster panel shows kafka-2 down and every ISR shrunk.
-  s = await waitScreen((x) => /^kafka-2 +down/m.test(x) && /13 under-replicated/.test(x), 'kafka-2 down and the ISRs shrunk', 60_000);
+  s = await waitScreen(
+    (x) => /^kafka-2 +down/m.test(x) && /13 under-replicated/.test(x),
+    'kafka-2 down and the ISRs shrunk',
+    60_000,
+  );
   assert.equal((line(s, /^kafka-2 +down/).match(/!/g) ?? []).length, 13, line(s, /^kafka-2/));
   assert.match(s, /2 of 3 brokers up/);
   assert.doesNotMatch(line(s, /^kafka-1/), /!/);
 
   // (5) Quit with Ctrl-C: the shell gets its screen back, the stack keeps running as it was.
   await keys('C-c');
-  s = await waitScreen((x) => /broker-failover: 1\/8 steps passed, at step 5\. Progress saved; stack ui-tui keeps running\./.test(x.replace(/\n/g, '')), 'the summary on the normal screen', 15_000);
+  s = await waitScreen(
+    (x) =>
+      /broker-failover: 1\/8 steps passed, at step 5\. Progress saved; stack ui-tui keeps running\./.test(
+        x.replace(/\n/g, ''),
+      ),
+    'the summary on the normal screen',
+    15_000,
+  );
   assert.doesNotMatch(s, /Cluster +controller/, 'nothing of the lab screen is left');
   const after = await labelled(STACK);
-  assert.deepEqual(Object.fromEntries(after.containers.map((c) => [c.service, c.state])), { zookeeper: 'running', 'kafka-1': 'running', 'kafka-2': 'exited', 'kafka-3': 'running', kcat: 'running' });
+  assert.deepEqual(Object.fromEntries(after.containers.map((c) => [c.service, c.state])), {
+    zookeeper: 'running',
+    'kafka-1': 'running',
+    'kafka-2': 'exited',
+    'kafka-3': 'running',
+    kcat: 'running',
+  });
   const progressFile = join(stateDir, STACK, 'progress', 'broker-failover.json');
   assert.ok(existsSync(progressFile));
   assert.equal(JSON.parse(readFileSync(progressFile, 'utf8')).current, 4);

@@ -21,7 +21,12 @@ export async function walkLab(lab: Lab, stack: string, params: string[] = []): P
       const counts = step.checks.some((c) => COUNTS_WORK.includes(c.kind)) && doesSomething(step);
       if (i === 0 || counts) {
         const early = await cli(['check', lab.ref, String(n), ...at, '--wait', '0', ...(i === 0 ? params : [])]);
-        if (counts) assert.equal(early.exitCode, 1, `${lab.ref} step ${n} ${step.id} passed before the student did it:\n${early.stdout}`);
+        if (counts)
+          assert.equal(
+            early.exitCode,
+            1,
+            `${lab.ref} step ${n} ${step.id} passed before the student did it:\n${early.stdout}`,
+          );
         else assert.ok(early.exitCode <= 1, `${lab.ref} step ${n}: check exited ${early.exitCode}:\n${early.stderr}`);
       }
       try {
@@ -30,14 +35,31 @@ export async function walkLab(lab: Lab, stack: string, params: string[] = []): P
         throw new Error(`${lab.ref} step ${n} ${step.id}: ${(err as Error).message}`, { cause: err });
       }
       const r = await cli(['check', lab.ref, String(n), ...at]);
-      assert.equal(r.exitCode, 0, `${lab.ref} step ${n} ${step.id} did not pass after the student did it:\n${r.stdout}\n${r.stderr}\n${student.screens([...student.terminals.keys()]).slice(-4000)}`);
+      assert.equal(
+        r.exitCode,
+        0,
+        `${lab.ref} step ${n} ${step.id} did not pass after the student did it:\n${r.stdout}\n${r.stderr}\n${student.screens([...student.terminals.keys()]).slice(-4000)}`,
+      );
     }
     const whole = await cli(['check', lab.ref, ...at, '--json']);
     assert.equal(whole.exitCode, 0, whole.stdout);
-    assert.ok(JSON.parse(whole.stdout).steps.every((s: { pass: boolean; passedEarlierAt: string | null }) => s.pass || s.passedEarlierAt), whole.stdout);
+    assert.ok(
+      JSON.parse(whole.stdout).steps.every(
+        (s: { pass: boolean; passedEarlierAt: string | null }) => s.pass || s.passedEarlierAt,
+      ),
+      whole.stdout,
+    );
     // Graded at the lab's end, with what the last step left running still running.
     const g = JSON.parse((await cli(['grade', lab.ref, ...at, '--json'])).stdout);
-    assert.equal(g.earned, g.possible, JSON.stringify(g.items.filter((i: { earned: number; points: number }) => i.earned < i.points), null, 2));
+    assert.equal(
+      g.earned,
+      g.possible,
+      JSON.stringify(
+        g.items.filter((i: { earned: number; points: number }) => i.earned < i.points),
+        null,
+        2,
+      ),
+    );
   } finally {
     await student.closeAll();
   }

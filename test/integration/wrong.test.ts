@@ -53,7 +53,10 @@ test('replication factor 2 instead of 3, and 6 partitions instead of 3', async (
 test('doing nothing: no messages, no committed offsets', async () => {
   const checks = await check('broker-failover', 'send-messages');
   assert.match(failing(checks, 'topic-contains'), /expected my-failsafe-topic to hold 14 messages; missing 14: m1, m2/);
-  assert.match(failing(checks, 'group-offsets'), /expected group mygroup to have read 14 messages; its commits stop before 14: m1, m2, m3, m4, m5, \.\.\. \(14 of them are not in my-failsafe-topic/);
+  assert.match(
+    failing(checks, 'group-offsets'),
+    /expected group mygroup to have read 14 messages; its commits stop before 14: m1, m2, m3, m4, m5, \.\.\. \(14 of them are not in my-failsafe-topic/,
+  );
 });
 
 test('consumers in separate groups where one group was asked for', async () => {
@@ -70,22 +73,40 @@ test('consumers in separate groups where one group was asked for', async () => {
 test('stopping kafka-3 where kafka-2 was asked for', async () => {
   await execa('docker', ['stop', `${STACK}-kafka-3`]);
   const checks = await check('broker-failover', 'stop-broker', 5);
-  assert.match(failing(checks, 'broker-state'), /expected broker 2 stopped; found its container running and it is still in the cluster/);
-  assert.match(failing(checks, 'broker-leads-none'), /expected a leader other than broker 2; found partition \d+ is still led by broker 2/);
+  assert.match(
+    failing(checks, 'broker-state'),
+    /expected broker 2 stopped; found its container running and it is still in the cluster/,
+  );
+  assert.match(
+    failing(checks, 'broker-leads-none'),
+    /expected a leader other than broker 2; found partition \d+ is still led by broker 2/,
+  );
   assert.match(failing(checks, 'isr'), /expected an ISR of 2 and broker 2 out of the ISR; found partition \d+ has ISR/);
   const recovered = await check('broker-failover', 'restart-broker');
-  assert.match(failing(recovered, 'fully-replicated'), /expected every replica in sync; found partition \d+ has ISR [\d,]+ of replicas [\d,]+/);
+  assert.match(
+    failing(recovered, 'fully-replicated'),
+    /expected every replica in sync; found partition \d+ has ISR [\d,]+ of replicas [\d,]+/,
+  );
   expectOk(await cli(['heal', ...at]), 'heal');
 });
 
 test('a partition whose only broker is running is not offline; stopping it makes it leaderless', async () => {
   await topics('--create', '--topic', 'atu', '--partitions', '1', '--replication-factor', '1');
   const before = await check('single-broker', 'stop-leader');
-  assert.match(failing(before, 'partitions-offline'), /expected atu to have a partition with no live leader; found every partition led/);
+  assert.match(
+    failing(before, 'partitions-offline'),
+    /expected atu to have a partition with no live leader; found every partition led/,
+  );
   const r = await cli(['fault', 'stop', 'leader:atu/0', ...at]);
   expectOk(r, 'fault stop leader:atu/0');
-  assert.match(r.stdout, new RegExp(`^stop ${STACK}-kafka-\\d  \\(leader of atu/0 = broker \\d = ${STACK}-kafka-\\d\\)`));
+  assert.match(
+    r.stdout,
+    new RegExp(`^stop ${STACK}-kafka-\\d  \\(leader of atu/0 = broker \\d = ${STACK}-kafka-\\d\\)`),
+  );
   const led = await check('single-broker', 'find-leader', 15);
-  assert.match(failing(led, 'leaders-live'), /expected a live leader; found partition 0 (has no leader|is led by broker \d, which is down)/);
+  assert.match(
+    failing(led, 'leaders-live'),
+    /expected a live leader; found partition 0 (has no leader|is led by broker \d, which is down)/,
+  );
   expectOk(await cli(['heal', ...at]), 'heal');
 });

@@ -12,7 +12,10 @@ const FILE = 'compose/zk-3-brokers.yaml';
 
 test('the default stack uses the tutorials names and ports', () => {
   const spec = resolveStack(FILE, text, { stack: 'default' });
-  assert.deepEqual(spec.services.map((s) => s.containerName), ['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat']);
+  assert.deepEqual(
+    spec.services.map((s) => s.containerName),
+    ['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat'],
+  );
   assert.equal(bootstrapServers(spec), '127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094');
   assert.equal(spec.services[0]!.ports[0]!.hostPort, 2181);
   assert.equal(spec.network, 'kafka-lab-default');
@@ -27,7 +30,10 @@ test('the default stack uses the tutorials names and ports', () => {
 
 test('another stack prefixes names and moves every port with its port base', () => {
   const spec = resolveStack(FILE, text, { stack: 'team-01', portBase: 19092 });
-  assert.deepEqual(spec.services.map((s) => s.containerName), ['team-01-zookeeper', 'team-01-kafka-1', 'team-01-kafka-2', 'team-01-kafka-3', 'team-01-kcat']);
+  assert.deepEqual(
+    spec.services.map((s) => s.containerName),
+    ['team-01-zookeeper', 'team-01-kafka-1', 'team-01-kafka-2', 'team-01-kafka-3', 'team-01-kcat'],
+  );
   assert.equal(bootstrapServers(spec), '127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094');
   assert.equal(spec.services[0]!.ports[0]!.hostPort, 12181);
   const k3 = spec.services.find((s) => s.service === 'kafka-3')!;
@@ -37,14 +43,23 @@ test('another stack prefixes names and moves every port with its port base', () 
 });
 
 test('images can be swapped for the offline ones', () => {
-  const spec = resolveStack(FILE, text, { stack: 'default', image: (i) => (i.startsWith('confluentinc/cp-kafka') ? 'kafka-lab/kafka:abc' : i) });
+  const spec = resolveStack(FILE, text, {
+    stack: 'default',
+    image: (i) => (i.startsWith('confluentinc/cp-kafka') ? 'kafka-lab/kafka:abc' : i),
+  });
   assert.equal(spec.services[1]!.image, 'kafka-lab/kafka:abc');
   assert.equal(spec.services[0]!.image, 'confluentinc/cp-zookeeper:7.9.1');
 });
 
 test('zookeeper (and the tools container) start first, then the brokers together', () => {
   const spec = resolveStack(FILE, text, { stack: 'default' });
-  assert.deepEqual(startOrder(spec.services).map((w) => w.map((s) => s.service)), [['zookeeper', 'kcat'], ['kafka-1', 'kafka-2', 'kafka-3']]);
+  assert.deepEqual(
+    startOrder(spec.services).map((w) => w.map((s) => s.service)),
+    [
+      ['zookeeper', 'kcat'],
+      ['kafka-1', 'kafka-2', 'kafka-3'],
+    ],
+  );
 });
 
 test('config hashes are stable and change only for the service that changed', () => {
@@ -61,11 +76,14 @@ test('config hashes are stable and change only for the service that changed', ()
 });
 
 function rejects(yaml: string, pattern: RegExp) {
-  assert.throws(() => resolveStack('bad.yaml', yaml, { stack: 'default' }), (err: unknown) => {
-    assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
-    assert.match(err.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => resolveStack('bad.yaml', yaml, { stack: 'default' }),
+    (err: unknown) => {
+      assert.ok(err instanceof UserError, `expected a UserError, got ${String(err)}`);
+      assert.match(err.message, pattern);
+      return true;
+    },
+  );
 }
 
 const minimal = (extra: string) => `services:\n  zk:\n    image: x\n${extra}`;
@@ -74,7 +92,10 @@ test('bad compose files are refused with file:line:column', () => {
   rejects(minimal('    privileged: true\n'), /^bad\.yaml:4:5: unknown key 'privileged'/);
   rejects(minimal('    network_mode: host\n'), /^bad\.yaml:4:5: unknown key 'network_mode'/);
   rejects(minimal('    volumes: ["/etc:/host-etc"]\n'), /^bad\.yaml:4:15: host mount '\/etc' is not allowed/);
-  rejects(minimal('    ports: ["9092:9092"]\n'), /bad\.yaml:4:13: port '9092:9092' would be published beyond this machine/);
+  rejects(
+    minimal('    ports: ["9092:9092"]\n'),
+    /bad\.yaml:4:13: port '9092:9092' would be published beyond this machine/,
+  );
   rejects(minimal('    ports: ["0.0.0.0:9092:9092"]\n'), /beyond this machine/);
   rejects(minimal('    image: y\n'), /^bad\.yaml:4:5: Map keys must be unique/);
   rejects(minimal('    hostname: !!js/function "x"\n'), /^bad\.yaml:4:15: .*tag/i);
@@ -86,6 +107,11 @@ test('bad compose files are refused with file:line:column', () => {
 
 test('a YAML alias bomb is refused', () => {
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-  for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+  for (let i = 1; i < 8; i++)
+    bomb.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]`,
+    );
   assert.throws(() => resolveStack('bomb.yaml', bomb.join('\n'), { stack: 'default' }), /bomb\.yaml:1:1: .*alias/i);
 });

@@ -1,7 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Grade, ItemGrade, Rubric } from '../../src/grading/rubric.js';
-import { csv, gradescope, gradescopeAll, json, junit, markdown, slugs, table, type Batch, type StudentResult } from '../../src/grading/formats.js';
+import {
+  csv,
+  gradescope,
+  gradescopeAll,
+  json,
+  junit,
+  markdown,
+  slugs,
+  table,
+  type Batch,
+  type StudentResult,
+} from '../../src/grading/formats.js';
 
 const rubric: Rubric = {
   lab: 'broker-failover',
@@ -44,7 +55,11 @@ const ok = (message: string) => ({ pass: true, score: 1, message });
 const alice: StudentResult = {
   student: 'alice',
   target: 'stack team-01',
-  grade: grade('team-01', [[10, [ok('topic exists')]], [5, [ok('all 16 values')]], [5, [ok('all preferred')]]]),
+  grade: grade('team-01', [
+    [10, [ok('topic exists')]],
+    [5, [ok('all 16 values')]],
+    [5, [ok('all preferred')]],
+  ]),
 };
 const mallory: StudentResult = {
   student: '=HYPERLINK("http://x","y")',
@@ -86,8 +101,7 @@ function parseCsv(text: string): string[][] {
       records.push(record);
       record = [];
       i += 2;
-    }
-    else assert.fail(`expected , or CRLF at ${i}, found ${JSON.stringify(text.slice(i, i + 5))}`);
+    } else assert.fail(`expected , or CRLF at ${i}, found ${JSON.stringify(text.slice(i, i + 5))}`);
   }
   assert.equal(record.length, 0, 'the last record ends with CRLF');
   return records;
@@ -98,21 +112,45 @@ test('CSV parses back into the same cells, one column per item, totals right, fo
   assert.deepEqual(rows[0], ['student', 'target', 'topic', 'messages', 'preferred', 'total', 'possible', 'error']);
   assert.ok(rows.every((r) => r.length === 8));
   assert.deepEqual(rows[1], ['alice', 'stack team-01', '10', '5', '5', '20', '20', '']);
-  assert.deepEqual(rows[2], [`'=HYPERLINK("http://x","y")`, '127.0.0.1:9092,127.0.0.1:9093', '10', '2.5', '0', '12.5', '20', '']);
+  assert.deepEqual(rows[2], [
+    `'=HYPERLINK("http://x","y")`,
+    '127.0.0.1:9092,127.0.0.1:9093',
+    '10',
+    '2.5',
+    '0',
+    '12.5',
+    '20',
+    '',
+  ]);
   assert.deepEqual(rows[3], ['carol', 'stack team-03', '0', '0', '0', '0', '20', ERROR]);
   assert.equal(rows.length, 4);
   for (const r of rows.slice(1)) assert.ok(!/^[=+\-@]/.test(r[0]), r[0]);
 });
 
 test('CSV guards every text cell against formulas, not only the student', () => {
-  const rows = parseCsv(csv({ ...batch, results: [{ student: '+1', target: '@t', error: '-oops' }, { student: 'a\rb', target: 't', error: 'c\r\nd' }] }));
+  const rows = parseCsv(
+    csv({
+      ...batch,
+      results: [
+        { student: '+1', target: '@t', error: '-oops' },
+        { student: 'a\rb', target: 't', error: 'c\r\nd' },
+      ],
+    }),
+  );
   assert.deepEqual([rows[1][0], rows[1][1], rows[1].at(-1)], ["'+1", "'@t", "'-oops"]);
   assert.deepEqual([rows[2][0], rows[2].at(-1)], ['a\rb', 'c\r\nd']);
 });
 
 test('an error wins over a grade: every item counts 0 and says why', () => {
   const r = { ...alice, error: 'the snapshot was incomplete' };
-  assert.deepEqual(parseCsv(csv({ ...batch, results: [r] }))[1].slice(2), ['0', '0', '0', '0', '20', 'the snapshot was incomplete']);
+  assert.deepEqual(parseCsv(csv({ ...batch, results: [r] }))[1].slice(2), [
+    '0',
+    '0',
+    '0',
+    '0',
+    '20',
+    'the snapshot was incomplete',
+  ]);
   const g = gradescope(r, rubric);
   assert.equal(g.score, 0);
   assert.ok(g.tests.every((t) => t.status === 'failed' && t.output.includes('the snapshot was incomplete')));
@@ -127,14 +165,19 @@ interface El {
 
 const unescape = (s: string) =>
   s.replace(/&(#\d+|lt|gt|amp|quot|apos);/g, (_, e: string) =>
-    e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[e],
+    e.startsWith('#')
+      ? String.fromCodePoint(Number(e.slice(1)))
+      : ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[e],
   );
 
 /** Just enough XML to prove well-formedness: tags close in order, values hold no raw < or &, characters are legal. */
 function parseXml(xml: string): El {
   const decl = '<?xml version="1.0" encoding="UTF-8"?>\n';
   assert.ok(xml.startsWith(decl));
-  assert.ok(!/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.test(xml), 'a character XML 1.0 does not allow');
+  assert.ok(
+    !/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.test(xml),
+    'a character XML 1.0 does not allow',
+  );
   const loneAmp = /&(?!(#\d+|lt|gt|amp|quot|apos);)/;
   const root: El = { name: '#doc', attrs: {}, children: [], text: '' };
   const stack = [root];
@@ -176,7 +219,10 @@ test('JUnit XML is well formed, counts add up, and failures carry every failing 
   const doc = parseXml(xml);
   assert.equal(doc.name, 'testsuites');
   const suites = doc.children;
-  assert.deepEqual(suites.map((s) => s.attrs.name), [alice.student, mallory.student, carol.student]);
+  assert.deepEqual(
+    suites.map((s) => s.attrs.name),
+    [alice.student, mallory.student, carol.student],
+  );
   let tests = 0;
   let failures = 0;
   for (const s of suites) {
@@ -201,7 +247,9 @@ test('JUnit XML is well formed, counts add up, and failures carry every failing 
   assert.ok(!preferred.includes('\u0007') && !preferred.includes('broker 1 leads p1'));
   assert.ok(xml.includes('found m1,\nmissing &lt;m3&gt; &amp; more'));
   assert.equal(suites[1].attrs.name, '=HYPERLINK("http://x","y")');
-  const multi = parseXml(junit({ ...batch, results: [{ student: 'dan\tdoe', target: 't', error: 'line one\nline two' }] }));
+  const multi = parseXml(
+    junit({ ...batch, results: [{ student: 'dan\tdoe', target: 't', error: 'line one\nline two' }] }),
+  );
   assert.equal(multi.children[0].attrs.name, 'dan\tdoe');
   assert.equal(multi.children[0].children[1].children[0].attrs.message, 'line one\nline two');
   for (const c of suites[2].children.filter((c) => c.name === 'testcase')) {
@@ -220,13 +268,22 @@ test('Gradescope: every test scored, scores add up, hidden items wait for publis
       assert.ok(Number.isFinite(t.score) && Number.isFinite(t.max_score) && t.score <= t.max_score);
     }
     assert.ok(Math.abs(g.tests.reduce((a, t) => a + t.score, 0) - g.score) < 1e-9);
-    assert.equal(g.tests.reduce((a, t) => a + t.max_score, 0), 20);
-    assert.deepEqual(g.tests.map((t) => t.visibility), ['visible', 'visible', 'after_published']);
+    assert.equal(
+      g.tests.reduce((a, t) => a + t.max_score, 0),
+      20,
+    );
+    assert.deepEqual(
+      g.tests.map((t) => t.visibility),
+      ['visible', 'visible', 'after_published'],
+    );
   }
   assert.equal(gradescope(alice, rubric).score, 20);
   const m = gradescope(mallory, rubric);
   assert.equal(m.score, 12.5);
-  assert.deepEqual(m.tests.map((t) => t.status), ['passed', 'failed', 'failed']);
+  assert.deepEqual(
+    m.tests.map((t) => t.status),
+    ['passed', 'failed', 'failed'],
+  );
   assert.ok(m.tests[1].output.includes(MSG_QUOTES));
   const c = gradescope(carol, rubric);
   assert.equal(c.score, 0);
@@ -236,7 +293,10 @@ test('Gradescope: every test scored, scores add up, hidden items wait for publis
 
 test('Gradescope files use the Markdown slugs and hold valid results.json', () => {
   const all = gradescopeAll(batch);
-  assert.deepEqual([...all.keys()], [...markdown(batch).keys()].map((k) => k.replace(/\.md$/, '')));
+  assert.deepEqual(
+    [...all.keys()],
+    [...markdown(batch).keys()].map((k) => k.replace(/\.md$/, '')),
+  );
   assert.deepEqual(JSON.parse(all.get('alice')!), gradescope(alice, rubric));
 });
 
@@ -247,7 +307,10 @@ test('file names are safe, never hidden, and unique even when students collide',
   assert.equal(new Set(got).size, names.length);
   for (const s of got) assert.match(s, /^[a-z0-9_-][a-z0-9._-]*$/);
   assert.deepEqual(got.slice(0, 3), ['alice', 'alice-2', 'alice-2-2']);
-  assert.deepEqual([...markdown(b).keys()], got.map((s) => `${s}.md`));
+  assert.deepEqual(
+    [...markdown(b).keys()],
+    got.map((s) => `${s}.md`),
+  );
 });
 
 test('Markdown feedback: one file each, error stated first, hidden items marked, checks shown', () => {
@@ -269,17 +332,30 @@ test('Markdown feedback: one file each, error stated first, hidden items marked,
 
 test('JSON round-trips with the evidence', () => {
   const back = JSON.parse(json(batch));
-  assert.deepEqual(back, { lab: 'broker-failover', rubricVersion: 'abc123def456', gradedAt: batch.gradedAt, results: batch.results });
+  assert.deepEqual(back, {
+    lab: 'broker-failover',
+    rubricVersion: 'abc123def456',
+    gradedAt: batch.gradedAt,
+    results: batch.results,
+  });
   assert.deepEqual(back.results[0].grade?.evidence.brokers, [{ id: 1, host: 'kafka-1', port: 9092 }]);
 });
 
 test('table: header names the rubric, columns line up, errors and failing items shown on one line', () => {
-  const lines = table({ ...batch, results: [...batch.results, { student: 'eve\u001b[2J', target: 't', error: 'line one\nline two' }] }).trimEnd().split('\n');
+  const lines = table({
+    ...batch,
+    results: [...batch.results, { student: 'eve\u001b[2J', target: 't', error: 'line one\nline two' }],
+  })
+    .trimEnd()
+    .split('\n');
   assert.match(lines[0], /Broker failover & "recovery".*abc123def456/);
   assert.equal(lines.length, 6);
   const scoreAt = lines[1].indexOf('score');
   const statusAt = lines[1].indexOf('status');
-  assert.deepEqual(lines.slice(2).map((l) => l.slice(scoreAt).split(' ')[0]), ['20/20', '12.5/20', '0/20', '0/20']);
+  assert.deepEqual(
+    lines.slice(2).map((l) => l.slice(scoreAt).split(' ')[0]),
+    ['20/20', '12.5/20', '0/20', '0/20'],
+  );
   for (const l of lines.slice(2)) assert.match(l.slice(statusAt - 1, statusAt + 1), /^ \S$/, l);
   assert.match(lines[2], /all items pass$/);
   assert.match(lines[3], /failing: messages, preferred$/);

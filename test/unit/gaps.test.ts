@@ -12,14 +12,31 @@ import { emptySnapshot } from './snapshot-fixture.js';
 test('a gap in words reads as the inspector always said it', () => {
   const said: [Gap, string][] = [
     [{ scope: 'brokers', reason: 'no broker container is running' }, 'no broker container is running'],
-    [{ scope: 'cluster', via: 'kafkajs', reason: 'Connection error: connect ECONNREFUSED' }, 'kafkajs: Connection error: connect ECONNREFUSED'],
+    [
+      { scope: 'cluster', via: 'kafkajs', reason: 'Connection error: connect ECONNREFUSED' },
+      'kafkajs: Connection error: connect ECONNREFUSED',
+    ],
     [{ scope: 'cluster', via: 'kcat', reason: 'timed out' }, 'kcat -L: timed out'],
-    [{ scope: 'topic', topic: 't', reason: 'kafkajs could not describe it (a partition without a leader?)' }, 'topic t: kafkajs could not describe it (a partition without a leader?)'],
-    [{ scope: 'topic', topic: 't', via: 'kcat', reason: 'kafkajs could not describe it (a partition without a leader?)' }, 'topic t read with kcat: kafkajs could not describe it (a partition without a leader?)'],
+    [
+      { scope: 'topic', topic: 't', reason: 'kafkajs could not describe it (a partition without a leader?)' },
+      'topic t: kafkajs could not describe it (a partition without a leader?)',
+    ],
+    [
+      {
+        scope: 'topic',
+        topic: 't',
+        via: 'kcat',
+        reason: 'kafkajs could not describe it (a partition without a leader?)',
+      },
+      'topic t read with kcat: kafkajs could not describe it (a partition without a leader?)',
+    ],
     [{ scope: 'messages', topic: 't', reason: 'no broker answered' }, 'messages of t: no broker answered'],
     [{ scope: 'configs', reason: 'timed out' }, 'topic configs: timed out'],
     [{ scope: 'end-offsets', topic: 't', reason: 'timed out' }, 'end offsets of t: timed out'],
-    [{ scope: 'groups', reason: 'The coordinator is not available' }, 'consumer groups: The coordinator is not available'],
+    [
+      { scope: 'groups', reason: 'The coordinator is not available' },
+      'consumer groups: The coordinator is not available',
+    ],
     [{ scope: 'offsets', group: 'g', topic: 't', reason: 'timed out' }, 'offsets of g on t: timed out'],
   ];
   for (const [gap, words] of said) assert.equal(describeGap(gap), words);
@@ -34,33 +51,65 @@ test('checks pick the gap about their own topic by its fields', () => {
       { scope: 'messages', topic: 't', reason: 'not the leader' },
     ],
   });
-  assert.equal(evaluate({ kind: 'topic-holds-at-least', params: { topic: 't', count: 1 } }, s).message, 'the messages of t could not be read (not the leader), so they were not checked.');
-  assert.equal(evaluate({ kind: 'leaders-live', params: { topic: 'nope' } }, s).message, 'topic nope could not be inspected (end offsets of t: not this one).');
+  assert.equal(
+    evaluate({ kind: 'topic-holds-at-least', params: { topic: 't', count: 1 } }, s).message,
+    'the messages of t could not be read (not the leader), so they were not checked.',
+  );
+  assert.equal(
+    evaluate({ kind: 'leaders-live', params: { topic: 'nope' } }, s).message,
+    'topic nope could not be inspected (end offsets of t: not this one).',
+  );
 });
 
 test('brokers whose membership could not be learnt are not called down', () => {
   const s = emptySnapshot({
     brokers: [],
     containers: [{ service: 'kafka-1', name: 'kafka-1', state: 'running', brokerId: 1 }],
-    topics: { t: { name: 't', exists: true, configs: {}, partitions: [{ partition: 0, leader: 1, replicas: [1], isr: [1], offline: [] }] } },
+    topics: {
+      t: {
+        name: 't',
+        exists: true,
+        configs: {},
+        partitions: [{ partition: 0, leader: 1, replicas: [1], isr: [1], offline: [] }],
+      },
+    },
     gaps: [{ scope: 'cluster', via: 'kafkajs', reason: 'Connection error' }],
   });
   assert.equal(liveBrokers(s), null);
-  assert.equal(evaluate({ kind: 'leaders-live', params: { topic: 't' } }, s).message, 'topic t could not be inspected (kafkajs: Connection error).');
+  assert.equal(
+    evaluate({ kind: 'leaders-live', params: { topic: 't' } }, s).message,
+    'topic t could not be inspected (kafkajs: Connection error).',
+  );
   assert.equal(evaluate({ kind: 'partitions-offline', params: { topic: 't' } }, s).pass, false);
   assert.deepEqual(liveBrokers({ ...s, gaps: [] }), new Set());
 });
 
 test('the panel says a group was not learnt only when the groups were not learnt', () => {
   const groupLine = (gaps: Gap[]) => {
-    const lines = clusterPanel({ snapshot: emptySnapshot({ gaps }), topics: [], groups: ['mygroup'], width: 100, height: 20 }).map(lineText);
+    const lines = clusterPanel({
+      snapshot: emptySnapshot({ gaps }),
+      topics: [],
+      groups: ['mygroup'],
+      width: 100,
+      height: 20,
+    }).map(lineText);
     return lines.find((l) => l.startsWith('group mygroup'))!;
   };
   assert.match(groupLine([]), /none yet/);
   assert.match(groupLine([{ scope: 'groups', reason: 'The coordinator is not available' }]), /\? not learnt/);
   assert.match(groupLine([{ scope: 'cluster', via: 'kafkajs', reason: 'Connection error' }]), /\? not learnt/);
   // A topic read another way says nothing about the groups, whatever its words.
-  assert.match(groupLine([{ scope: 'topic', topic: 'mygroup-topic', via: 'kcat', reason: 'kafkajs could not describe it (a partition without a leader?)' }]), /none yet/);
+  assert.match(
+    groupLine([
+      {
+        scope: 'topic',
+        topic: 'mygroup-topic',
+        via: 'kcat',
+        reason: 'kafkajs could not describe it (a partition without a leader?)',
+      },
+    ]),
+    /none yet/,
+  );
 });
 
 test('every check kind is in the lab format, and needs what its parameters name', async () => {
@@ -68,7 +117,25 @@ test('every check kind is in the lab format, and needs what its parameters name'
   const kinds = doc.slice(doc.indexOf('Check kinds (parameters)'));
   for (const k of checkKinds) assert.ok(kinds.includes(`\`${k}\``), `labs/README.md does not document ${k}`);
   assert.equal(checkKinds.length, 17);
-  assert.deepEqual(needsOf({ kind: 'group-offsets', params: { group: 'g', topic: 't', values: ['a'] } }), { topics: ['t'], groups: ['g'], messagesOf: ['t'], ackedOf: [], endOffsetsOf: ['t'] });
-  assert.deepEqual(needsOf({ kind: 'acked-survive', params: { topic: 't' } }), { topics: ['t'], groups: [], messagesOf: ['t'], ackedOf: ['t'], endOffsetsOf: ['t'] });
-  assert.deepEqual(needsOf({ kind: 'broker-state', params: { broker: 2, state: 'up' } }), { topics: [], groups: [], messagesOf: [], ackedOf: [], endOffsetsOf: [] });
+  assert.deepEqual(needsOf({ kind: 'group-offsets', params: { group: 'g', topic: 't', values: ['a'] } }), {
+    topics: ['t'],
+    groups: ['g'],
+    messagesOf: ['t'],
+    ackedOf: [],
+    endOffsetsOf: ['t'],
+  });
+  assert.deepEqual(needsOf({ kind: 'acked-survive', params: { topic: 't' } }), {
+    topics: ['t'],
+    groups: [],
+    messagesOf: ['t'],
+    ackedOf: ['t'],
+    endOffsetsOf: ['t'],
+  });
+  assert.deepEqual(needsOf({ kind: 'broker-state', params: { broker: 2, state: 'up' } }), {
+    topics: [],
+    groups: [],
+    messagesOf: [],
+    ackedOf: [],
+    endOffsetsOf: [],
+  });
 });

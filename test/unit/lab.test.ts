@@ -40,34 +40,67 @@ test('a good lab parses into steps, actions and checks', () => {
 });
 
 function rejects(text: string, pattern: RegExp) {
-  assert.throws(() => parseLab('labs/demo.yaml', text), (err: unknown) => {
-    assert.ok(err instanceof UserError, String(err));
-    assert.match(err.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => parseLab('labs/demo.yaml', text),
+    (err: unknown) => {
+      assert.ok(err instanceof UserError, String(err));
+      assert.match(err.message, pattern);
+      return true;
+    },
+  );
 }
 
 test('bad lab files are refused with file:line:column and what was expected', () => {
   rejects(good.replace('minutes: 5', 'minutes: 5\ncolour: red'), /^labs\/demo\.yaml:5:1: unknown key 'colour'/);
-  rejects(good.replace('kind: topic-exists', 'kind: topic-exist'), /^labs\/demo\.yaml:17:17: unknown check kind 'topic-exist'\. Known kinds: topic-exists/);
-  rejects(good.replace('partitions: 3, within: 5', 'partitions: three'), /^labs\/demo\.yaml:17:53: Invalid input: expected number, received string \(at steps.0.checks.0.partitions\)/);
+  rejects(
+    good.replace('kind: topic-exists', 'kind: topic-exist'),
+    /^labs\/demo\.yaml:17:17: unknown check kind 'topic-exist'\. Known kinds: topic-exists/,
+  );
+  rejects(
+    good.replace('partitions: 3, within: 5', 'partitions: three'),
+    /^labs\/demo\.yaml:17:53: Invalid input: expected number, received string \(at steps.0.checks.0.partitions\)/,
+  );
   rejects(good.replace('partitions: 3, within: 5', 'partitionz: 3'), /unknown key 'partitionz'/);
-  rejects(good.replace('- run: docker exec {{kafka-1}}', '- run: docker run --privileged -v /:/host {{kafka-1}}'), /labs\/demo\.yaml:14:14: 'docker run' is not allowed/);
+  rejects(
+    good.replace('- run: docker exec {{kafka-1}}', '- run: docker run --privileged -v /:/host {{kafka-1}}'),
+    /labs\/demo\.yaml:14:14: 'docker run' is not allowed/,
+  );
   rejects(good.replace('- run: docker exec {{kafka-1}} kafka-topics', '- run: rm -rf /'), /only 'docker exec\|stop/);
-  rejects(good.replace('- run: docker exec {{kafka-1}}', '- run: docker exec some-other-container'), /must be one of the stack's services/);
-  rejects(good.replace('- run: docker exec {{kafka-1}}', '- run: docker exec --privileged {{kafka-1}}'), /'docker exec --privileged' is not allowed/);
+  rejects(
+    good.replace('- run: docker exec {{kafka-1}}', '- run: docker exec some-other-container'),
+    /must be one of the stack's services/,
+  );
+  rejects(
+    good.replace('- run: docker exec {{kafka-1}}', '- run: docker exec --privileged {{kafka-1}}'),
+    /'docker exec --privileged' is not allowed/,
+  );
   rejects(good.replace('-ti {{kafka-1}}', '-ti {{kafka-9}}'), /unknown template \{\{kafka-9\}\}/);
   rejects(good.replace('answer: 1', 'answer: 2'), /answer 2 is not one of the 2 choices/);
   rejects(good.replace('id: quiz', 'id: create'), /step id 'create' is used twice/);
   rejects(good.replace('id: demo', 'id: other'), /must match the file name/);
   rejects(good.replace('title: Demo', 'title: Demo\ntitle: Again'), /Map keys must be unique/);
-  rejects(good.replace('summary: A demo lab.', 'summary: !!binary aGVsbG8='), /labs\/demo\.yaml:3:19: .*expected string, received Buffer/);
+  rejects(
+    good.replace('summary: A demo lab.', 'summary: !!binary aGVsbG8='),
+    /labs\/demo\.yaml:3:19: .*expected string, received Buffer/,
+  );
   rejects(good.replace('summary: A demo lab.', 'summary: !shell echo'), /labs\/demo\.yaml:3:10: .*tag/i);
-  rejects(good.replace('      - produce: { topic: t, values: [a, b] }', '      - shell: { cmd: x }'), /a solution action is one of run, consumer/);
+  rejects(
+    good.replace('      - produce: { topic: t, values: [a, b] }', '      - shell: { cmd: x }'),
+    /a solution action is one of run, consumer/,
+  );
 });
 
 test('command lines split like a shell, without one', () => {
-  assert.deepEqual(splitWords(`kcat -b kafka-1:19092 -f 'Part-%p => %k:%s\\n' -G "my group" t`), ['kcat', '-b', 'kafka-1:19092', '-f', 'Part-%p => %k:%s\\n', '-G', 'my group', 't']);
+  assert.deepEqual(splitWords(`kcat -b kafka-1:19092 -f 'Part-%p => %k:%s\\n' -G "my group" t`), [
+    'kcat',
+    '-b',
+    'kafka-1:19092',
+    '-f',
+    'Part-%p => %k:%s\\n',
+    '-G',
+    'my group',
+    't',
+  ]);
   assert.deepEqual(splitWords('a \\\n  b'), ['a', 'b']);
   assert.throws(() => splitWords("a 'b"), /unclosed/);
   const isService = (w: string) => w === '{{kafka-2}}';
@@ -76,12 +109,24 @@ test('command lines split like a shell, without one', () => {
 });
 
 test('templates render the stack names', () => {
-  const ctx = { containers: { 'kafka-1': 'team-01-kafka-1' }, bootstrap: '127.0.0.1:9192', internalBootstrap: 'kafka-1:19092', network: 'kafka-lab-team-01' };
-  assert.equal(render('docker exec -ti {{kafka-1}} x --bootstrap-server {{internal-bootstrap}} # {{network}} {{bootstrap}}', ctx), 'docker exec -ti team-01-kafka-1 x --bootstrap-server kafka-1:19092 # kafka-lab-team-01 127.0.0.1:9192');
+  const ctx = {
+    containers: { 'kafka-1': 'team-01-kafka-1' },
+    bootstrap: '127.0.0.1:9192',
+    internalBootstrap: 'kafka-1:19092',
+    network: 'kafka-lab-team-01',
+  };
+  assert.equal(
+    render('docker exec -ti {{kafka-1}} x --bootstrap-server {{internal-bootstrap}} # {{network}} {{bootstrap}}', ctx),
+    'docker exec -ti team-01-kafka-1 x --bootstrap-server kafka-1:19092 # kafka-lab-team-01 127.0.0.1:9192',
+  );
 });
 
 test('group assignments decode from the standard consumer protocol; other protocols are not decoded', () => {
-  const buf = kafkajs.AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: { t: [4, 0, 2] }, userData: Buffer.alloc(0) });
+  const buf = kafkajs.AssignerProtocol.MemberAssignment.encode({
+    version: 0,
+    assignment: { t: [4, 0, 2] },
+    userData: Buffer.alloc(0),
+  });
   assert.deepEqual(decodeAssignment('consumer', buf), { t: [0, 2, 4] });
   assert.equal(decodeAssignment('connect', buf), null);
   assert.equal(decodeAssignment('consumer', Buffer.alloc(0)), null);
@@ -96,14 +141,38 @@ test('quiz answers are judged locally with an explanation', () => {
 
 test('a solution keeps -i but drops the terminal flags of docker exec only', async () => {
   const { withoutTty } = await import('../../src/lab/runner.js');
-  assert.deepEqual(withoutTty(['docker', 'exec', '-ti', 'kcat', 'kcat', '-L', '-t', 'atu']), ['docker', 'exec', '-i', 'kcat', 'kcat', '-L', '-t', 'atu']);
-  assert.deepEqual(withoutTty(['docker', 'exec', '-t', 'kafka-1', 'kafka-topics', '--list']), ['docker', 'exec', 'kafka-1', 'kafka-topics', '--list']);
+  assert.deepEqual(withoutTty(['docker', 'exec', '-ti', 'kcat', 'kcat', '-L', '-t', 'atu']), [
+    'docker',
+    'exec',
+    '-i',
+    'kcat',
+    'kcat',
+    '-L',
+    '-t',
+    'atu',
+  ]);
+  assert.deepEqual(withoutTty(['docker', 'exec', '-t', 'kafka-1', 'kafka-topics', '--list']), [
+    'docker',
+    'exec',
+    'kafka-1',
+    'kafka-topics',
+    '--list',
+  ]);
   assert.deepEqual(withoutTty(['docker', 'stop', 'kafka-2']), ['docker', 'stop', 'kafka-2']);
 });
 
 test('student scripts: each action is named by its first key, and its command must exist', () => {
-  const withScript = (lines: string) => good.replace('    checks:\n      - { kind: topic-exists', `    student:\n${lines}    checks:\n      - { kind: topic-exists`);
-  const ok = parseLab('labs/demo.yaml', withScript("      - { open: c1, command: 1, lines: [a] }\n      - { sees: [c1], values: [a], each: all }\n      - { mark: m, topic: t }\n      - { sees: [c1], topic: t, since: m, group: g }\n"));
+  const withScript = (lines: string) =>
+    good.replace(
+      '    checks:\n      - { kind: topic-exists',
+      `    student:\n${lines}    checks:\n      - { kind: topic-exists`,
+    );
+  const ok = parseLab(
+    'labs/demo.yaml',
+    withScript(
+      '      - { open: c1, command: 1, lines: [a] }\n      - { sees: [c1], values: [a], each: all }\n      - { mark: m, topic: t }\n      - { sees: [c1], topic: t, since: m, group: g }\n',
+    ),
+  );
   assert.deepEqual(ok.steps[0]!.student[0], { open: 'c1', command: 1, lines: ['a'] });
   assert.equal(ok.steps[0]!.student.length, 4);
   const problem = (lines: string) => {
@@ -115,7 +184,10 @@ test('student scripts: each action is named by its first key, and its command mu
     }
     return 'parsed';
   };
-  assert.match(problem('      - { opn: c1, command: 1 }\n'), /^labs\/demo\.yaml:\d+:\d+: a student action starts with one of open, type, ctrlc, run, wait, sees, mark; found opn\./);
+  assert.match(
+    problem('      - { opn: c1, command: 1 }\n'),
+    /^labs\/demo\.yaml:\d+:\d+: a student action starts with one of open, type, ctrlc, run, wait, sees, mark; found opn\./,
+  );
   assert.match(problem('      - { open: c1, command: 2 }\n'), /command 2 is not one of the step's 1 commands/);
   assert.match(problem("      - { run: 1, expect: '(' }\n"), /'\(' is not a regular expression/);
   assert.match(problem('      - { type: c1, lines: [a], extra: 1 }\n'), /unknown key 'extra'/);

@@ -11,7 +11,9 @@ const spec = resolveStack('compose/zk-3-brokers.yaml', readFileSync(defaultCompo
 function withBrokerHeap(s: StackSpec, broker: string, heapOpts: string): StackSpec {
   return {
     ...s,
-    services: s.services.map((svc) => (svc.service === broker ? { ...svc, environment: { ...svc.environment, KAFKA_HEAP_OPTS: heapOpts } } : svc)),
+    services: s.services.map((svc) =>
+      svc.service === broker ? { ...svc, environment: { ...svc.environment, KAFKA_HEAP_OPTS: heapOpts } } : svc,
+    ),
   };
 }
 
@@ -46,6 +48,9 @@ test('-Xmx units and the last -Xmx winning, as in the JVM', () => {
 });
 
 test('MemAvailable is read from /proc/meminfo text in MiB', () => {
-  assert.equal(parseMemAvailableMiB('MemTotal:       24684096 kB\nMemFree:  100 kB\nMemAvailable:   2097152 kB\n'), 2048);
+  assert.equal(
+    parseMemAvailableMiB('MemTotal:       24684096 kB\nMemFree:  100 kB\nMemAvailable:   2097152 kB\n'),
+    2048,
+  );
   assert.equal(parseMemAvailableMiB('MemTotal: 1 kB\n'), undefined);
 });

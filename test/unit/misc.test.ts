@@ -7,14 +7,26 @@ import { demux } from '../../src/docker/client.js';
 import { checkStackName, namePrefix } from '../../src/core/stack.js';
 
 function fakeClock(): Clock & { t: number } {
-  const c = { t: 0, now: () => c.t, pause: async (ms: number, signal?: AbortSignal) => { if (signal?.aborted) throw new Interrupted(); c.t += ms; } };
+  const c = {
+    t: 0,
+    now: () => c.t,
+    pause: async (ms: number, signal?: AbortSignal) => {
+      if (signal?.aborted) throw new Interrupted();
+      c.t += ms;
+    },
+  };
   return c;
 }
 
 test('waitFor returns as soon as the probe holds', async () => {
   const clock = fakeClock();
   let n = 0;
-  const v = await waitFor(async () => (++n === 3 ? { done: true, value: 'ok' } : { done: false, seen: `try ${n}` }), { what: 'x', timeoutMs: 10_000, intervalMs: 100, clock });
+  const v = await waitFor(async () => (++n === 3 ? { done: true, value: 'ok' } : { done: false, seen: `try ${n}` }), {
+    what: 'x',
+    timeoutMs: 10_000,
+    intervalMs: 100,
+    clock,
+  });
   assert.equal(v, 'ok');
   assert.equal(clock.t, 200);
 });
@@ -22,8 +34,15 @@ test('waitFor returns as soon as the probe holds', async () => {
 test('a timeout names what was awaited, for how long, and what was last seen', async () => {
   const clock = fakeClock();
   await assert.rejects(
-    waitFor(async () => ({ done: false, seen: 'brokers 1, 3' }), { what: 'broker 2 to join', timeoutMs: 30_000, intervalMs: 500, clock }),
-    (err: unknown) => err instanceof WaitTimeout && /Timed out after 30 s waiting for broker 2 to join \(last seen: brokers 1, 3\)/.test(err.message),
+    waitFor(async () => ({ done: false, seen: 'brokers 1, 3' }), {
+      what: 'broker 2 to join',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      clock,
+    }),
+    (err: unknown) =>
+      err instanceof WaitTimeout &&
+      /Timed out after 30 s waiting for broker 2 to join \(last seen: brokers 1, 3\)/.test(err.message),
   );
   assert.equal(clock.t, 30_000);
 });
@@ -31,7 +50,16 @@ test('a timeout names what was awaited, for how long, and what was last seen', a
 test('an aborted wait is an interruption', async () => {
   const ac = new AbortController();
   ac.abort();
-  await assert.rejects(waitFor(async () => ({ done: false, seen: '' }), { what: 'x', timeoutMs: 1000, intervalMs: 10, clock: fakeClock(), signal: ac.signal }), Interrupted);
+  await assert.rejects(
+    waitFor(async () => ({ done: false, seen: '' }), {
+      what: 'x',
+      timeoutMs: 1000,
+      intervalMs: 10,
+      clock: fakeClock(),
+      signal: ac.signal,
+    }),
+    Interrupted,
+  );
 });
 
 test("Confluent's image names map to kafka-lab's own, others stay", () => {

@@ -15,7 +15,10 @@ import type { FaultEvent } from '../../src/faults/log.js';
 import { labsDir } from '../../src/paths.js';
 import { eventually } from '../poll.js';
 
-export const brokerFailover: Lab = parseLab(join(labsDir, 'broker-failover.yaml'), readFileSync(join(labsDir, 'broker-failover.yaml'), 'utf8'));
+export const brokerFailover: Lab = parseLab(
+  join(labsDir, 'broker-failover.yaml'),
+  readFileSync(join(labsDir, 'broker-failover.yaml'), 'utf8'),
+);
 
 export const quizLab: Lab = parseLab(
   'quiz.yaml',
@@ -46,7 +49,13 @@ steps:
 );
 
 export const templates: TemplateContext = {
-  containers: { zookeeper: 'ui-t-zookeeper', 'kafka-1': 'ui-t-kafka-1', 'kafka-2': 'ui-t-kafka-2', 'kafka-3': 'ui-t-kafka-3', kcat: 'ui-t-kcat' },
+  containers: {
+    zookeeper: 'ui-t-zookeeper',
+    'kafka-1': 'ui-t-kafka-1',
+    'kafka-2': 'ui-t-kafka-2',
+    'kafka-3': 'ui-t-kafka-3',
+    kcat: 'ui-t-kcat',
+  },
   bootstrap: '127.0.0.1:29592,127.0.0.1:29593,127.0.0.1:29594',
   internalBootstrap: 'kafka-1:19092,kafka-2:19093,kafka-3:19094',
   network: 'kafka-lab-ui-t',
@@ -55,7 +64,10 @@ export const templates: TemplateContext = {
 export const TOPIC = 'my-failsafe-topic';
 
 /** Partition i has replicas rotated from broker 1 + i % 3, like Kafka's assignment for 3 brokers. */
-export function partitions(n: number, f: (p: PartitionState) => Partial<PartitionState> = () => ({})): PartitionState[] {
+export function partitions(
+  n: number,
+  f: (p: PartitionState) => Partial<PartitionState> = () => ({}),
+): PartitionState[] {
   return Array.from({ length: n }, (_, i) => {
     const replicas = [1 + (i % 3), 1 + ((i + 1) % 3), 1 + ((i + 2) % 3)];
     const p: PartitionState = { partition: i, leader: replicas[0]!, replicas, isr: [...replicas], offline: [] };
@@ -80,8 +92,18 @@ export function snapshot(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
         state: 'Stable',
         protocolType: 'consumer',
         members: [
-          { memberId: 'rdkafka-b', clientId: 'rdkafka', host: '/10.0.0.8', assignment: { [TOPIC]: [7, 8, 9, 10, 11, 12] } },
-          { memberId: 'rdkafka-a', clientId: 'rdkafka', host: '/10.0.0.7', assignment: { [TOPIC]: [0, 1, 2, 3, 4, 5, 6] } },
+          {
+            memberId: 'rdkafka-b',
+            clientId: 'rdkafka',
+            host: '/10.0.0.8',
+            assignment: { [TOPIC]: [7, 8, 9, 10, 11, 12] },
+          },
+          {
+            memberId: 'rdkafka-a',
+            clientId: 'rdkafka',
+            host: '/10.0.0.7',
+            assignment: { [TOPIC]: [0, 1, 2, 3, 4, 5, 6] },
+          },
         ],
         offsets: { [TOPIC]: Object.fromEntries(Array.from({ length: 13 }, (_, i) => [i, 1])) },
       },
@@ -118,12 +140,30 @@ export function broker2Stopped(): ClusterSnapshot {
 
 /** Broker 3 is up but has fallen out of partition 4's ISR. */
 export function shrunkIsr(): ClusterSnapshot {
-  return snapshot({ topics: { [TOPIC]: { name: TOPIC, exists: true, configs: {}, partitions: partitions(13, (p) => (p.partition === 4 ? { isr: p.replicas.filter((r) => r !== 3) } : {})) } } });
+  return snapshot({
+    topics: {
+      [TOPIC]: {
+        name: TOPIC,
+        exists: true,
+        configs: {},
+        partitions: partitions(13, (p) => (p.partition === 4 ? { isr: p.replicas.filter((r) => r !== 3) } : {})),
+      },
+    },
+  });
 }
 
 /** Partition 1's preferred replica (2) is in sync, but broker 3 leads it. */
 export function nonPreferredLeader(): ClusterSnapshot {
-  return snapshot({ topics: { [TOPIC]: { name: TOPIC, exists: true, configs: {}, partitions: partitions(13, (p) => (p.partition === 1 ? { leader: 3 } : {})) } } });
+  return snapshot({
+    topics: {
+      [TOPIC]: {
+        name: TOPIC,
+        exists: true,
+        configs: {},
+        partitions: partitions(13, (p) => (p.partition === 1 ? { leader: 3 } : {})),
+      },
+    },
+  });
 }
 
 export class MemoryStore implements ProgressStore {
@@ -160,7 +200,9 @@ export interface Calls {
 }
 
 /** Engine dependencies that record each call; `result` decides what a check returns. */
-export function fakeDeps(o: { store?: ProgressStore; pass?: (step: Step) => boolean; gate?: Promise<void> } = {}): SessionDeps & { calls: Calls; signals: AbortSignal[] } {
+export function fakeDeps(
+  o: { store?: ProgressStore; pass?: (step: Step) => boolean; gate?: Promise<void> } = {},
+): SessionDeps & { calls: Calls; signals: AbortSignal[] } {
   const calls: Calls = { check: [], solve: [], fault: [], heal: 0, copy: [] };
   const signals: AbortSignal[] = [];
   return {
@@ -173,9 +215,23 @@ export function fakeDeps(o: { store?: ProgressStore; pass?: (step: Step) => bool
       signals.push(c.signal);
       await o.gate;
       const pass = o.pass ? o.pass(step) : true;
-      const outcomes = step.checks.map((check) => ({ check, result: { pass, score: pass ? 1 : 0, message: `${check.kind} ${pass ? 'holds' : 'does not hold yet'}` } }));
-      const quiz = step.quiz?.map((q) => ({ id: q.id, pass: c.answers[q.id] === q.answer, message: `${q.id}: ${c.answers[q.id] === q.answer ? 'right' : 'wrong'}` }));
-      return { stepId: step.id, pass: pass && (quiz?.every((q) => q.pass) ?? true), outcomes, quiz, gaps: [], tookMs: 5 };
+      const outcomes = step.checks.map((check) => ({
+        check,
+        result: { pass, score: pass ? 1 : 0, message: `${check.kind} ${pass ? 'holds' : 'does not hold yet'}` },
+      }));
+      const quiz = step.quiz?.map((q) => ({
+        id: q.id,
+        pass: c.answers[q.id] === q.answer,
+        message: `${q.id}: ${c.answers[q.id] === q.answer ? 'right' : 'wrong'}`,
+      }));
+      return {
+        stepId: step.id,
+        pass: pass && (quiz?.every((q) => q.pass) ?? true),
+        outcomes,
+        quiz,
+        gaps: [],
+        tookMs: 5,
+      };
     },
     async solve(step, c) {
       calls.solve.push(step.id);
@@ -186,7 +242,15 @@ export function fakeDeps(o: { store?: ProgressStore; pass?: (step: Step) => bool
     async fault(f, signal): Promise<FaultEvent> {
       calls.fault.push(f);
       signals.push(signal);
-      return { at: '', atMs: Date.UTC(2026, 0, 1, 12, 0, 5), action: f.action, target: f.target, container: `ui-t-${f.target}`, service: f.target, before: { brokers: [1, 2, 3], controller: 1 } };
+      return {
+        at: '',
+        atMs: Date.UTC(2026, 0, 1, 12, 0, 5),
+        action: f.action,
+        target: f.target,
+        container: `ui-t-${f.target}`,
+        service: f.target,
+        before: { brokers: [1, 2, 3], controller: 1 },
+      };
     },
     async heal() {
       calls.heal++;
@@ -213,6 +277,11 @@ export async function waitFor<T>(read: () => T, ok: (v: T) => boolean, what: str
   return held.v;
 }
 
-export function waitForFrame(inst: { lastFrame: () => string | undefined }, ok: (frame: string) => boolean, what: string, timeoutMs?: number): Promise<string> {
+export function waitForFrame(
+  inst: { lastFrame: () => string | undefined },
+  ok: (frame: string) => boolean,
+  what: string,
+  timeoutMs?: number,
+): Promise<string> {
   return waitFor(() => inst.lastFrame() ?? '', ok, what, timeoutMs);
 }

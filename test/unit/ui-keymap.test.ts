@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindingFor, helpLines, intentFor, KEYMAP, keyLabel, keyName, keyNames, scopesOf, statusBar, type Scope } from '../../src/ui/keymap.js';
+import {
+  bindingFor,
+  helpLines,
+  intentFor,
+  KEYMAP,
+  keyLabel,
+  keyName,
+  keyNames,
+  scopesOf,
+  statusBar,
+  type Scope,
+} from '../../src/ui/keymap.js';
 import { lineText } from '../../src/ui/text.js';
 import { colorAllowed, osc52 } from '../../src/ui/terminal.js';
 
@@ -13,7 +24,19 @@ test('one table: no key means two things in the same scope', () => {
 
 test('every key the issue asks for is bound on the lab screen', () => {
   const lab = scopesOf('lab', { help: false, quiz: false });
-  const want = { c: 'check', h: 'hint', s: 'solution', r: 'solve', f: 'fault', H: 'heal', n: 'next', p: 'prev', y: 'copy', q: 'quit', '?': 'help' };
+  const want = {
+    c: 'check',
+    h: 'hint',
+    s: 'solution',
+    r: 'solve',
+    f: 'fault',
+    H: 'heal',
+    n: 'next',
+    p: 'prev',
+    y: 'copy',
+    q: 'quit',
+    '?': 'help',
+  };
   for (const [key, intent] of Object.entries(want)) assert.equal(intentFor(key, lab)?.type, intent, key);
   assert.equal(intentFor('right', lab)?.type, 'next');
   assert.equal(intentFor('ctrl-c', lab)?.type, 'quit');

@@ -22,7 +22,15 @@ function someProgress(): LabProgress {
   return {
     ...emptyProgress(brokerFailover, 'ui-p', 1),
     current: 4,
-    steps: { 'create-topic': { status: 'passed', atMs: 10, tookMs: 3, lines: [{ pass: true, text: 'topic exists' }], unknown: [] } },
+    steps: {
+      'create-topic': {
+        status: 'passed',
+        atMs: 10,
+        tookMs: 3,
+        lines: [{ pass: true, text: 'topic exists' }],
+        unknown: [],
+      },
+    },
     answers: {},
   };
 }
@@ -56,7 +64,18 @@ test('the atomic write: a reader never sees a partial file, and the last save wi
     ...someProgress(),
     current: n % 8,
     // Large enough that a non-atomic write would be seen half done.
-    steps: Object.fromEntries(brokerFailover.steps.map((s) => [s.id, { status: 'failed', atMs: n, tookMs: n, lines: Array.from({ length: 200 }, (_, i) => ({ pass: false, text: `line ${i} of save ${n}` })), unknown: [] }])),
+    steps: Object.fromEntries(
+      brokerFailover.steps.map((s) => [
+        s.id,
+        {
+          status: 'failed',
+          atMs: n,
+          tookMs: n,
+          lines: Array.from({ length: 200 }, (_, i) => ({ pass: false, text: `line ${i} of save ${n}` })),
+          unknown: [],
+        },
+      ]),
+    ),
   });
   const saves = Array.from({ length: 30 }, (_, n) => store.save(big(n)));
   let reads = 0;
@@ -100,7 +119,10 @@ test('writeFileAtomic replaces a file whole and creates missing directories', as
 
 for (const [what, text] of [
   ['not JSON', '{"version":1,"lab":"broker-fail'],
-  ['JSON of the wrong shape', '{"version":1,"lab":"broker-failover","stack":"ui-p","current":"four","steps":{},"answers":{},"updatedAtMs":0}'],
+  [
+    'JSON of the wrong shape',
+    '{"version":1,"lab":"broker-failover","stack":"ui-p","current":"four","steps":{},"answers":{},"updatedAtMs":0}',
+  ],
   ['another lab', JSON.stringify({ ...someProgress(), lab: 'purchases' })],
 ] as const) {
   test(`a corrupt progress file (${what}) is reported and set aside, and the lab starts again`, async () => {
@@ -134,7 +156,15 @@ test('the picker reads without setting anything aside', async () => {
 });
 
 test('progress saved for an older version of the lab keeps only what still fits', () => {
-  const p = fitToLab({ ...someProgress(), current: 40, steps: { ...someProgress().steps, 'gone-step': { status: 'passed', atMs: 1, tookMs: 1, lines: [], unknown: [] } }, answers: { nope: 1 } }, brokerFailover);
+  const p = fitToLab(
+    {
+      ...someProgress(),
+      current: 40,
+      steps: { ...someProgress().steps, 'gone-step': { status: 'passed', atMs: 1, tookMs: 1, lines: [], unknown: [] } },
+      answers: { nope: 1 },
+    },
+    brokerFailover,
+  );
   assert.equal(p.current, brokerFailover.steps.length - 1);
   assert.deepEqual(Object.keys(p.steps), ['create-topic']);
   assert.deepEqual(p.answers, {});

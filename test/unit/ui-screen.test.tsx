@@ -19,7 +19,20 @@ import { KEYMAP } from '../../src/ui/keymap.js';
 import { clusterPanel } from '../../src/ui/panel.js';
 import { lineText } from '../../src/ui/text.js';
 import type { Size } from '../../src/ui/screen.js';
-import { brokerFailover, broker2Stopped, fakeDeps, MemoryStore, nonPreferredLeader, quizLab, realClock, shrunkIsr, snapshot, templates, TOPIC, waitForFrame } from './ui-fixtures.js';
+import {
+  brokerFailover,
+  broker2Stopped,
+  fakeDeps,
+  MemoryStore,
+  nonPreferredLeader,
+  quizLab,
+  realClock,
+  shrunkIsr,
+  snapshot,
+  templates,
+  TOPIC,
+  waitForFrame,
+} from './ui-fixtures.js';
 
 const SMALL: Size = { columns: 80, rows: 24 };
 
@@ -32,14 +45,27 @@ function mount(o: { lab?: Lab; snap?: () => ClusterSnapshot; store?: ProgressSto
       labs: [brokerFailover, quizLab],
       stack: 'ui-t',
       rows: async () => [
-        { id: 'broker-failover', title: brokerFailover.title, minutes: 30, steps: 8, passed: 2, current: 2, started: true },
+        {
+          id: 'broker-failover',
+          title: brokerFailover.title,
+          minutes: 30,
+          steps: 8,
+          passed: 2,
+          current: 2,
+          started: true,
+        },
         { id: 'quiz', title: 'Quiz', minutes: 5, steps: 2, passed: 0, current: 0, started: false },
       ],
       async open(lab) {
         opened.push(lab.id);
         const { progress } = await deps.store.load(lab);
         const session = new LabSession(deps, { lab, stack: 'ui-t', templates, progress });
-        const watch = new ClusterWatch({ inspector: { snapshot: async () => (o.snap ?? snapshot)() }, needs: labNeeds(lab), clock: realClock, intervalMs: 20 });
+        const watch = new ClusterWatch({
+          inspector: { snapshot: async () => (o.snap ?? snapshot)() },
+          needs: labNeeds(lab),
+          clock: realClock,
+          intervalMs: 20,
+        });
         watches.push(watch);
         return { session, watch };
       },
@@ -76,7 +102,13 @@ test('the step list shows each step as passed, failed or not started', async () 
       updatedAtMs: 0,
       steps: {
         'create-topic': { status: 'passed', atMs: 0, tookMs: 1, lines: [], unknown: [] },
-        'start-consumers': { status: 'failed', atMs: 0, tookMs: 1, lines: [{ pass: false, text: 'expected 2 members in group mygroup; found 1.' }], unknown: [] },
+        'start-consumers': {
+          status: 'failed',
+          atMs: 0,
+          tookMs: 1,
+          lines: [{ pass: false, text: 'expected 2 members in group mygroup; found 1.' }],
+          unknown: [],
+        },
       },
     },
   });
@@ -149,14 +181,27 @@ test('cluster panel: consumer groups with members, their partitions and lag, in 
     const f = await m.frame((x) => x.includes('group mygroup'), 'the group');
     assert.match(f, /group mygroup +Stable · 2 members · lag 3/);
     const members = f.split('\n').filter((l) => /rdkafka 10\.0\.0\./.test(l));
-    assert.deepEqual(members.map((l) => l.trim().replace(/\s+/g, ' ')), ['rdkafka 10.0.0.7 p0-6 lag 3', 'rdkafka 10.0.0.8 p7-12 lag 0']);
+    assert.deepEqual(
+      members.map((l) => l.trim().replace(/\s+/g, ' ')),
+      ['rdkafka 10.0.0.7 p0-6 lag 3', 'rdkafka 10.0.0.8 p7-12 lag 0'],
+    );
   } finally {
     await m.close();
   }
 });
 
 test('cluster panel: what the snapshot could not learn is marked, not hidden', async () => {
-  const unknown = () => snapshot({ brokers: [], controller: null, topics: {}, groups: {}, gaps: [{ scope: 'cluster', via: 'kafkajs', reason: 'Connection error: connect ECONNREFUSED' }, { scope: 'cluster', via: 'kcat', reason: 'timed out' }] });
+  const unknown = () =>
+    snapshot({
+      brokers: [],
+      controller: null,
+      topics: {},
+      groups: {},
+      gaps: [
+        { scope: 'cluster', via: 'kafkajs', reason: 'Connection error: connect ECONNREFUSED' },
+        { scope: 'cluster', via: 'kcat', reason: 'timed out' },
+      ],
+    });
   const m = mount({ lab: brokerFailover, snap: unknown, size: { columns: 100, rows: 40 } });
   try {
     const f = await m.frame((x) => x.includes('controller ?'), 'an unknown controller');
@@ -175,7 +220,8 @@ test('? shows the help generated from the keymap, and closes it again', async ()
     await m.frame((x) => x.includes('Step 1/8'), 'the lab screen');
     m.press('?');
     const f = await m.frame((x) => x.includes('Lab screen'), 'the help');
-    for (const b of KEYMAP.filter((x) => ['lab', 'quiz', 'any'].includes(x.scope))) assert.ok(f.includes(b.help), `help lacks: ${b.help}`);
+    for (const b of KEYMAP.filter((x) => ['lab', 'quiz', 'any'].includes(x.scope)))
+      assert.ok(f.includes(b.help), `help lacks: ${b.help}`);
     m.press('c'); // does nothing while the help is open
     m.press('?');
     await m.frame((x) => x.includes('Step 1/8') && !x.includes('Lab screen'), 'the help closed');
@@ -191,7 +237,10 @@ test('keys dispatch intents to the engine: check, run it, fault, heal, copy', as
     await m.frame((x) => x.includes('Step 1/8'), 'step 1');
     m.press('c');
     await m.frame((x) => x.includes('✔ PASSED'), 'the check result');
-    assert.deepEqual(m.deps.calls.check.map((c) => c.step), ['create-topic']);
+    assert.deepEqual(
+      m.deps.calls.check.map((c) => c.step),
+      ['create-topic'],
+    );
     m.press('nnnn');
     await m.frame((x) => x.includes('Step 5/8') && x.includes('stop-broker'), 'step 5');
     m.press('f');
@@ -286,7 +335,14 @@ test('every frame fits the terminal: no line wider than 80, fewer lines than 24'
 });
 
 test('changed rows and cells are highlighted (inverse, so it shows without colours too)', () => {
-  const lines = clusterPanel({ snapshot: broker2Stopped(), topics: [TOPIC], groups: ['mygroup'], highlight: ['broker:2', `cell:${TOPIC}:1:2`], width: 80, height: 12 });
+  const lines = clusterPanel({
+    snapshot: broker2Stopped(),
+    topics: [TOPIC],
+    groups: ['mygroup'],
+    highlight: ['broker:2', `cell:${TOPIC}:1:2`],
+    width: 80,
+    height: 12,
+  });
   const row = lines.find((l) => lineText(l).startsWith('kafka-2'))!;
   assert.equal(row[0]!.inverse, true, 'the broker label');
   const inverse = row.filter((s) => s.inverse).map((s) => s.text.trim());

@@ -8,10 +8,25 @@ import { emptyProgress } from '../../src/core/progress.js';
 import { LabSession } from '../../src/core/session.js';
 import { signatures } from '../../src/ui/panel.js';
 import { ClusterWatch } from '../../src/ui/watch.js';
-import { brokerFailover, broker2Stopped, fakeDeps, MemoryStore, quizLab, snapshot, templates, waitFor, TOPIC } from './ui-fixtures.js';
+import {
+  brokerFailover,
+  broker2Stopped,
+  fakeDeps,
+  MemoryStore,
+  quizLab,
+  snapshot,
+  templates,
+  waitFor,
+  TOPIC,
+} from './ui-fixtures.js';
 
 function session(lab = brokerFailover, deps = fakeDeps(), current = 0) {
-  const s = new LabSession(deps, { lab, stack: 'ui-t', templates, progress: { ...emptyProgress(lab, 'ui-t'), current } });
+  const s = new LabSession(deps, {
+    lab,
+    stack: 'ui-t',
+    templates,
+    progress: { ...emptyProgress(lab, 'ui-t'), current },
+  });
   return { s, deps };
 }
 
@@ -21,10 +36,16 @@ test('check: the step is checked through the engine, the result recorded and sav
   s.dispatch({ type: 'check' });
   assert.equal(s.getState().busy?.kind, 'check');
   await s.settled();
-  assert.deepEqual(deps.calls.check.map((c) => c.step), ['create-topic']);
+  assert.deepEqual(
+    deps.calls.check.map((c) => c.step),
+    ['create-topic'],
+  );
   const rec = s.getState().progress.steps['create-topic']!;
   assert.equal(rec.status, 'passed');
-  assert.deepEqual(rec.lines.map((l) => l.text), ['topic-exists holds', 'fully-replicated holds']);
+  assert.deepEqual(
+    rec.lines.map((l) => l.text),
+    ['topic-exists holds', 'fully-replicated holds'],
+  );
   assert.equal(s.getState().busy, null);
   assert.match(s.getState().notice!.text, /Step 1 'Create the replicated topic' passed/);
   await s.flushed();
@@ -45,7 +66,10 @@ test('solve runs the solution, then checks, like kafka-lab solve', async () => {
   s.dispatch({ type: 'solve' });
   await s.settled();
   assert.deepEqual(deps.calls.solve, ['create-topic']);
-  assert.deepEqual(deps.calls.check.map((c) => c.step), ['create-topic']);
+  assert.deepEqual(
+    deps.calls.check.map((c) => c.step),
+    ['create-topic'],
+  );
   assert.deepEqual(s.getState().log, ['$ solving create-topic']);
 });
 
@@ -57,7 +81,10 @@ test('moving on while the solution runs still checks the step it was run for', a
   s.dispatch({ type: 'next' });
   release();
   await s.settled();
-  assert.deepEqual(deps.calls.check.map((c) => c.step), ['create-topic']);
+  assert.deepEqual(
+    deps.calls.check.map((c) => c.step),
+    ['create-topic'],
+  );
   assert.equal(s.getState().progress.steps['create-topic']!.status, 'passed');
   assert.equal(s.getState().progress.steps['start-consumers'], undefined);
   assert.equal(s.getState().progress.current, 1);
@@ -116,7 +143,10 @@ test('copy puts the selected command, rendered for the stack, on the clipboard',
   s.dispatch({ type: 'copy' });
   s.dispatch({ type: 'nextCommand' });
   s.dispatch({ type: 'copy' });
-  assert.deepEqual(deps.calls.copy, ['docker stop ui-t-kafka-2', 'docker exec -ti ui-t-kafka-1 kafka-topics --bootstrap-server kafka-1:19092 --describe --topic my-failsafe-topic']);
+  assert.deepEqual(deps.calls.copy, [
+    'docker stop ui-t-kafka-2',
+    'docker exec -ti ui-t-kafka-1 kafka-topics --bootstrap-server kafka-1:19092 --describe --topic my-failsafe-topic',
+  ]);
 });
 
 test('quiz: number keys answer the marked question, then the step is checked with the answers', async () => {
@@ -194,14 +224,26 @@ test('the watch polls one at a time, at most once per interval, and stops on sto
   w.start(); // starting twice does not start a second loop
   try {
     for (let i = 0; i < 3; i++) {
-      await waitFor(() => releases.length, (n) => n === i + 1, `poll ${i + 1} to start`);
+      await waitFor(
+        () => releases.length,
+        (n) => n === i + 1,
+        `poll ${i + 1} to start`,
+      );
       releases[i]!();
     }
-    await waitFor(() => w.getState().polls, (n) => n >= 3, 'three polls');
+    await waitFor(
+      () => w.getState().polls,
+      (n) => n >= 3,
+      'three polls',
+    );
   } finally {
     w.stop();
   }
-  assert.deepEqual(clock.pauses.slice(0, 2), [700, 700], 'the next poll starts one interval after the last one started');
+  assert.deepEqual(
+    clock.pauses.slice(0, 2),
+    [700, 700],
+    'the next poll starts one interval after the last one started',
+  );
   const before = calls;
   releases[releases.length - 1]?.();
   await w.ended();
@@ -215,7 +257,11 @@ test('a poll in flight when the watch stops is dropped, not shown', async () => 
   const inspector = { snapshot: () => new Promise<ClusterSnapshot>((r) => (release = () => r(snapshot()))) };
   const w = new ClusterWatch({ inspector, needs: labNeeds(brokerFailover), clock });
   w.start();
-  await waitFor(() => typeof release, (t) => t === 'function', 'the first poll');
+  await waitFor(
+    () => typeof release,
+    (t) => t === 'function',
+    'the first poll',
+  );
   w.stop();
   release();
   await w.ended();
@@ -238,7 +284,11 @@ test('a failing poll is shown as an error and polling goes on', async () => {
   w.subscribe(() => errors.push(w.getState().error));
   w.start();
   try {
-    await waitFor(() => errors.length, (k) => k >= 2, 'two polls');
+    await waitFor(
+      () => errors.length,
+      (k) => k >= 2,
+      'two polls',
+    );
   } finally {
     w.stop();
     await w.ended();
@@ -252,12 +302,22 @@ test('rows that change are highlighted for a while, then not', async () => {
   const snaps = [snapshot(), broker2Stopped(), broker2Stopped(), broker2Stopped(), broker2Stopped(), broker2Stopped()];
   let i = 0;
   const inspector = { snapshot: async () => snaps[Math.min(i++, snaps.length - 1)]! };
-  const w = new ClusterWatch({ inspector, needs: labNeeds(brokerFailover), clock, intervalMs: 1000, highlightMs: 2500 });
+  const w = new ClusterWatch({
+    inspector,
+    needs: labNeeds(brokerFailover),
+    clock,
+    intervalMs: 1000,
+    highlightMs: 2500,
+  });
   const seen: string[][] = [];
   w.subscribe(() => seen.push(w.getState().highlight));
   w.start();
   try {
-    await waitFor(() => seen.length, (n) => n >= 5, 'five polls');
+    await waitFor(
+      () => seen.length,
+      (n) => n >= 5,
+      'five polls',
+    );
   } finally {
     w.stop();
     await w.ended();
@@ -272,7 +332,12 @@ test('rows that change are highlighted for a while, then not', async () => {
 });
 
 test('the panel asks for the lab topics with end offsets, and every group the lab uses', () => {
-  assert.deepEqual(labNeeds(brokerFailover), { topics: [TOPIC], groups: ['mygroup'], messagesOf: [], endOffsetsOf: [TOPIC] });
+  assert.deepEqual(labNeeds(brokerFailover), {
+    topics: [TOPIC],
+    groups: ['mygroup'],
+    messagesOf: [],
+    endOffsetsOf: [TOPIC],
+  });
   const sig = signatures(snapshot(), [TOPIC], ['mygroup']);
   assert.equal(sig['broker:1'], 'running|true|true');
   assert.equal(sig[`cell:${TOPIC}:0:1`], 'leader');

@@ -6,5 +6,13 @@ export const brokerLeadsNone = defineCheck({
   schema: z.strictObject({ topic, broker }),
   needs: (p) => needsFor({ topic: p.topic }),
   gradual: true,
-  evaluate: (p, s) => withTopic(s, p.topic, (t) => perPartition(t, (x) => x.leader !== p.broker, `a leader other than broker ${p.broker}`, () => `is still led by broker ${p.broker}`)),
+  evaluate: (p, s) =>
+    withTopic(s, p.topic, (t) =>
+      perPartition(
+        t,
+        (x) => x.leader !== p.broker,
+        `a leader other than broker ${p.broker}`,
+        () => `is still led by broker ${p.broker}`,
+      ),
+    ),
 });

@@ -6,5 +6,13 @@ export const fullyReplicated = defineCheck({
   schema: z.strictObject({ topic }),
   needs: (p) => needsFor({ topic: p.topic }),
   gradual: true,
-  evaluate: (p, s) => withTopic(s, p.topic, (t) => perPartition(t, (x) => x.isr.length === x.replicas.length, 'every replica in sync', (x) => `has ISR ${list(x.isr)} of replicas ${list(x.replicas)}`)),
+  evaluate: (p, s) =>
+    withTopic(s, p.topic, (t) =>
+      perPartition(
+        t,
+        (x) => x.isr.length === x.replicas.length,
+        'every replica in sync',
+        (x) => `has ISR ${list(x.isr)} of replicas ${list(x.replicas)}`,
+      ),
+    ),
 });

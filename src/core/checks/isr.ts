@@ -19,7 +19,10 @@ export const isr = defineCheck({
       if (p.excludes !== undefined) parts.push(`broker ${p.excludes} out of the ISR`);
       return perPartition(
         t,
-        (x) => (p.size === undefined || x.isr.length === p.size) && (p.contains === undefined || x.isr.includes(p.contains)) && (p.excludes === undefined || !x.isr.includes(p.excludes)),
+        (x) =>
+          (p.size === undefined || x.isr.length === p.size) &&
+          (p.contains === undefined || x.isr.includes(p.contains)) &&
+          (p.excludes === undefined || !x.isr.includes(p.excludes)),
         parts.join(' and ') || 'an ISR',
         (x) => `has ISR ${list(x.isr)}`,
       );

@@ -8,6 +8,11 @@ export const leadersLive = defineCheck({
   gradual: true,
   evaluate: (p, s) =>
     withLiveBrokers(s, p.topic, (t, live) =>
-      perPartition(t, (x) => x.leader >= 0 && live.has(x.leader), 'a live leader', (x) => (x.leader < 0 ? 'has no leader' : `is led by broker ${x.leader}, which is down`)),
+      perPartition(
+        t,
+        (x) => x.leader >= 0 && live.has(x.leader),
+        'a live leader',
+        (x) => (x.leader < 0 ? 'has no leader' : `is led by broker ${x.leader}, which is down`),
+      ),
     ),
 });

@@ -6,5 +6,8 @@ export const topicAbsent = defineCheck({
   schema: z.strictObject({ topic }),
   needs: (p) => needsFor({ topic: p.topic }),
   gradual: false,
-  evaluate: (p, s) => (s.topics[p.topic]?.exists ? fail(`expected no topic ${p.topic}, but it exists.`) : pass(`topic ${p.topic} does not exist.`)),
+  evaluate: (p, s) =>
+    s.topics[p.topic]?.exists
+      ? fail(`expected no topic ${p.topic}, but it exists.`)
+      : pass(`topic ${p.topic} does not exist.`),
 });

@@ -11,7 +11,11 @@ export const topicContains = defineCheck({
     withMessages(s, scope, p.topic, (messages) => {
       const seen = new Set(messages.map((m) => m.value));
       const missing = p.values.filter((v) => !seen.has(v));
-      if (missing.length === 0) return pass(`topic ${p.topic} holds all ${p.values.length} expected messages${sinceStart(scope)}.`);
-      return fail(`expected ${p.topic} to hold ${p.values.length} messages; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}${scope.baseline ? ' (counting what was sent since this lab started)' : ''}.`, partial(p.values.length - missing.length, p.values.length));
+      if (missing.length === 0)
+        return pass(`topic ${p.topic} holds all ${p.values.length} expected messages${sinceStart(scope)}.`);
+      return fail(
+        `expected ${p.topic} to hold ${p.values.length} messages; missing ${missing.length}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}${scope.baseline ? ' (counting what was sent since this lab started)' : ''}.`,
+        partial(p.values.length - missing.length, p.values.length),
+      );
     }),
 });

@@ -11,6 +11,8 @@ export const topicHoldsAtLeast = defineCheck({
     withMessages(s, scope, p.topic, (messages) => {
       const n = messages.length;
       const since = sinceStart(scope);
-      return n >= p.count ? pass(`topic ${p.topic} holds ${n} messages${since}.`) : fail(`expected at least ${p.count} messages in ${p.topic}; found ${n}${since}.`, Math.min(1, n / p.count));
+      return n >= p.count
+        ? pass(`topic ${p.topic} holds ${n} messages${since}.`)
+        : fail(`expected at least ${p.count} messages in ${p.topic}; found ${n}${since}.`, Math.min(1, n / p.count));
     }),
 });
