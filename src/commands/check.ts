@@ -1,8 +1,9 @@
 import { EXIT, UsageError } from '../core/errors.js';
-import { evidenceTopics, findStep, type Lab, type Step } from '../core/lab.js';
+import { evidenceTopics, type Step } from '../core/lab.js';
 import { checkNow, checkStep, type StepResult } from '../core/engine.js';
-import { scopeOf, withResult } from '../core/progress.js';
 import { describeGap } from '../core/snapshot.js';
+import { formatStepResult, stepsOf } from '../core/present.js';
+import { scopeOf, withResult } from '../core/progress.js';
 import { fileProgressStore } from '../lab/progress.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';
@@ -10,32 +11,6 @@ import { command, stackOptions } from '../cli/command.js';
 import { labContext, stateDirOf, stopFor } from '../context/lab.js';
 import { labOf, paramOptions } from '../context/lab-ref.js';
 import { stackOptionsOf } from '../context/stack.js';
-
-export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
-  if (ref === undefined) return lab.steps;
-  const step = findStep(lab, ref);
-  if (!step)
-    throw new UsageError(
-      `Lab '${lab.ref}' has no step '${ref}'.`,
-      `Steps: ${lab.steps.map((s, i) => `${i + 1} ${s.id}`).join(', ')}.`,
-    );
-  return [step];
-}
-
-export function formatStepResult(lab: Lab, r: StepResult, passedAtMs?: number): string {
-  const index = lab.steps.findIndex((s) => s.id === r.stepId);
-  const step = lab.steps[index]!;
-  const earlier =
-    passedAtMs === undefined ? '' : `  (passed at ${new Date(passedAtMs).toISOString().slice(11, 19)} UTC; now:)`;
-  const lines = [
-    `${r.pass ? 'PASS' : passedAtMs === undefined ? 'FAIL' : 'DONE'}  step ${index + 1} ${step.id}: ${step.title}${earlier}`,
-  ];
-  for (const o of r.outcomes) lines.push(`      ${o.result.pass ? '✔' : '✘'} ${o.result.message}`);
-  for (const q of r.quiz ?? []) lines.push(`      ${q.pass ? '✔' : '✘'} ${q.message}`);
-  if (!r.pass && r.gaps.length) lines.push(`      (could not learn: ${r.gaps.map(describeGap).join('; ')})`);
-  if (!r.pass && passedAtMs === undefined && step.hint) lines.push(`      hint: ${step.hint.trim().split('\n')[0]}`);
-  return lines.join('\n');
-}
 
 function parseAnswers(text: string | undefined, steps: Step[]): Record<string, number> {
   if (!text) return {};

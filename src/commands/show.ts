@@ -3,7 +3,7 @@ import { EXIT, UsageError } from '../core/errors.js';
 import { stepText } from '../core/present.js';
 import { templatesOf } from '../core/templates.js';
 import { fileProgressStore } from '../lab/progress.js';
-import { stepsOf } from './check.js';
+import { stepsOf } from '../core/present.js';
 import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
 import { stateDirOf } from '../context/lab.js';

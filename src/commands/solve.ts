@@ -6,7 +6,7 @@ import { fileProgressStore } from '../lab/progress.js';
 import { runSolution } from '../lab/runner.js';
 import { started } from '../lab/start.js';
 import { systemClock } from '../runtime/clock.js';
-import { formatStepResult, stepsOf } from './check.js';
+import { formatStepResult, stepsOf } from '../core/present.js';
 import { command, stackOptions } from '../cli/command.js';
 import { labContext, stopFor } from '../context/lab.js';
 import { labOf, paramOptions } from '../context/lab-ref.js';

@@ -1,5 +1,8 @@
 // Pure presentation of a lab step for plain output: the same text the UI shows.
-import { render, type Step, type TemplateContext } from './lab.js';
+import type { StepResult } from './engine.js';
+import { UsageError } from './errors.js';
+import { findStep, render, type Lab, type Step, type TemplateContext } from './lab.js';
+import { describeGap } from './snapshot.js';
 
 /** `docker exec -ti kcat kcat ...` as the host's own kcat would type it, with host addresses. */
 export function hostKcatAlternative(
@@ -51,5 +54,33 @@ export function stepText(
     for (const c of step.commands) lines.push(`  $ ${render(c, t)}`);
   }
   if (step.fault) lines.push('', `This step's fault: kafka-lab fault ${step.fault.action} ${step.fault.target}`);
+  return lines.join('\n');
+}
+
+/** The steps a STEP argument names: one (by number or id), or all of them. */
+export function stepsOf(lab: Lab, ref: string | undefined): Step[] {
+  if (ref === undefined) return lab.steps;
+  const step = findStep(lab, ref);
+  if (!step)
+    throw new UsageError(
+      `Lab '${lab.ref}' has no step '${ref}'.`,
+      `Steps: ${lab.steps.map((s, i) => `${i + 1} ${s.id}`).join(', ')}.`,
+    );
+  return [step];
+}
+
+/** One step's result as plain lines: PASS, FAIL or DONE, each check, what could not be learnt, the hint. */
+export function formatStepResult(lab: Lab, r: StepResult, passedAtMs?: number): string {
+  const index = lab.steps.findIndex((s) => s.id === r.stepId);
+  const step = lab.steps[index]!;
+  const earlier =
+    passedAtMs === undefined ? '' : `  (passed at ${new Date(passedAtMs).toISOString().slice(11, 19)} UTC; now:)`;
+  const lines = [
+    `${r.pass ? 'PASS' : passedAtMs === undefined ? 'FAIL' : 'DONE'}  step ${index + 1} ${step.id}: ${step.title}${earlier}`,
+  ];
+  for (const o of r.outcomes) lines.push(`      ${o.result.pass ? '✔' : '✘'} ${o.result.message}`);
+  for (const q of r.quiz ?? []) lines.push(`      ${q.pass ? '✔' : '✘'} ${q.message}`);
+  if (!r.pass && r.gaps.length) lines.push(`      (could not learn: ${r.gaps.map(describeGap).join('; ')})`);
+  if (!r.pass && passedAtMs === undefined && step.hint) lines.push(`      hint: ${step.hint.trim().split('\n')[0]}`);
   return lines.join('\n');
 }
