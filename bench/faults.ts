@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stackContext } from '../src/context/stack.js';
 import { stackInspector } from '../src/context/lab.js';
+import { eventually } from '../test/poll.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
@@ -44,12 +45,16 @@ await execa('docker', [
 
 async function settle(): Promise<void> {
   await kl(['heal', ...at]);
-  for (;;) {
-    const s = await inspector.snapshot({ topics: ['latency'], groups: [], messagesOf: [] });
-    const t = s.topics.latency;
-    if (s.brokers.length === 3 && t?.exists && t.partitions.every((p) => p.isr.length === 3)) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await eventually(
+    'three brokers and every partition of latency in sync',
+    120_000,
+    async () => {
+      const s = await inspector.snapshot({ topics: ['latency'], groups: [], messagesOf: [] });
+      const t = s.topics.latency;
+      return s.brokers.length === 3 && t?.exists && t.partitions.every((p) => p.isr.length === 3) ? true : undefined;
+    },
+    { intervalMs: 250 },
+  );
   await execa(
     'docker',
     [

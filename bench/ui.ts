@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { eventually } from '../test/poll.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,13 +60,18 @@ async function until(
   timeoutMs: number,
   everyMs = 10,
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await screen(target);
-    if (ok(s)) return Date.now();
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${s}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  let last = '';
+  return eventually(
+    what,
+    timeoutMs,
+    async () => {
+      last = await screen(target);
+      return ok(last) ? Date.now() : undefined;
+    },
+    { intervalMs: everyMs },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}:\n${last}`, { cause: err });
+  });
 }
 
 /** Starts the UI as the only process of a new tmux window; returns the window and the UI's pid. */
@@ -80,15 +86,11 @@ async function openUi(name: string): Promise<{ target: string; pid: number; t0: 
 async function quitUi(target: string): Promise<number> {
   const t0 = Date.now();
   await tmux(['send-keys', '-t', target, 'q']);
-  const deadline = Date.now() + 10_000;
-  while (
+  const open = async () =>
     (await tmux(['list-windows', '-t', 'bench', '-F', '#{window_name}'])).stdout
       .split('\n')
-      .includes(target.split(':')[1]!)
-  ) {
-    if (Date.now() > deadline) throw new Error(`${target} did not quit`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+      .includes(target.split(':')[1]!);
+  await eventually(`${target} to quit`, 10_000, async () => ((await open()) ? undefined : true), { intervalMs: 10 });
   return Date.now() - t0;
 }
 
