@@ -4,6 +4,8 @@
 import Docker from 'dockerode';
 import { ExternalError, Interrupted, UserError } from '../core/errors.js';
 import type { ContainerState, ObservedContainer } from '../core/reconcile.js';
+import { waitFor } from '../core/wait.js';
+import { systemClock } from '../runtime/clock.js';
 import type {
   ContainerDetails,
   ContainerSpec,
@@ -214,7 +216,11 @@ class DockerClient implements Runtime {
       o.signal?.addEventListener('abort', onAbort, { once: true });
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => done());
-      stream.on('error', (err: Error) => done(wrap(what, err)));
+      stream.on('close', () => done()); // a connection cut short ends the output too
+      // A command that exits before reading all its input closes the pipe: its exit code says how it went.
+      stream.on('error', (err: NodeJS.ErrnoException) =>
+        err.code === 'EPIPE' || err.code === 'ECONNRESET' ? done() : done(wrap(what, err)),
+      );
     });
     // Closing our half of the connection is what ends the command's stdin.
     if (o.stdin !== undefined) stream.end(o.stdin);
@@ -335,14 +341,15 @@ class DockerClient implements Runtime {
 
 /** An exec's exit code; the stream can end a moment before the engine records it. */
 async function exitCodeOf(exec: Docker.Exec, what: string): Promise<number> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const info = await call(what, () => exec.inspect());
-    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
-    if (Date.now() > deadline)
-      throw new ExternalError(`Docker did not report how '${what}' ended.`, `docker API: exec inspect`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return waitFor(
+    async () => {
+      const info = await call(what, () => exec.inspect());
+      return !info.Running && info.ExitCode !== null
+        ? { done: true, value: info.ExitCode }
+        : { done: false, seen: 'still running' };
+    },
+    { what: `Docker to report how '${what}' ended`, timeoutMs: 5000, intervalMs: 20, clock: systemClock },
+  );
 }
 
 interface Frame {
