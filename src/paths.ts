@@ -4,6 +4,7 @@ import { join } from 'node:path';
 /** The installed package's root: dist/src/paths.js sits two levels below it. */
 export const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const defaultComposeFile = join(packageRoot, 'compose', 'zk-3-brokers.yaml');
+export const kraftComposeFile = join(packageRoot, 'compose', 'kraft-3-brokers.yaml');
 export const imageKitDir = join(packageRoot, 'compose', 'images');
 export const labsDir = join(packageRoot, 'labs');
 export const gradersDir = join(packageRoot, 'graders');

@@ -6,9 +6,11 @@
 #
 # Images (each step is skipped when its tag already exists):
 #   kafka-lab/base:TAG        Debian bookworm minbase + OpenJDK 17 JRE + kcat (debootstrap, docker import)
-#   kafka-lab/kafka-dist:TAG  base + Kafka jars from Maven Central + scripts (shared layers)
-#   kafka-lab/kafka:TAG       kafka-dist + broker defaults        (drop-in for cp-kafka)
-#   kafka-lab/zookeeper:TAG   kafka-dist + ZooKeeper defaults     (drop-in for cp-zookeeper)
+#   kafka-lab/kafka-dist:TAG  base + Kafka 3 jars from Maven Central + scripts (shared layers)
+#   kafka-lab/kafka:TAG       kafka-dist + broker defaults        (drop-in for cp-kafka 7)
+#   kafka-lab/zookeeper:TAG   kafka-dist + ZooKeeper defaults     (drop-in for cp-zookeeper 7)
+#   kafka-lab/kafka4-dist:TAG base + Kafka 4 jars + scripts + rootfs-kafka4 (log4j2, moved tools)
+#   kafka-lab/kafka4:TAG      kafka4-dist + broker defaults       (drop-in for cp-kafka 8, KRaft)
 #   kafka-lab/kcat:TAG        base + ENTRYPOINT kcat              (drop-in for edenhill/kcat)
 #
 # Needs: a Docker engine, and for a first build root (debootstrap), debootstrap, Maven, and
@@ -52,8 +54,12 @@ DIST_IMAGE=kafka-lab/kafka-dist:$TAG
 KAFKA_IMAGE=kafka-lab/kafka:$TAG
 ZOOKEEPER_IMAGE=kafka-lab/zookeeper:$TAG
 KCAT_IMAGE=kafka-lab/kcat:$TAG
-KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/pom.xml")
-[ -n "$KAFKA_VERSION" ] || die "cannot read <kafka.version> from $HERE/pom.xml"
+KAFKA4_DIST_IMAGE=kafka-lab/kafka4-dist:$TAG
+KAFKA4_IMAGE=kafka-lab/kafka4:$TAG
+kafka_version_of() { sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/$1"; }
+KAFKA_VERSION=$(kafka_version_of pom.xml)
+KAFKA4_VERSION=$(kafka_version_of pom-kafka4.xml)
+[ -n "$KAFKA_VERSION" ] && [ -n "$KAFKA4_VERSION" ] || die "cannot read <kafka.version> from $HERE/pom.xml and pom-kafka4.xml"
 
 mkdir -p "$CACHE_DIR/logs" "$CACHE_DIR/tmp" || die "cannot create cache directory $CACHE_DIR"
 CACHE_DIR=$(cd "$CACHE_DIR" && pwd)
@@ -191,12 +197,12 @@ import_rootfs() {
       - "$BASE_IMAGE"
 }
 
-# docker_build DOCKERFILE CONTEXT IMAGE [docker build args...] (classic builder, never pulls)
+# docker_build DOCKERFILE CONTEXT IMAGE KAFKA_VERSION [docker build args...] (classic builder, never pulls)
 docker_build() {
-  local dockerfile=$1 context=$2 image=$3
-  shift 3
+  local dockerfile=$1 context=$2 image=$3 version=$4
+  shift 4
   DOCKER_BUILDKIT=0 docker build --force-rm -f "$dockerfile" -t "$image" \
-    --label "dev.kafka-lab.tag=$TAG" --label "dev.kafka-lab.kafka-version=$KAFKA_VERSION" \
+    --label "dev.kafka-lab.tag=$TAG" --label "dev.kafka-lab.kafka-version=$version" \
     "$@" "$context"
 }
 
@@ -215,29 +221,35 @@ build_base() {
   remove_tree "$rootfs"
   log "$BASE_IMAGE: built in $((SECONDS - t0)) s"
 }
+# build_dist IMAGE POM VERSION OVERLAY_DIR LOG4J: the jars of one Kafka line, the shared scripts and
+# what that line changes (OVERLAY_DIR, may be empty).
 build_dist() {
   need_command mvn "apt-get install maven"
-  local ctx=$WORK/dist t0=$SECONDS
-  mkdir -p "$ctx"
-  log "$DIST_IMAGE: fetching Kafka $KAFKA_VERSION jars with Maven"
-  run maven mvn -B -q -Dstyle.color=never -f "$HERE/pom.xml" dependency:copy-dependencies -DoutputDirectory="$ctx/jars"
-  [ -f "$ctx/jars/kafka_2.13-$KAFKA_VERSION.jar" ] || die "Maven did not produce kafka_2.13-$KAFKA_VERSION.jar (see $LOGS/maven.log)"
+  local image=$1 pom=$2 version=$3 overlay=$4 log4j=$5 t0=$SECONDS
+  local ctx=$WORK/dist-$version
+  mkdir -p "$ctx/overlay"
+  log "$image: fetching Kafka $version jars with Maven"
+  run "maven-$version" mvn -B -q -Dstyle.color=never -f "$HERE/$pom" dependency:copy-dependencies -DoutputDirectory="$ctx/jars"
+  [ -f "$ctx/jars/kafka_2.13-$version.jar" ] || die "Maven did not produce kafka_2.13-$version.jar (see $LOGS/maven-$version.log)"
   cp -R "$HERE/rootfs" "$ctx/rootfs"
+  [ -z "$overlay" ] || cp -R "$HERE/$overlay/." "$ctx/overlay/"
   cp "$HERE/Dockerfile.dist" "$ctx/Dockerfile"
-  log "$DIST_IMAGE: docker build ($(find "$ctx/jars" -name '*.jar' | wc -l) jars)"
-  run build-dist docker_build "$ctx/Dockerfile" "$ctx" "$DIST_IMAGE" --build-arg "BASE_IMAGE=$BASE_IMAGE"
+  log "$image: docker build ($(find "$ctx/jars" -name '*.jar' | wc -l) jars)"
+  run "build-dist-$version" docker_build "$ctx/Dockerfile" "$ctx" "$image" "$version" \
+    --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg "LOG4J=$log4j"
   remove_tree "$ctx"
-  log "$DIST_IMAGE: built in $((SECONDS - t0)) s"
+  log "$image: built in $((SECONDS - t0)) s"
 }
 
-# build_small IMAGE DOCKERFILE FROM_ARG=VALUE: images made of a few Dockerfile lines.
+# build_small IMAGE DOCKERFILE FROM_ARG=VALUE KAFKA_VERSION: images made of a few Dockerfile lines.
 build_small() {
-  local image=$1 dockerfile=$2 arg=$3 ctx
-  ctx=$WORK/ctx-${dockerfile##*.}
+  local image=$1 dockerfile=$2 arg=$3 version=$4 ctx
+  ctx=$WORK/ctx-${image##*/}
+  ctx=${ctx%%:*}
   mkdir -p "$ctx"
   cp "$HERE/$dockerfile" "$ctx/Dockerfile"
   log "$image: docker build"
-  run "build-${dockerfile##*.}" docker_build "$ctx/Dockerfile" "$ctx" "$image" --build-arg "$arg"
+  run "build-${image##*/}" docker_build "$ctx/Dockerfile" "$ctx" "$image" "$version" --build-arg "$arg"
   remove_tree "$ctx"
 }
 
@@ -259,7 +271,7 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 WORK=$(mktemp -d "$CACHE_DIR/tmp/build-$TAG.XXXXXX")
-log "tag $TAG, Kafka $KAFKA_VERSION, logs in $LOGS"
+log "tag $TAG, Kafka $KAFKA_VERSION and $KAFKA4_VERSION, logs in $LOGS"
 
 if image_exists "$BASE_IMAGE"; then
   log "$BASE_IMAGE exists, skipping"
@@ -272,7 +284,15 @@ if image_exists "$DIST_IMAGE"; then
 elif image_exists "$KAFKA_IMAGE" && image_exists "$ZOOKEEPER_IMAGE"; then
   log "$KAFKA_IMAGE and $ZOOKEEPER_IMAGE exist, $DIST_IMAGE not needed"
 else
-  build_dist
+  build_dist "$DIST_IMAGE" pom.xml "$KAFKA_VERSION" "" 1
+fi
+
+if image_exists "$KAFKA4_DIST_IMAGE"; then
+  log "$KAFKA4_DIST_IMAGE exists, skipping"
+elif image_exists "$KAFKA4_IMAGE"; then
+  log "$KAFKA4_IMAGE exists, $KAFKA4_DIST_IMAGE not needed"
+else
+  build_dist "$KAFKA4_DIST_IMAGE" pom-kafka4.xml "$KAFKA4_VERSION" rootfs-kafka4 2
 fi
 
 build_small_unless_exists() {
@@ -282,11 +302,12 @@ build_small_unless_exists() {
     build_small "$@"
   fi
 }
-build_small_unless_exists "$KAFKA_IMAGE" Dockerfile.kafka "DIST_IMAGE=$DIST_IMAGE"
-build_small_unless_exists "$ZOOKEEPER_IMAGE" Dockerfile.zookeeper "DIST_IMAGE=$DIST_IMAGE"
-build_small_unless_exists "$KCAT_IMAGE" Dockerfile.kcat "BASE_IMAGE=$BASE_IMAGE"
+build_small_unless_exists "$KAFKA_IMAGE" Dockerfile.kafka "DIST_IMAGE=$DIST_IMAGE" "$KAFKA_VERSION"
+build_small_unless_exists "$ZOOKEEPER_IMAGE" Dockerfile.zookeeper "DIST_IMAGE=$DIST_IMAGE" "$KAFKA_VERSION"
+build_small_unless_exists "$KAFKA4_IMAGE" Dockerfile.kafka "DIST_IMAGE=$KAFKA4_DIST_IMAGE" "$KAFKA4_VERSION"
+build_small_unless_exists "$KCAT_IMAGE" Dockerfile.kcat "BASE_IMAGE=$BASE_IMAGE" "$KAFKA_VERSION"
 
-for image in "$BASE_IMAGE" "$KAFKA_IMAGE" "$ZOOKEEPER_IMAGE" "$KCAT_IMAGE"; do
+for image in "$BASE_IMAGE" "$KAFKA_IMAGE" "$ZOOKEEPER_IMAGE" "$KAFKA4_IMAGE" "$KCAT_IMAGE"; do
   log "ready: $image ($(image_size "$image"))"
 done
 log "done in $((SECONDS - started)) s"

@@ -8,7 +8,6 @@ import { silent } from '../core/events.js';
 import { stackMemoryMiB } from '../core/memory.js';
 import { DEFAULT_PORT_BASE } from '../core/stack.js';
 import { clearStackState } from '../faults/log.js';
-import { defaultComposeFile } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
 import { connectDocker } from '../docker/client.js';
 import { down } from '../runtime/down.js';
@@ -18,7 +17,7 @@ import { listStacks } from '../runtime/stacks.js';
 import { ensureImages, up } from '../runtime/up.js';
 import { loadStack } from '../stack/compose.js';
 import type { Invocation, manyOptions, Values } from '../cli/command.js';
-import { choosePortBase, imageProvider, stackContext, type StackOptions } from '../context/stack.js';
+import { choosePortBase, composeFileOf, imageProvider, stackContext, type StackOptions } from '../context/stack.js';
 import { stateDirOf } from '../context/lab.js';
 
 export interface StackOutcome {
@@ -162,7 +161,7 @@ function finish(f: Fleet, outcomes: StackOutcome[], what: string): number {
 export async function upStacks(f: Fleet, names: string[], opts: StackOptions, force: boolean): Promise<number> {
   const parallel = parseParallel(f.parallel, 3);
   const rt = await connectDocker({ host: opts.dockerHost });
-  const composeFile = opts.compose ?? defaultComposeFile;
+  const composeFile = composeFileOf(opts);
   const known = new Map((await listStacks(rt)).map((s) => [s.stack, s]));
 
   // Memory first: a room's worth of JVMs on a laptop-sized host is the usual way this goes wrong.

@@ -48,10 +48,15 @@ export const upOptions = {
     description:
       'first broker port on 127.0.0.1; the others move with it (default 9092, or a free block for other stacks)',
   },
+  profile: {
+    type: 'string',
+    value: 'zookeeper|kraft',
+    description: 'ZooKeeper and Kafka 3 (default), or KRaft and Kafka 4; kept with the stack; also KAFKA_LAB_PROFILE',
+  },
   compose: {
     type: 'string',
     value: 'FILE',
-    description: 'compose file to use instead of the built-in compose/zk-3-brokers.yaml',
+    description: "compose file to use instead of the profile's built-in one (compose/zk-3-brokers.yaml)",
   },
 } as const satisfies Options;
 

@@ -1,6 +1,8 @@
 import { EXIT, UserError } from '../core/errors.js';
 import { bootstrapServers, brokerServices, LABEL, stackFlag } from '../core/stack.js';
 import { describeCluster, type ClusterInfo } from '../cluster/kafka.js';
+import { describeQuorum } from '../cluster/quorum.js';
+import { quorumProblem, type QuorumState } from '../core/quorum.js';
 import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
 import { stackOptionsOf } from '../context/stack.js';
@@ -17,7 +19,10 @@ export const statusCommand = command({
   details: 'Exit code 0 when every container runs and the cluster lists every broker with a controller, 1 otherwise.',
   options: {
     ...stackOptions,
-    json: { type: 'boolean', description: 'print JSON: stack, containers, brokers, controller, bootstrap, healthy' },
+    json: {
+      type: 'boolean',
+      description: 'print JSON: stack, profile, containers, brokers, controller, quorum (KRaft), bootstrap, healthy',
+    },
   },
   async run(inv) {
     const ctx = await stackContext(stackOptionsOf(inv));
@@ -39,24 +44,38 @@ export const statusCommand = command({
     } catch (err) {
       problem = `the cluster did not answer at ${bootstrap}: ${(err as Error).message}`;
     }
+    // KRaft: the active controller is the quorum's leader; Metadata's "controller" is a random broker.
+    const quorum: QuorumState | undefined =
+      ctx.profile === 'kraft' ? await describeQuorum(ctx.rt, ctx.spec, { replication: true }) : undefined;
+    const controller =
+      ctx.profile === 'kraft'
+        ? quorum && quorum.leaderId >= 0
+          ? quorum.leaderId
+          : null
+        : (cluster?.controller ?? null);
+    const quorumIssue = ctx.profile === 'kraft' ? quorumProblem(quorum) : undefined;
     const wanted = brokerServices(ctx.spec).length;
     const allRunning = ctx.spec.services.every((s) =>
       containers.some((c) => c.service === s.service && c.state === 'running'),
     );
-    const healthy = allRunning && !!cluster && cluster.brokers.length === wanted && cluster.controller !== null;
+    const healthy = allRunning && !!cluster && cluster.brokers.length === wanted && controller !== null && !quorumIssue;
     if (!problem && !healthy)
       problem = !allRunning
         ? 'not every container is running'
-        : `the cluster lists ${cluster?.brokers.length} of ${wanted} brokers`;
+        : cluster?.brokers.length !== wanted
+          ? `the cluster lists ${cluster?.brokers.length} of ${wanted} brokers`
+          : (quorumIssue ?? 'the cluster reports no controller');
     const report = {
       stack: ctx.spec.stack,
       images: ctx.images,
+      profile: ctx.profile,
       portBase: ctx.spec.portBase,
       network: ctx.spec.network,
       containers,
       clusterId: cluster?.clusterId ?? null,
       brokers: cluster?.brokers ?? [],
-      controller: cluster?.controller ?? null,
+      controller,
+      ...(ctx.profile === 'kraft' ? { quorum: quorum ?? null } : {}),
       bootstrap,
       healthy,
       ...(problem ? { problem } : {}),
@@ -66,17 +85,18 @@ export const statusCommand = command({
     } else {
       const lines = [
         `Stack ${report.stack}  (${healthy ? 'healthy' : `NOT healthy: ${problem}`})`,
-        `  images ${report.images}, network ${report.network}`,
+        `  images ${report.images}, profile ${report.profile}, network ${report.network}`,
         '',
         `  ${'SERVICE'.padEnd(12)}${'CONTAINER'.padEnd(22)}${'STATE'.padEnd(10)}ID`,
         ...containers.map((c) => `  ${c.service.padEnd(12)}${c.name.padEnd(22)}${c.state.padEnd(10)}${c.id}`),
         '',
         cluster
-          ? `  Cluster ${cluster.clusterId}: ${cluster.brokers.length} brokers, controller ${cluster.controller}`
+          ? `  Cluster ${cluster.clusterId}: ${cluster.brokers.length} brokers, controller ${controller ?? 'none'}`
           : '  Cluster: not reachable',
         ...(cluster?.brokers ?? []).map(
-          (b) => `    broker ${b.id}  ${b.host}:${b.port}${b.id === cluster?.controller ? '  (controller)' : ''}`,
+          (b) => `    broker ${b.id}  ${b.host}:${b.port}${b.id === controller ? '  (controller)' : ''}`,
         ),
+        ...(ctx.profile === 'kraft' ? ['', ...quorumLines(quorum)] : []),
         '',
         `  Bootstrap servers: ${bootstrap}`,
       ];
@@ -85,3 +105,15 @@ export const statusCommand = command({
     return healthy ? EXIT.ok : EXIT.failed;
   },
 });
+
+/** The controller quorum: its leader and epoch, then each voter with how far it is behind. */
+function quorumLines(q: QuorumState | undefined): string[] {
+  if (!q) return ['  Quorum: no node answered kafka-metadata-quorum'];
+  const lead = q.leaderId >= 0 ? `leader ${q.leaderId}, epoch ${q.leaderEpoch}` : 'no leader';
+  return [
+    `  Quorum: ${lead}, high watermark ${q.highWatermark}, voters ${q.voters.join(',')}`,
+    ...(q.replication ?? []).map(
+      (v) => `    voter ${v.id}  ${v.status.padEnd(9)} ${v.logEndOffset < 0 ? 'not fetching' : `lag ${v.lag}`}`,
+    ),
+  ];
+}

@@ -3,9 +3,19 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Runtime } from '../core/runtime.js';
 import { UsageError, UserError } from '../core/errors.js';
-import { checkStackName, DEFAULT_PORT_BASE, DEFAULT_STACK, LABEL, type StackSpec } from '../core/stack.js';
+import {
+  checkStackName,
+  DEFAULT_PORT_BASE,
+  DEFAULT_PROFILE,
+  DEFAULT_STACK,
+  LABEL,
+  PROFILES,
+  stackFlag,
+  type Profile,
+  type StackSpec,
+} from '../core/stack.js';
 import { buildImages, localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
-import { defaultComposeFile, imageKitDir } from '../paths.js';
+import { defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
@@ -20,6 +30,7 @@ export interface StackOptions {
   stack: string;
   compose?: string;
   images?: string;
+  profile?: string;
   portBase?: string;
   dockerHost?: string;
   cacheDir?: string;
@@ -29,6 +40,7 @@ export interface StackContext {
   rt: Runtime;
   spec: StackSpec;
   images: ImageChoice;
+  profile: Profile;
   existing: ObservedContainer[];
   labels: Record<string, string>;
   imageTag: string;
@@ -43,12 +55,22 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   if (bad) throw new UsageError(bad);
   const explicitBase = parsePortBase(o.portBase);
   const explicitImages = parseImages(o.images);
+  const explicitProfile = parseProfile(o.profile);
   const rt = await connectDocker({ host: o.dockerHost });
   const existing = await stackContainers(rt, o.stack);
-  const composeFile = o.compose ?? defaultComposeFile;
   // Consumers kafka-lab started carry the stack label too; settings live on the stack's own services.
   const recorded = existing.find((c) => c.labels[LABEL.portBase] !== undefined)?.labels ?? {};
   const images = explicitImages ?? (recorded[IMAGES_LABEL] as ImageChoice | undefined) ?? 'confluent';
+  // Stacks made before profiles existed carry no profile label: they are ZooKeeper stacks.
+  const kept = recorded[LABEL.portBase] === undefined ? undefined : (recorded[LABEL.profile] ?? DEFAULT_PROFILE);
+  if (explicitProfile && kept && explicitProfile !== kept) {
+    throw new UserError(
+      `Stack '${o.stack}' runs the ${kept} profile; --profile ${explicitProfile} cannot change it in place (its data is kept differently).`,
+      `Remove it first with 'kafka-lab down${stackFlag(o.stack)} --volumes', or use another --stack.`,
+    );
+  }
+  const profile = explicitProfile ?? (kept as Profile | undefined) ?? DEFAULT_PROFILE;
+  const composeFile = composeFileOf({ ...o, profile });
   const portBase =
     explicitBase ??
     (recorded[LABEL.portBase] ? Number(recorded[LABEL.portBase]) : undefined) ??
@@ -60,7 +82,15 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     portBase,
     image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
   });
-  return { rt, spec, images, existing, labels: { [IMAGES_LABEL]: images }, imageTag };
+  return {
+    rt,
+    spec,
+    images,
+    profile,
+    existing,
+    labels: { [IMAGES_LABEL]: images, [LABEL.profile]: profile },
+    imageTag,
+  };
 }
 
 function parsePortBase(text: string | undefined): number | undefined {
@@ -80,6 +110,19 @@ function parseImages(text: string | undefined): ImageChoice | undefined {
   if (text === 'local' || text === 'confluent') return text;
   throw new UsageError(
     `--images ${text} is not known: use 'confluent' (Confluent's public images) or 'local' (kafka-lab's offline images).`,
+  );
+}
+
+/** The stack file: --compose, else the profile's own. */
+export function composeFileOf(o: { compose?: string; profile?: string }): string {
+  return o.compose ?? (parseProfile(o.profile) === 'kraft' ? kraftComposeFile : defaultComposeFile);
+}
+
+function parseProfile(text: string | undefined): Profile | undefined {
+  if (text === undefined || text === '') return undefined;
+  if ((PROFILES as readonly string[]).includes(text)) return text as Profile;
+  throw new UsageError(
+    `--profile ${text} is not known: use 'zookeeper' (ZooKeeper and Kafka 3, the tutorials') or 'kraft' (KRaft and Kafka 4).`,
   );
 }
 
@@ -141,6 +184,7 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     stack: v.stack ?? DEFAULT_STACK,
     compose: v.compose,
     images: v.images ?? inv.env.KAFKA_LAB_IMAGES,
+    profile: v.profile ?? inv.env.KAFKA_LAB_PROFILE,
     portBase: v['port-base'],
     dockerHost: inv.env.DOCKER_HOST,
     cacheDir: inv.env.KAFKA_LAB_CACHE,

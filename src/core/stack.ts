@@ -49,7 +49,13 @@ export const LABEL = {
   configHash: 'kafka-lab.config-hash',
   portBase: 'kafka-lab.port-base',
   composeFile: 'kafka-lab.compose-file',
+  profile: 'kafka-lab.profile',
 } as const;
+
+/** How the cluster keeps its metadata: ZooKeeper (the tutorials', the default) or KRaft (Kafka 4). */
+export const PROFILES = ['zookeeper', 'kraft'] as const;
+export type Profile = (typeof PROFILES)[number];
+export const DEFAULT_PROFILE: Profile = 'zookeeper';
 
 export const DEFAULT_STACK = 'default';
 export const DEFAULT_PORT_BASE = 9092;

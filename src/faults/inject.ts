@@ -3,10 +3,18 @@ import { CONDITION_OF, conflict, INVERSE_OF, parseTarget, type Condition } from 
 import { UserError } from '../core/errors.js';
 import type { FaultAction } from '../core/faults.js';
 import type { ContainerDetails, Runtime } from '../core/runtime.js';
-import { LABEL, serviceOfBroker, stackFlag, type ServiceSpec, type StackSpec } from '../core/stack.js';
+import {
+  LABEL,
+  serviceOfBroker,
+  stackFlag,
+  zookeeperServices,
+  type ServiceSpec,
+  type StackSpec,
+} from '../core/stack.js';
 import type { Clock } from '../core/wait.js';
 import type { Inspector } from '../cluster/inspector.js';
 import { waitDeregistered } from '../cluster/registration.js';
+import { describeQuorum } from '../cluster/quorum.js';
 import { stackContainers } from '../runtime/find.js';
 import { appendEvent, readEvents, type FaultEvent } from './log.js';
 
@@ -65,9 +73,12 @@ export async function resolveTarget(
     messagesOf: [],
   });
   if (ref.kind === 'controller') {
-    const svc = snap.controller === null ? undefined : byBroker(snap.controller);
+    // KRaft: the active controller is the quorum's leader (Metadata names a random broker instead).
+    const kraft = zookeeperServices(ctx.spec).length === 0;
+    const id = kraft ? ((await describeQuorum(ctx.rt, ctx.spec))?.leaderId ?? null) : snap.controller;
+    const svc = id === null || id < 0 ? undefined : byBroker(id);
     if (!svc) throw new UserError('The cluster reports no controller right now.', "Check 'kafka-lab status'.");
-    return { svc, how: `controller = broker ${snap.controller} = ${svc.containerName}` };
+    return { svc, how: `controller = ${kraft ? 'quorum leader' : 'broker'} ${id} = ${svc.containerName}` };
   }
   const t = snap.topics[ref.topic];
   if (!t?.exists) throw new UserError(`Topic ${ref.topic} does not exist, so it has no leader to target.`);

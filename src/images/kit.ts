@@ -8,7 +8,8 @@ import type { Runtime } from '../core/runtime.js';
 
 export type ImageChoice = 'confluent' | 'local';
 
-export type LocalImages = Record<'kafka' | 'zookeeper' | 'kcat', string>;
+/** kafka: Kafka 3 (ZooKeeper mode); kafka4: Kafka 4 (KRaft). */
+export type LocalImages = Record<'kafka' | 'zookeeper' | 'kafka4' | 'kcat', string>;
 
 /** The tag is a hash of the kit's files (not its docs): the same recipe gives the same tag, so a build can be skipped. */
 export async function recipeTag(kitDir: string): Promise<string> {
@@ -34,13 +35,20 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 export function localImages(tag: string): LocalImages {
-  return { kafka: `kafka-lab/kafka:${tag}`, zookeeper: `kafka-lab/zookeeper:${tag}`, kcat: `kafka-lab/kcat:${tag}` };
+  return {
+    kafka: `kafka-lab/kafka:${tag}`,
+    zookeeper: `kafka-lab/zookeeper:${tag}`,
+    kafka4: `kafka-lab/kafka4:${tag}`,
+    kcat: `kafka-lab/kcat:${tag}`,
+  };
 }
 
 /** Confluent's (and kcat's) public image names to kafka-lab's own; anything else stays as written. */
 export function toLocalImage(image: string, local: LocalImages): string {
   const repo = image.replace(/[:@].*$/, '');
-  if (repo === 'confluentinc/cp-kafka') return local.kafka;
+  // Confluent Platform 8 is Kafka 4 (KRaft only); 7.x is Kafka 3.
+  if (repo === 'confluentinc/cp-kafka')
+    return Number(/:(\d+)\./.exec(image)?.[1] ?? 7) >= 8 ? local.kafka4 : local.kafka;
   if (repo === 'confluentinc/cp-zookeeper') return local.zookeeper;
   if (repo === 'edenhill/kcat' || repo === 'confluentinc/cp-kcat') return local.kcat;
   return image;
@@ -68,7 +76,12 @@ export async function buildImages(o: BuildOptions): Promise<{ built: boolean; im
   const script = join(o.kitDir, 'build.sh');
   if (o.force) {
     // The script skips every image whose tag exists, so a forced build starts by removing them.
-    for (const image of [...Object.values(images), `kafka-lab/kafka-dist:${o.tag}`, `kafka-lab/base:${o.tag}`]) {
+    for (const image of [
+      ...Object.values(images),
+      `kafka-lab/kafka-dist:${o.tag}`,
+      `kafka-lab/kafka4-dist:${o.tag}`,
+      `kafka-lab/base:${o.tag}`,
+    ]) {
       await o.rt.removeImage(image);
     }
   }

@@ -10,6 +10,7 @@ import {
   LABEL,
   stackFlag,
   startOrder,
+  zookeeperServices,
   type ServiceSpec,
   type StackSpec,
 } from '../core/stack.js';
@@ -18,6 +19,8 @@ import { configHashes } from '../stack/hash.js';
 import { describeCluster } from '../cluster/kafka.js';
 import { zookeeperAnswers } from '../cluster/zookeeper.js';
 import { waitDeregistered } from '../cluster/registration.js';
+import { describeQuorum } from '../cluster/quorum.js';
+import { quorumProblem } from '../core/quorum.js';
 import { containersNamed, stackLabels } from './find.js';
 import { takenPorts } from './ports.js';
 
@@ -323,6 +326,26 @@ async function waitReady(
       clock: o.clock,
       signal: o.signal,
       next: `See 'docker logs ${brokers.map((b) => b.containerName).join("', 'docker logs ")}'.`,
+    },
+  );
+  // KRaft: the brokers answer before the controller quorum has settled; a lab's first fault must
+  // find a leader and every voter caught up.
+  if (zookeeperServices(o.spec).length === 0) await waitQuorum(o, timeoutMs);
+}
+
+async function waitQuorum(o: UpOptions, timeoutMs: number): Promise<void> {
+  o.sink({ kind: 'step', message: 'waiting for the controller quorum: a leader, and every voter caught up', atMs: 0 });
+  await waitFor(
+    async () => {
+      const problem = quorumProblem(await describeQuorum(o.rt, o.spec, { replication: true }));
+      return problem ? { done: false, seen: problem } : { done: true, value: true };
+    },
+    {
+      what: 'the controller quorum to have a leader and every voter',
+      timeoutMs,
+      intervalMs: 500,
+      clock: o.clock,
+      signal: o.signal,
     },
   );
 }
