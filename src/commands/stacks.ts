@@ -1,5 +1,5 @@
 import { bootstrapServers } from '../core/stack.js';
-import { defaultComposeFile } from '../paths.js';
+import { composeFileOf } from '../context/stack.js';
 import { connectDocker } from '../docker/client.js';
 import { listStacks, residentMiB, type StackSummary } from '../runtime/stacks.js';
 import { loadStack } from '../stack/compose.js';
@@ -38,7 +38,10 @@ export async function stackRows(
       const spec =
         s.portBase === null
           ? undefined
-          : await loadStack(defaultComposeFile, { stack: s.stack, portBase: s.portBase }).catch(() => undefined);
+          : await loadStack(composeFileOf({ profile: s.profile ?? undefined }), {
+              stack: s.stack,
+              portBase: s.portBase,
+            }).catch(() => undefined);
       return {
         stack: s.stack,
         state: stateOf(s),

@@ -10,6 +10,8 @@ export interface StackSummary {
   volumes: string[];
   portBase: number | null;
   images: string | null;
+  /** The profile its labels record; null for stacks made before profiles (ZooKeeper ones). */
+  profile: string | null;
   /** When its oldest container was created (ms since the epoch), or null without containers. */
   createdMs: number | null;
 }
@@ -27,7 +29,16 @@ export async function listStacks(rt: Runtime): Promise<StackSummary[]> {
     if (!s)
       stacks.set(
         stack,
-        (s = { stack, containers: [], networks: [], volumes: [], portBase: null, images: null, createdMs: null }),
+        (s = {
+          stack,
+          containers: [],
+          networks: [],
+          volumes: [],
+          portBase: null,
+          images: null,
+          profile: null,
+          createdMs: null,
+        }),
       );
     return s;
   };
@@ -37,6 +48,7 @@ export async function listStacks(rt: Runtime): Promise<StackSummary[]> {
     s.containers.push({ name: c.name, service: labels[LABEL.service] ?? '?', state: c.state, id: c.id });
     if (labels[LABEL.portBase]) s.portBase = Number(labels[LABEL.portBase]);
     if (labels['kafka-lab.images']) s.images = labels['kafka-lab.images'];
+    if (labels[LABEL.profile]) s.profile = labels[LABEL.profile];
     s.createdMs = Math.min(s.createdMs ?? Infinity, c.createdMs ?? Infinity);
   }
   for (const n of networks) of(n.labels[LABEL.stack]!).networks.push(n.name);
