@@ -87,8 +87,8 @@ export const statusCommand = command({
         `Stack ${report.stack}  (${healthy ? 'healthy' : `NOT healthy: ${problem}`})`,
         `  images ${report.images}, profile ${report.profile}, network ${report.network}`,
         '',
-        `  ${'SERVICE'.padEnd(12)}${'CONTAINER'.padEnd(22)}${'STATE'.padEnd(10)}ID`,
-        ...containers.map((c) => `  ${c.service.padEnd(12)}${c.name.padEnd(22)}${c.state.padEnd(10)}${c.id}`),
+        `  ${'SERVICE'.padEnd(14)}${'CONTAINER'.padEnd(22)}${'STATE'.padEnd(10)}ID`,
+        ...containers.map((c) => `  ${c.service.padEnd(14)}${c.name.padEnd(22)}${c.state.padEnd(10)}${c.id}`),
         '',
         cluster
           ? `  Cluster ${cluster.clusterId}: ${cluster.brokers.length} brokers, controller ${controller ?? 'none'}`
@@ -113,7 +113,8 @@ function quorumLines(q: QuorumState | undefined): string[] {
   return [
     `  Quorum: ${lead}, high watermark ${q.highWatermark}, voters ${q.voters.join(',')}`,
     ...(q.replication ?? []).map(
-      (v) => `    voter ${v.id}  ${v.status.padEnd(9)} ${v.logEndOffset < 0 ? 'not fetching' : `lag ${v.lag}`}`,
+      (v) =>
+        `    ${v.status === 'Observer' ? 'observer' : 'voter'} ${v.id}  ${v.status.padEnd(9)} ${v.logEndOffset < 0 ? 'not fetching' : `lag ${v.lag}`}`,
     ),
   ];
 }

@@ -120,6 +120,11 @@ export function serviceOfBroker(spec: StackSpec, id: number): ServiceSpec | unde
   return brokerServices(spec).find((s) => s.brokerId === id);
 }
 
+/** A broker or a KRaft controller, by its node id. */
+export function serviceOfNode(spec: StackSpec, id: number): ServiceSpec | undefined {
+  return spec.services.find((s) => (s.role === 'broker' || s.role === 'controller') && s.brokerId === id);
+}
+
 /** The role a service's environment declares (Confluent's images' variables). */
 export function roleOf(env: Record<string, string>): { role: Role; brokerId?: number; clientPort?: number } {
   const id = env.KAFKA_BROKER_ID ?? env.KAFKA_NODE_ID;

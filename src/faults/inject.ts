@@ -7,6 +7,7 @@ import {
   LABEL,
   serviceOfBroker,
   stackFlag,
+  serviceOfNode,
   zookeeperServices,
   type ServiceSpec,
   type StackSpec,
@@ -76,7 +77,7 @@ export async function resolveTarget(
     // KRaft: the active controller is the quorum's leader (Metadata names a random broker instead).
     const kraft = zookeeperServices(ctx.spec).length === 0;
     const id = kraft ? ((await describeQuorum(ctx.rt, ctx.spec))?.leaderId ?? null) : snap.controller;
-    const svc = id === null || id < 0 ? undefined : byBroker(id);
+    const svc = id === null || id < 0 ? undefined : serviceOfNode(ctx.spec, id);
     if (!svc) throw new UserError('The cluster reports no controller right now.', "Check 'kafka-lab status'.");
     return { svc, how: `controller = ${kraft ? 'quorum leader' : 'broker'} ${id} = ${svc.containerName}` };
   }

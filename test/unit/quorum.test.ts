@@ -61,6 +61,9 @@ test('roles come from the environment once: ZooKeeper, brokers (KRaft nodes too)
   assert.deepEqual(
     spec.services.map((s) => [s.containerName, s.role, s.brokerId ?? null, s.ports.map((p) => p.hostPort)]),
     [
+      ['k-controller-1', 'controller', 101, []],
+      ['k-controller-2', 'controller', 102, []],
+      ['k-controller-3', 'controller', 103, []],
       ['k-kafka-1', 'broker', 1, [9192]],
       ['k-kafka-2', 'broker', 2, [9193]],
       ['k-kafka-3', 'broker', 3, [9194]],
