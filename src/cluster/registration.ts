@@ -3,7 +3,7 @@
 // wait here until it is gone.
 import type { Clock } from '../core/wait.js';
 import { waitFor } from '../core/wait.js';
-import { bootstrapServers, zookeeperServices, type StackSpec } from '../core/stack.js';
+import { bootstrapServers, usesKraft, zookeeperServices, type StackSpec } from '../core/stack.js';
 import { describeCluster } from './kafka.js';
 import { zookeeperEphemerals } from './zookeeper.js';
 
@@ -31,7 +31,7 @@ export async function waitDeregistered(
   o: { clock: Clock; signal?: AbortSignal; onWaiting?: () => void },
 ): Promise<void> {
   // KRaft has no ephemeral registration: a restarted node retries until the old session is fenced.
-  if (zookeeperServices(spec).length === 0) return;
+  if (usesKraft(spec)) return;
   let told = false;
   await waitFor(
     async () => {

@@ -116,6 +116,11 @@ export function zookeeperServices(spec: StackSpec): ServiceSpec[] {
   return spec.services.filter((s) => s.role === 'zookeeper');
 }
 
+/** A stack without ZooKeeper keeps its metadata in a KRaft controller quorum. */
+export function usesKraft(spec: StackSpec): boolean {
+  return zookeeperServices(spec).length === 0;
+}
+
 export function serviceOfBroker(spec: StackSpec, id: number): ServiceSpec | undefined {
   return brokerServices(spec).find((s) => s.brokerId === id);
 }

@@ -8,7 +8,7 @@ import {
   serviceOfBroker,
   stackFlag,
   serviceOfNode,
-  zookeeperServices,
+  usesKraft,
   type ServiceSpec,
   type StackSpec,
 } from '../core/stack.js';
@@ -75,7 +75,7 @@ export async function resolveTarget(
   });
   if (ref.kind === 'controller') {
     // KRaft: the active controller is the quorum's leader (Metadata names a random broker instead).
-    const kraft = zookeeperServices(ctx.spec).length === 0;
+    const kraft = usesKraft(ctx.spec);
     const id = kraft ? ((await describeQuorum(ctx.rt, ctx.spec))?.leaderId ?? null) : snap.controller;
     const svc = id === null || id < 0 ? undefined : serviceOfNode(ctx.spec, id);
     if (!svc) throw new UserError('The cluster reports no controller right now.', "Check 'kafka-lab status'.");

@@ -10,7 +10,7 @@ import {
   LABEL,
   stackFlag,
   startOrder,
-  zookeeperServices,
+  usesKraft,
   type ServiceSpec,
   type StackSpec,
 } from '../core/stack.js';
@@ -330,7 +330,7 @@ async function waitReady(
   );
   // KRaft: the brokers answer before the controller quorum has settled; a lab's first fault must
   // find a leader and every voter caught up.
-  if (zookeeperServices(o.spec).length === 0) await waitQuorum(o, timeoutMs);
+  if (usesKraft(o.spec)) await waitQuorum(o, timeoutMs);
 }
 
 async function waitQuorum(o: UpOptions, timeoutMs: number): Promise<void> {
