@@ -3,14 +3,14 @@
 // wait here until it is gone.
 import type { Clock } from '../core/wait.js';
 import { waitFor } from '../core/wait.js';
-import { bootstrapServers, usesKraft, zookeeperServices, type StackSpec } from '../core/stack.js';
+import { bootstrapServers, clientPortOf, usesKraft, zookeeperServices, type StackSpec } from '../core/stack.js';
 import { describeCluster } from './kafka.js';
 import { zookeeperEphemerals } from './zookeeper.js';
 
 /** The host address of the stack's ZooKeeper client port, if it publishes one. */
 export function zookeeperAddress(spec: StackSpec): { host: string; port: number } | undefined {
   for (const zk of zookeeperServices(spec)) {
-    const p = zk.ports.find((x) => x.containerPort === zk.clientPort) ?? zk.ports[0];
+    const p = clientPortOf(zk);
     if (p) return { host: p.hostIp, port: p.hostPort };
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { EXIT, UserError } from '../core/errors.js';
-import { bootstrapServers, brokerServices, LABEL, stackFlag } from '../core/stack.js';
+import { bootstrapServers, brokerServices, LABEL, stackFlag, usesKraft } from '../core/stack.js';
 import { describeCluster, type ClusterInfo } from '../cluster/kafka.js';
 import { describeQuorum } from '../cluster/quorum.js';
 import { quorumProblem, type QuorumState } from '../core/quorum.js';
@@ -45,15 +45,16 @@ export const statusCommand = command({
       problem = `the cluster did not answer at ${bootstrap}: ${(err as Error).message}`;
     }
     // KRaft: the active controller is the quorum's leader; Metadata's "controller" is a random broker.
-    const quorum: QuorumState | undefined =
-      ctx.profile === 'kraft' ? await describeQuorum(ctx.rt, ctx.spec, { replication: true }) : undefined;
-    const controller =
-      ctx.profile === 'kraft'
-        ? quorum && quorum.leaderId >= 0
-          ? quorum.leaderId
-          : null
-        : (cluster?.controller ?? null);
-    const quorumIssue = ctx.profile === 'kraft' ? quorumProblem(quorum) : undefined;
+    const kraft = usesKraft(ctx.spec);
+    const quorum: QuorumState | undefined = kraft
+      ? await describeQuorum(ctx.rt, ctx.spec, { replication: true })
+      : undefined;
+    const controller = kraft
+      ? quorum && quorum.leaderId >= 0
+        ? quorum.leaderId
+        : null
+      : (cluster?.controller ?? null);
+    const quorumIssue = kraft ? quorumProblem(quorum) : undefined;
     const wanted = brokerServices(ctx.spec).length;
     const allRunning = ctx.spec.services.every((s) =>
       containers.some((c) => c.service === s.service && c.state === 'running'),
@@ -75,7 +76,7 @@ export const statusCommand = command({
       clusterId: cluster?.clusterId ?? null,
       brokers: cluster?.brokers ?? [],
       controller,
-      ...(ctx.profile === 'kraft' ? { quorum: quorum ?? null } : {}),
+      ...(kraft ? { quorum: quorum ?? null } : {}),
       bootstrap,
       healthy,
       ...(problem ? { problem } : {}),
@@ -96,7 +97,7 @@ export const statusCommand = command({
         ...(cluster?.brokers ?? []).map(
           (b) => `    broker ${b.id}  ${b.host}:${b.port}${b.id === controller ? '  (controller)' : ''}`,
         ),
-        ...(ctx.profile === 'kraft' ? ['', ...quorumLines(quorum)] : []),
+        ...(kraft ? ['', ...quorumLines(quorum)] : []),
         '',
         `  Bootstrap servers: ${bootstrap}`,
       ];

@@ -43,20 +43,23 @@ export interface CheckOptions {
   onPoll?: (snapshot: ClusterSnapshot, outcomes: CheckOutcome[]) => void;
 }
 
+/** A step without checks: its quiz decides, and nothing was asked of the cluster. */
+function quizOnly(step: Step, quiz: QuizOutcome[] | undefined): StepResult {
+  return {
+    stepId: step.id,
+    pass: quiz ? quiz.every((q) => q.pass) : true,
+    outcomes: [],
+    quiz,
+    gaps: [],
+    tookMs: 0,
+    reads: [],
+  };
+}
+
 export async function checkStep(step: Step, inspector: Inspector, o: CheckOptions): Promise<StepResult> {
   const started = o.clock.now();
   const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
-  if (step.checks.length === 0) {
-    return {
-      stepId: step.id,
-      pass: quiz ? quiz.every((q) => q.pass) : true,
-      outcomes: [],
-      quiz,
-      gaps: [],
-      tookMs: 0,
-      reads: [],
-    };
-  }
+  if (step.checks.length === 0) return quizOnly(step, quiz);
   const scope = o.scope ?? NO_SCOPE;
   const needs = checksNeeds(step.checks);
   const until = step.checks.map((c) => started + 1000 * (o.waitSeconds ?? c.within ?? 0));
@@ -86,16 +89,7 @@ export async function checkNow(
   const took = o.clock.now() - started;
   return steps.map((step) => {
     const quiz = step.quiz ? gradeQuiz(step.quiz, o.answers ?? {}) : undefined;
-    if (!snap || step.checks.length === 0)
-      return {
-        stepId: step.id,
-        pass: quiz ? quiz.every((q) => q.pass) : true,
-        outcomes: [],
-        quiz,
-        gaps: [],
-        tookMs: 0,
-        reads: [],
-      };
+    if (!snap || step.checks.length === 0) return quizOnly(step, quiz);
     return judge(step, snap, { scope, keep: o.keepReadsOf ?? [] }, quiz, took);
   });
 }

@@ -116,6 +116,11 @@ export function zookeeperServices(spec: StackSpec): ServiceSpec[] {
   return spec.services.filter((s) => s.role === 'zookeeper');
 }
 
+/** Where a ZooKeeper service publishes its client port on the host (else its first published port). */
+export function clientPortOf(zk: ServiceSpec): PortSpec | undefined {
+  return zk.ports.find((p) => p.containerPort === zk.clientPort) ?? zk.ports[0];
+}
+
 /** A stack without ZooKeeper keeps its metadata in a KRaft controller quorum. */
 export function usesKraft(spec: StackSpec): boolean {
   return zookeeperServices(spec).length === 0;

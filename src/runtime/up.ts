@@ -6,6 +6,7 @@ import { describeClash, planUp, type Action } from '../core/reconcile.js';
 import type { Runtime } from '../core/runtime.js';
 import {
   bootstrapServers,
+  clientPortOf,
   DEFAULT_PORT_BASE,
   LABEL,
   stackFlag,
@@ -261,7 +262,7 @@ async function waitReady(
 
   for (const zk of zks) {
     emit(zk, 'waiting', 'for ZooKeeper to answer');
-    const port = zk.ports.find((p) => p.containerPort === zk.clientPort) ?? zk.ports[0];
+    const port = clientPortOf(zk);
     if (!port)
       throw new UserError(
         `Service ${zk.service} publishes no port, so kafka-lab cannot ask ZooKeeper whether it is ready.`,
