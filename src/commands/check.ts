@@ -11,6 +11,8 @@ import { command, stackOptions } from '../cli/command.js';
 import { labContext, stateDirOf, stopFor } from '../context/lab.js';
 import { labOf, paramOptions } from '../context/lab-ref.js';
 import { stackOptionsOf } from '../context/stack.js';
+import { openLab } from '../lab/tracks.js';
+import { labsDir } from '../paths.js';
 
 function parseAnswers(text: string | undefined, steps: Step[]): Record<string, number> {
   if (!text) return {};
@@ -61,14 +63,15 @@ export const checkCommand = command({
     if (!labId) throw new UsageError('Which lab? kafka-lab check LAB [STEP].', "Run 'kafka-lab labs' to see them.");
     const store = fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack);
     const restart = inv.values.restart === true;
-    const { lab, loaded } = await labOf(inv.values, labId, store, { restart });
-    const steps = stepsOf(lab, stepRef);
-    const given = parseAnswers(inv.values.answers, steps);
     const wait = inv.values.wait === undefined ? undefined : Number(inv.values.wait);
     if (wait !== undefined && !(wait >= 0 && wait <= 600))
       throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
-    const needsCluster = steps.some((s) => s.checks.length > 0);
+    // Quiz-only steps need no stack, so the stack (and its profile) is asked only for steps with checks.
+    const needsCluster = stepsOf(await openLab(labsDir, labId), stepRef).some((s) => s.checks.length > 0);
     const ctx = needsCluster ? await labContext(inv) : undefined;
+    const { lab, loaded } = await labOf(inv.values, labId, store, { restart, profile: ctx?.knownProfile });
+    const steps = stepsOf(lab, stepRef);
+    const given = parseAnswers(inv.values.answers, steps);
     if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
     let progress = loaded.progress;
     progress = await started(ctx?.inspector, lab, progress, { restart, stop: ctx && stopFor(ctx, inv) });

@@ -26,7 +26,7 @@ import { LabApp, type AppDeps, type Opened, type PickerRow } from '../ui/lab-app
 import { ClusterWatch } from '../ui/watch.js';
 import { ALT_SCREEN_OFF, ALT_SCREEN_ON, colorAllowed, osc52, SHOW_CURSOR } from '../ui/terminal.js';
 import { command, stackOptions, upOptions, type Invocation, type StackValues } from '../cli/command.js';
-import { imageProvider, stackContext, type StackContext } from '../context/stack.js';
+import { imageProvider, knownProfile, stackContext, type StackContext } from '../context/stack.js';
 import { labContext, stateDirOf, type LabContext } from '../context/lab.js';
 import { labOf, paramOptions, type ParamValues } from '../context/lab-ref.js';
 import { stackOptionsOf } from '../context/stack.js';
@@ -53,7 +53,7 @@ export const labCommand = command({
     const [labId] = inv.positionals;
     const stateDir = stateDirOf(inv.env);
     const store = fileProgressStore(stateDir, stack);
-    const opened = labId === undefined ? undefined : await labOf(inv.values, labId, store);
+    const opened = labId === undefined ? undefined : await labOf(inv.values, labId, store, { profile: await knownProfile(inv) });
     const terminal = inv.interactive && process.stdin.isTTY === true;
     if (!terminal) return plain(inv, labs, opened, stack, store, stateDir);
     return interactive(inv, labs, opened?.lab, stack, store);
@@ -201,13 +201,14 @@ function deps(inv: LabInvocation, labs: Lab[], stack: string, store: ProgressSto
     rows: () => pickerRows(labs, store),
     async open(picked: Lab, o: { onProgress: (e: ProgressEvent) => void; signal: AbortSignal }): Promise<Opened> {
       // The student's own names: --param, or those the lab was started with.
-      const { lab, loaded } = await labOf(inv.values, picked.ref, store);
+      const { lab, loaded, profile } = await labOf(inv.values, picked.ref, store, { profile: await knownProfile(inv) });
       const signal = AbortSignal.any([o.signal, inv.signal]);
       let ctx: LabContext | undefined;
       let observed: StackContext | undefined;
       let templates: TemplateContext;
       if (labNeedsCluster(lab)) {
-        const opts = stackOptionsOf(inv);
+        // A stack brought up for a lab gets the lab's profile.
+        const opts = { ...stackOptionsOf(inv), profile };
         observed = await stackContext(opts);
         if (stackNeedsUp(observed)) {
           const s = observed;
@@ -230,7 +231,7 @@ function deps(inv: LabInvocation, labs: Lab[], stack: string, store: ProgressSto
         ctx = await labContext({ ...inv, signal });
         templates = ctx.templates;
       } else {
-        const spec = (await stackContext(stackOptionsOf(inv)).catch(() => undefined))?.spec;
+        const spec = (await stackContext({ ...stackOptionsOf(inv), profile }).catch(() => undefined))?.spec;
         templates = spec ? templatesOf(spec) : { containers: {}, bootstrap: '', internalBootstrap: '', network: '' };
       }
       // Opening a lab starts it: from now on its checks count only what the student does here.

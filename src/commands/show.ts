@@ -30,11 +30,15 @@ export const showCommand = command({
   async run(inv) {
     const [labId, stepRef] = inv.positionals;
     if (!labId) throw new UsageError('Which lab? kafka-lab show LAB [STEP].', "Run 'kafka-lab labs' to see them.");
-    const { lab } = await labOf(inv.values, labId, fileProgressStore(stateDirOf(inv.env), stackOptionsOf(inv).stack), {
+    const opts = stackOptionsOf(inv);
+    const seen = await stackContext(opts);
+    const { lab, profile } = await labOf(inv.values, labId, fileProgressStore(stateDirOf(inv.env), opts.stack), {
       setAside: false,
+      profile: seen.knownProfile,
     });
     const steps = stepsOf(lab, stepRef);
-    const { spec } = await stackContext(stackOptionsOf(inv));
+    // A lab for one profile, shown before its stack exists, names that profile's containers.
+    const { spec } = profile === seen.profile ? seen : await stackContext({ ...opts, profile });
     const t = templatesOf(spec);
     const internal = t.internalBootstrap.split(',');
     const host = t.bootstrap.split(',');

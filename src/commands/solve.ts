@@ -29,7 +29,7 @@ export const solveCommand = command({
     const store = fileProgressStore(ctx.stateDir, ctx.spec.stack);
     // Solving the whole lab starts it over; one step counts from where the lab started.
     const restart = stepRef === undefined;
-    const { lab, loaded } = await labOf(inv.values, labId, store, { restart });
+    const { lab, loaded } = await labOf(inv.values, labId, store, { restart, profile: ctx.knownProfile });
     const steps = stepsOf(lab, stepRef);
     const runner = ctx.runner(
       (line) => inv.values.quiet || inv.out.write(`      ${line.split('\n').join('\n      ')}\n`),

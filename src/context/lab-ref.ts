@@ -2,6 +2,7 @@
 // with --param when the lab starts and kept with its progress from then on.
 import { UsageError, UserError } from '../core/errors.js';
 import type { Lab } from '../core/lab.js';
+import { DEFAULT_PROFILE, type Profile } from '../core/stack.js';
 import { describeParams, kindOf, parseParamText } from '../core/params.js';
 import type { GivenParams } from '../lab/load.js';
 import type { LoadedProgress, ProgressStore } from '../core/progress.js';
@@ -44,14 +45,26 @@ function same(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }
 
-/** The lab with the student's parameters: from --param, else from the progress, else the defaults. */
+/**
+ * The lab with the student's parameters (from --param, else from the progress, else the defaults), in
+ * the words of `profile`: the stack's own, or the one asked for. Without one, a lab for one profile is
+ * worded for it and any other for the default.
+ */
 export async function labOf(
   v: ParamValues,
   ref: string,
   store: ProgressStore,
-  o: { restart?: boolean; setAside?: boolean } = {},
-): Promise<{ lab: Lab; loaded: LoadedProgress }> {
-  const plain = await openLab(labsDir, ref);
+  o: { restart?: boolean; setAside?: boolean; profile?: Profile } = {},
+): Promise<{ lab: Lab; loaded: LoadedProgress; profile: Profile }> {
+  const first = await openLab(labsDir, ref);
+  const needed = first.needs?.profile;
+  if (needed && o.profile && needed !== o.profile)
+    throw new UserError(
+      `Lab ${ref} runs on a ${needed} stack; this stack runs ${o.profile}.`,
+      `Create one with 'kafka-lab up --stack NAME --profile ${needed}' and give the lab's commands --stack NAME.`,
+    );
+  const profile = o.profile ?? needed ?? DEFAULT_PROFILE;
+  const plain = profile === DEFAULT_PROFILE ? first : await openLab(labsDir, ref, [], profile);
   const given = givenOf(v, plain);
   const loaded = await store.load(plain, { setAside: o.setAside });
   const kept = loaded.progress.params;
@@ -62,12 +75,12 @@ export async function labOf(
     );
   }
   const chain = given.length ? given : kept ? [{ values: kept, origin: 'the saved progress' }] : [];
-  if (chain.length === 0) return { lab: plain, loaded };
+  if (chain.length === 0) return { lab: plain, loaded, profile };
   // A bad --param is a usage error (exit 2), like any other bad flag.
-  const lab = await openLab(labsDir, ref, chain).catch((err: unknown) => {
+  const lab = await openLab(labsDir, ref, chain, profile).catch((err: unknown) => {
     throw err instanceof UserError && given.length && err.message.startsWith('--param')
       ? new UsageError(err.message, err.next)
       : err;
   });
-  return { lab, loaded: { ...loaded, progress: { ...loaded.progress, params: chain[0]!.values } } };
+  return { lab, loaded: { ...loaded, progress: { ...loaded.progress, params: chain[0]!.values } }, profile };
 }

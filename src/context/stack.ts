@@ -10,6 +10,7 @@ import {
   DEFAULT_STACK,
   LABEL,
   PROFILES,
+  profileOf,
   stackFlag,
   type Profile,
   type StackSpec,
@@ -41,6 +42,8 @@ export interface StackContext {
   spec: StackSpec;
   images: ImageChoice;
   profile: Profile;
+  /** The profile the stack has, or the one asked for; undefined when neither is known yet. */
+  knownProfile?: Profile;
   existing: ObservedContainer[];
   labels: Record<string, string>;
   imageTag: string;
@@ -82,13 +85,15 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     portBase,
     image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
   });
+  const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
     rt,
     spec,
     images,
-    profile,
+    profile: known ?? profile,
+    knownProfile: known,
     existing,
-    labels: { [IMAGES_LABEL]: images, [LABEL.profile]: profile },
+    labels: { [IMAGES_LABEL]: images, [LABEL.profile]: known ?? profile },
     imageTag,
   };
 }
@@ -189,4 +194,10 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     dockerHost: inv.env.DOCKER_HOST,
     cacheDir: inv.env.KAFKA_LAB_CACHE,
   };
+}
+
+/** The profile a lab is worded for: the stack's own or the one asked for, if Docker can say. */
+export async function knownProfile(inv: Pick<Invocation<StackValues>, 'values' | 'env'>): Promise<Profile | undefined> {
+  const o = stackOptionsOf(inv);
+  return (await stackContext(o).catch(() => undefined))?.knownProfile ?? parseProfile(o.profile);
 }

@@ -3,6 +3,7 @@ import type { CheckSpec } from './checks/index.js';
 import type { Params } from './params.js';
 
 import type { FaultAction } from './faults.js';
+import type { Profile } from './stack.js';
 
 export interface Fault {
   action: FaultAction;
@@ -75,7 +76,8 @@ export interface Lab {
   title: string;
   summary: string;
   minutes: number;
-  needs: { stack: 'zk-3-brokers' };
+  /** The one profile the lab runs on, if it does not run on both. */
+  needs?: { profile: Profile };
   /** The parameters' values for this run of the lab, and the lab's own defaults. */
   params: Params;
   declared: Params;

@@ -10,7 +10,7 @@ export const NAME = /^[A-Za-z0-9._-]{1,249}$/;
 const PARAM = /\{\{\s*([a-z][a-z0-9-]*)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([a-z][a-z0-9-]*)\s*\}\}$/;
 /** Keys whose text is read, never run or matched: a list may be written into them as "a, b, c". */
-const PROSE = new Set(['title', 'summary', 'instructions', 'notes', 'hint', 'question', 'choices', 'explain']);
+export const PROSE = new Set(['title', 'summary', 'instructions', 'notes', 'hint', 'question', 'choices', 'explain']);
 
 export type Kind = 'name' | 'number' | 'lines';
 

@@ -126,6 +126,11 @@ export function usesKraft(spec: StackSpec): boolean {
   return zookeeperServices(spec).length === 0;
 }
 
+/** The profile a stack's services make it, whichever file they came from. */
+export function profileOf(spec: StackSpec): Profile {
+  return usesKraft(spec) ? 'kraft' : 'zookeeper';
+}
+
 export function serviceOfBroker(spec: StackSpec, id: number): ServiceSpec | undefined {
   return brokerServices(spec).find((s) => s.brokerId === id);
 }

@@ -17,6 +17,8 @@ import {
 } from '../core/lab.js';
 import { checkRunnable, splitWords } from '../core/words.js';
 import { FAULT_ACTIONS, parseTarget, TARGET_SYNTAX } from '../core/faults.js';
+import { DEFAULT_PROFILE, PROFILES, type Profile } from '../core/stack.js';
+import { forProfile } from '../core/variants.js';
 import { isProblem, kindOf, NAME, paramNames, substitute, valueProblem, type Params } from '../core/params.js';
 import { readUserFile, readYaml, validate, where, type Path, type YamlSource } from '../stack/yaml-source.js';
 
@@ -102,7 +104,8 @@ const labSchema = z.strictObject({
   title: z.string().min(1).max(80),
   summary: z.string().min(1),
   minutes: z.number().int().min(1).max(600),
-  needs: z.strictObject({ stack: z.literal('zk-3-brokers') }),
+  /** A lab for one profile only (the controller quorum is KRaft's); without it, a lab runs on both. */
+  needs: z.strictObject({ profile: z.enum(PROFILES) }).optional(),
   params: paramsSchema,
   /** The stack as the lab begins: kafka-lab stops these when the lab starts. */
   start: z.strictObject({ stopped: z.array(z.enum(['kafka-1', 'kafka-2', 'kafka-3'])).min(1) }).optional(),
@@ -111,8 +114,15 @@ const labSchema = z.strictObject({
 });
 
 const NEXT = "Fix the lab file; 'kafka-lab labs validate FILE' checks it again.";
-/** Services a lab may name in {{...}}: those of the built-in stack. */
-export const LAB_SERVICES = ['zookeeper', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat'];
+/** Services a lab may name in {{...}}: those of the built-in stacks. */
+export const LAB_SERVICES = ['zookeeper', 'controller-1', 'controller-2', 'controller-3', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat'];
+/** Services only one profile's stack has. */
+const ONLY: Record<string, Profile> = {
+  zookeeper: 'zookeeper',
+  'controller-1': 'kraft',
+  'controller-2': 'kraft',
+  'controller-3': 'kraft',
+};
 
 /** Values for a lab's parameters, and where they came from (for messages). */
 export interface GivenParams {
@@ -166,16 +176,20 @@ export function resolveParams(labId: string, declared: Params, given: GivenParam
   return out;
 }
 
-export function parseLab(file: string, text: string, given: GivenParams[] = []): Lab {
+/** A lab, in the words of one profile (its prose may differ per profile), with the given parameters. */
+export function parseLab(file: string, text: string, given: GivenParams[] = [], profile = DEFAULT_PROFILE): Lab {
   const src = readYaml(file, text, NEXT);
   const declared = declaredParams(src);
   const id0 = (src.value as { id?: unknown } | null)?.id;
   const params = resolveParams(typeof id0 === 'string' ? id0 : basename(file), declared, given);
   const { params: _declared, ...rest } = (src.value ?? {}) as Record<string, unknown>;
-  const done = substitute(rest, params);
+  const worded = forProfile(rest, profile);
+  if (isProblem(worded)) throw new UserError(`${where(src, worded.path)}: ${worded.message}.`, NEXT);
+  const done = substitute(worded.value, params);
   if (isProblem(done)) throw new UserError(`${where(src, done.path)}: ${done.message}.`, NEXT);
   unknownTemplates(src, done.value, [], declared);
   const raw = validate(src, labSchema, { ...(done.value as object), params: declared }, NEXT);
+  serviceProfiles(src, done.value, raw.needs?.profile);
   if (basename(file).replace(/\.ya?ml$/, '') !== raw.id) {
     throw new UserError(
       `${where(src, ['id'])}: the lab id '${raw.id}' must match the file name ${basename(file)}.`,
@@ -229,6 +243,22 @@ export function parseLab(file: string, text: string, given: GivenParams[] = []):
     };
   });
   return { ...raw, params, declared, ref: raw.id, steps, file };
+}
+
+/** A lab for both profiles names only services both stacks have: no {{zookeeper}}, no {{controller-1}}. */
+function serviceProfiles(src: YamlSource, v: unknown, needs: Profile | undefined, at: Path = []): void {
+  if (typeof v === 'string') {
+    for (const name of paramNames(v)) {
+      const only = ONLY[name];
+      if (only && only !== needs)
+        throw new UserError(
+          `${where(src, at)}: {{${name}}} exists only on the ${only} profile's stack; add 'needs: { profile: ${only} }' or name another service.`,
+          NEXT,
+        );
+    }
+  } else if (Array.isArray(v)) v.forEach((x, i) => serviceProfiles(src, x, needs, [...at, i]));
+  else if (v && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) serviceProfiles(src, x, needs, [...at, k]);
 }
 
 /** A {{word}} left after the parameters is a service or a template word; anything else is a typo. */
@@ -314,8 +344,8 @@ function checkTemplates(src: YamlSource, at: Path, text: string): void {
   }
 }
 
-export async function loadLabFile(file: string, given: GivenParams[] = []): Promise<Lab> {
-  return parseLab(file, await readUserFile(file, 'Lab file', 'Check the path.'), given);
+export async function loadLabFile(file: string, given: GivenParams[] = [], profile = DEFAULT_PROFILE): Promise<Lab> {
+  return parseLab(file, await readUserFile(file, 'Lab file', 'Check the path.'), given, profile);
 }
 
 /** The lab files in a folder (tracks.yaml is the course, not a lab). */
@@ -323,8 +353,8 @@ export async function labFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f) && f !== TRACKS_FILE).sort();
 }
 
-export async function loadLabs(dir: string): Promise<Lab[]> {
-  return Promise.all((await labFiles(dir)).map((f) => loadLabFile(join(dir, f))));
+export async function loadLabs(dir: string, profile = DEFAULT_PROFILE): Promise<Lab[]> {
+  return Promise.all((await labFiles(dir)).map((f) => loadLabFile(join(dir, f), [], profile)));
 }
 
 export const TRACKS_FILE = 'tracks.yaml';

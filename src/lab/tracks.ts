@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import type { Lab } from '../core/lab.js';
+import { DEFAULT_PROFILE, type Profile } from '../core/stack.js';
 import { readYaml, validate, where } from '../stack/yaml-source.js';
 import { labFiles, loadLabFile, TRACKS_FILE, type GivenParams } from './load.js';
 
@@ -80,7 +81,12 @@ export function courseRefs(c: Course): string[] {
 }
 
 /** The lab a ref names (LAB or TRACK/LAB), with its track's parameters and then those given. */
-export async function openLab(dir: string, ref: string, given: GivenParams[] = []): Promise<Lab> {
+export async function openLab(
+  dir: string,
+  ref: string,
+  given: GivenParams[] = [],
+  profile: Profile = DEFAULT_PROFILE,
+): Promise<Lab> {
   const course = await loadCourse(dir);
   const m = REF.exec(ref);
   const unknown = () =>
@@ -101,12 +107,12 @@ export async function openLab(dir: string, ref: string, given: GivenParams[] = [
       ...given,
     ];
   } else if (!(await labFiles(dir)).includes(`${labId}.yaml`)) throw unknown();
-  const lab = await loadLabFile(join(dir, `${labId}.yaml`), chain);
+  const lab = await loadLabFile(join(dir, `${labId}.yaml`), chain, profile);
   return { ...lab, ref };
 }
 
 /** The course and every lab of it and of each track, opened, in course order. */
-export async function openCourse(dir: string): Promise<{ course: Course; labs: Lab[] }> {
+export async function openCourse(dir: string, profile: Profile = DEFAULT_PROFILE): Promise<{ course: Course; labs: Lab[] }> {
   const course = await loadCourse(dir);
-  return { course, labs: await Promise.all(courseRefs(course).map((ref) => openLab(dir, ref))) };
+  return { course, labs: await Promise.all(courseRefs(course).map((ref) => openLab(dir, ref, [], profile))) };
 }

@@ -12,7 +12,6 @@ const good = `id: demo
 title: Demo
 summary: A demo lab.
 minutes: 5
-needs: { stack: zk-3-brokers }
 topics: [t]
 steps:
   - id: create
@@ -54,16 +53,16 @@ test('bad lab files are refused with file:line:column and what was expected', ()
   rejects(good.replace('minutes: 5', 'minutes: 5\ncolour: red'), /^labs\/demo\.yaml:5:1: unknown key 'colour'/);
   rejects(
     good.replace('kind: topic-exists', 'kind: topic-exist'),
-    /^labs\/demo\.yaml:17:17: unknown check kind 'topic-exist'\. Known kinds: topic-exists/,
+    /^labs\/demo\.yaml:16:17: unknown check kind 'topic-exist'\. Known kinds: topic-exists/,
   );
   rejects(
     good.replace('partitions: 3, within: 5', 'partitions: three'),
-    /^labs\/demo\.yaml:17:53: Invalid input: expected number, received string \(at steps.0.checks.0.partitions\)/,
+    /^labs\/demo\.yaml:16:53: Invalid input: expected number, received string \(at steps.0.checks.0.partitions\)/,
   );
   rejects(good.replace('partitions: 3, within: 5', 'partitionz: 3'), /unknown key 'partitionz'/);
   rejects(
     good.replace('- run: docker exec {{kafka-1}}', '- run: docker run --privileged -v /:/host {{kafka-1}}'),
-    /labs\/demo\.yaml:14:14: 'docker run' is not allowed/,
+    /labs\/demo\.yaml:13:14: 'docker run' is not allowed/,
   );
   rejects(good.replace('- run: docker exec {{kafka-1}} kafka-topics', '- run: rm -rf /'), /only 'docker exec\|stop/);
   rejects(
@@ -191,4 +190,32 @@ test('student scripts: each action is named by its first key, and its command mu
   assert.match(problem('      - { open: c1, command: 2 }\n'), /command 2 is not one of the step's 1 commands/);
   assert.match(problem("      - { run: 1, expect: '(' }\n"), /'\(' is not a regular expression/);
   assert.match(problem('      - { type: c1, lines: [a], extra: 1 }\n'), /unknown key 'extra'/);
+});
+
+test("prose written per profile is opened in one profile's words; both must be given", () => {
+  const worded = good.replace(
+    '    instructions: Answer.\n',
+    '    instructions:\n      zookeeper: ZooKeeper tells the controller.\n      kraft: The controller misses the heartbeats.\n',
+  );
+  const quizStep = (profile: 'zookeeper' | 'kraft') => parseLab('labs/demo.yaml', worded, [], profile).steps[1]!;
+  assert.equal(quizStep('zookeeper').instructions, 'ZooKeeper tells the controller.');
+  assert.equal(quizStep('kraft').instructions, 'The controller misses the heartbeats.');
+  rejects(
+    worded.replace('      kraft: The controller misses the heartbeats.\n', ''),
+    /^labs\/demo\.yaml:20:7: text written per profile needs zookeeper and kraft, each as text/,
+  );
+  // Only prose is worded per profile: a command is the same on both stacks.
+  rejects(
+    good.replace('    commands:\n', '    commands:\n      - { zookeeper: a, kraft: b }\n'),
+    /^labs\/demo\.yaml:11:9: .*expected string/,
+  );
+});
+
+test('a lab for both profiles names only services both stacks have', () => {
+  const zk = good.replace('Create the topic.', 'Stop {{zookeeper}}.');
+  rejects(zk, /^labs\/demo\.yaml:9:19: \{\{zookeeper\}\} exists only on the zookeeper profile's stack; add 'needs: \{ profile: zookeeper \}'/);
+  const quorum = good.replace('Create the topic.', 'Stop {{controller-2}}.');
+  rejects(quorum, /exists only on the kraft profile's stack/);
+  const lab = parseLab('labs/demo.yaml', quorum.replace('minutes: 5\n', 'minutes: 5\nneeds: { profile: kraft }\n'));
+  assert.deepEqual(lab.needs, { profile: 'kraft' });
 });

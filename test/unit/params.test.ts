@@ -17,7 +17,6 @@ const lab = `id: demo
 title: Demo on {{topic}}
 summary: A demo lab.
 minutes: 5
-needs: { stack: zk-3-brokers }
 params:
   topic: t
   partitions: 3
@@ -88,7 +87,7 @@ test('a list inside a command, a typo in a template and a bad default are refuse
   const inCommand = lab.replace('--partitions {{partitions}}', '--partitions {{partitions}} {{sent}}');
   assert.throws(
     () => parseLab('labs/demo.yaml', inCommand),
-    /labs\/demo\.yaml:18:9: the list parameter \{\{sent\}\} can stand alone in a list or appear in prose/,
+    /labs\/demo\.yaml:17:9: the list parameter \{\{sent\}\} can stand alone in a list or appear in prose/,
   );
   assert.throws(
     () => parseLab('labs/demo.yaml', lab.replace('Create {{topic}}', 'Create {{topik}}')),

@@ -26,7 +26,6 @@ export const quizLab: Lab = parseLab(
 title: Quiz
 summary: Questions.
 minutes: 5
-needs: { stack: zk-3-brokers }
 steps:
   - id: questions
     title: Two questions
