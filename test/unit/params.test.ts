@@ -91,7 +91,7 @@ test('a list inside a command, a typo in a template and a bad default are refuse
   );
   assert.throws(
     () => parseLab('labs/demo.yaml', lab.replace('Create {{topic}}', 'Create {{topik}}')),
-    /labs\/demo\.yaml:16:19: unknown template \{\{topik\}\}; use a parameter \(topic, partitions, group, sent, more\)/,
+    /labs\/demo\.yaml:15:19: unknown template \{\{topik\}\}; use a parameter \(topic, partitions, group, sent, more\)/,
   );
   assert.throws(
     () => parseLab('labs/demo.yaml', lab.replace('  topic: t\n', '  topic: "t t"\n')),
