@@ -95,7 +95,7 @@ test('a list inside a command, a typo in a template and a bad default are refuse
   );
   assert.throws(
     () => parseLab('labs/demo.yaml', lab.replace('  topic: t\n', '  topic: "t t"\n')),
-    /labs\/demo\.yaml:7:10: the default of 'topic' must be a name/,
+    /labs\/demo\.yaml:6:10: the default of 'topic' must be a name/,
   );
   assert.throws(
     () => parseLab('labs/demo.yaml', lab.replace('  group: g\n', '  kafka-1: g\n')),
