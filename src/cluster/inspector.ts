@@ -15,6 +15,7 @@ import {
   type Position,
   type TopicState,
 } from '../core/snapshot.js';
+import type { QuorumState } from '../core/quorum.js';
 import { describeCluster, withAdmin, type ClientOptions } from './kafka.js';
 
 const { AssignerProtocol } = kafkajs;
@@ -35,6 +36,8 @@ export interface InspectorDeps {
   /** Values kafka-lab wrote to a topic and had acknowledged, and the time of the last fault. */
   acked?: (topic: string) => Promise<{ value: string; atMs: number }[]>;
   lastFaultMs?: () => Promise<number | null>;
+  /** A KRaft stack's controller quorum; undefined when no broker could describe it. */
+  quorum?: () => Promise<QuorumState | undefined>;
   client?: ClientOptions;
 }
 
@@ -60,6 +63,26 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
     lastFaultMs: null,
     gaps: [],
   };
+  // The quorum's tool is a JVM start or two: it runs beside everything else.
+  await Promise.all([gather(deps, needs, snap), needs.quorum ? quorumInto(deps, snap) : undefined]);
+  return snap;
+}
+
+async function quorumInto(deps: InspectorDeps, snap: ClusterSnapshot): Promise<void> {
+  try {
+    const q = await deps.quorum?.();
+    if (q) snap.quorum = q;
+    else
+      snap.gaps.push({
+        scope: 'quorum',
+        reason: deps.quorum ? 'no running broker could describe it' : 'not a KRaft stack',
+      });
+  } catch (err) {
+    snap.gaps.push({ scope: 'quorum', reason: firstLine(err) });
+  }
+}
+
+async function gather(deps: InspectorDeps, needs: Needs, snap: ClusterSnapshot): Promise<ClusterSnapshot> {
   const ackedOf = needs.ackedOf ?? [];
   const [containers, acked, lastFault] = await Promise.all([
     deps.containers(),

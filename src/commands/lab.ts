@@ -53,7 +53,8 @@ export const labCommand = command({
     const [labId] = inv.positionals;
     const stateDir = stateDirOf(inv.env);
     const store = fileProgressStore(stateDir, stack);
-    const opened = labId === undefined ? undefined : await labOf(inv.values, labId, store, { profile: await knownProfile(inv) });
+    const opened =
+      labId === undefined ? undefined : await labOf(inv.values, labId, store, { profile: await knownProfile(inv) });
     const terminal = inv.interactive && process.stdin.isTTY === true;
     if (!terminal) return plain(inv, labs, opened, stack, store, stateDir);
     return interactive(inv, labs, opened?.lab, stack, store);

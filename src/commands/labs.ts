@@ -39,6 +39,8 @@ export const labsCommand = command({
               track: g.id === 'course' ? null : g.id,
               title: l.title,
               minutes: l.minutes,
+              // The one profile a lab runs on, or null for both.
+              profile: l.needs?.profile ?? null,
               params: l.params,
               steps: l.steps.map((s) => s.id),
             };

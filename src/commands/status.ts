@@ -110,7 +110,8 @@ export const statusCommand = command({
 /** The controller quorum: its leader and epoch, then each voter with how far it is behind. */
 function quorumLines(q: QuorumState | undefined): string[] {
   if (!q) return ['  Quorum: no node answered kafka-metadata-quorum'];
-  const lead = q.leaderId >= 0 ? `leader ${q.leaderId}, epoch ${q.leaderEpoch}` : 'no leader';
+  const lead =
+    q.leaderId >= 0 ? `leader ${q.leaderId}, epoch ${q.leaderEpoch}` : `no leader (${q.unanswered ?? 'none named'})`;
   return [
     `  Quorum: ${lead}, high watermark ${q.highWatermark}, voters ${q.voters.join(',')}`,
     ...(q.replication ?? []).map(

@@ -7,7 +7,8 @@ import type { TemplateContext } from '../core/lab.js';
 import { templatesOf } from '../core/templates.js';
 import { internalBootstrap } from '../core/listeners.js';
 import type { Position } from '../core/snapshot.js';
-import { bootstrapServers, brokerServices, LABEL, stackFlag, type StackSpec } from '../core/stack.js';
+import { bootstrapServers, brokerServices, LABEL, stackFlag, usesKraft, type StackSpec } from '../core/stack.js';
+import { describeQuorum } from '../cluster/quorum.js';
 import { createInspector, type Inspector } from '../cluster/inspector.js';
 import { injectFault, type FaultContext } from '../faults/inject.js';
 import type { RunnerContext } from '../lab/runner.js';
@@ -83,6 +84,8 @@ export function stackInspector(
     internalBootstrap: internalBootstrap(spec),
     now: () => systemClock.now(),
     acked: (topic) => readAcked(stateDir, spec.stack, topic),
+    // kafkajs cannot ask for the quorum: the Kafka tool in a broker container does (grader too).
+    quorum: usesKraft(spec) ? () => describeQuorum(rt, spec, { replication: true }) : undefined,
     // Whoever caused it: kafka-lab's event log, or a broker container that stopped (docker stop by hand).
     async lastFaultMs() {
       const logged = (await readEvents(stateDir, spec.stack)).filter((e) => e.action !== 'heal').map((e) => e.atMs);

@@ -13,7 +13,7 @@ export function checksNeeds(checks: readonly CheckSpec[]): Needs {
  * end offsets, for lag) and every group its checks or solutions name. No messages: the panel polls.
  */
 export function labNeeds(lab: Lab): Needs {
-  const groups = checksNeeds(lab.steps.flatMap((s) => s.checks)).groups;
+  const { groups, quorum } = checksNeeds(lab.steps.flatMap((s) => s.checks));
   const consumerGroups = lab.steps.flatMap((s) =>
     s.solution.flatMap((a) => ('consumer' in a && a.consumer.group ? [a.consumer.group] : [])),
   );
@@ -22,6 +22,7 @@ export function labNeeds(lab: Lab): Needs {
     groups: [...new Set([...groups, ...consumerGroups])].sort(),
     messagesOf: [],
     endOffsetsOf: [...lab.topics],
+    quorum,
   };
 }
 

@@ -53,7 +53,8 @@ export function stepText(
     for (const q of step.quiz ?? []) lines.push(`  ${q.id}: ${q.answer + 1}) ${q.choices[q.answer]} - ${q.explain}`);
     for (const c of step.commands) lines.push(`  $ ${render(c, t)}`);
   }
-  if (step.fault) lines.push('', `This step's fault: kafka-lab fault ${step.fault.action} ${step.fault.target}`);
+  if (step.fault)
+    lines.push('', `This step's fault: kafka-lab fault ${step.fault.action} ${step.fault.target}${t.stackFlag ?? ''}`);
   return lines.join('\n');
 }
 

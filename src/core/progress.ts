@@ -93,6 +93,7 @@ const progressSchema = z.object({
       atMs: z.number(),
       ends: z.record(z.string(), z.record(z.string(), z.number())),
       members: z.record(z.string(), z.array(z.string())),
+      quorumEpoch: z.number().int().optional(),
     })
     .optional(),
   reads: z

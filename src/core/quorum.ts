@@ -17,6 +17,14 @@ export interface QuorumState {
   voters: number[];
   /** From --replication, when it was asked for. */
   replication?: QuorumVoter[];
+  /** Why no leader answered (the tool timed out: no majority of the voters is up). */
+  unanswered?: string;
+}
+
+/** The quorum when asking it timed out: no leader, as far as anyone can tell. */
+export function noLeader(output: string): QuorumState {
+  const reason = /TimeoutException: ([^\n]*)/.exec(output)?.[1] ?? 'timed out';
+  return { leaderId: -1, leaderEpoch: -1, highWatermark: -1, voters: [], unanswered: reason.slice(0, 200) };
 }
 
 /** `--status`: one `Key:<spaces>value` line per field; CurrentVoters is a JSON list. */

@@ -10,6 +10,8 @@ export interface Baseline {
   ends: Record<string, Record<number, number>>;
   /** group -> member ids present at the start. */
   members: Record<string, string[]>;
+  /** The controller quorum's leader epoch at the start (KRaft labs that check the quorum). */
+  quorumEpoch?: number;
 }
 
 /** What a passing check read of a topic: the student's own writes, kept as evidence for later steps. */

@@ -1,4 +1,5 @@
 // What kafka-lab knows about a cluster at one moment. Filled by the inspector; read by checks and the UI.
+import type { QuorumState } from './quorum.js';
 
 export interface PartitionState {
   partition: number;
@@ -69,6 +70,8 @@ export interface ClusterSnapshot {
   gaps: Gap[];
   /** topic -> partition -> end offset (high watermark), for topics in needs.endOffsetsOf (consumer lag) */
   endOffsets?: Record<string, Record<number, number>>;
+  /** A KRaft stack's controller quorum, when needs.quorum asked for it and a broker could tell. */
+  quorum?: QuorumState;
 }
 
 /**
@@ -76,7 +79,8 @@ export interface ClusterSnapshot {
  * brokers run, one topic's description, its messages, the topics' configs, a topic's end offsets, the
  * consumer groups, or one group's committed offsets on a topic.
  */
-export type GapScope = 'cluster' | 'brokers' | 'topic' | 'messages' | 'configs' | 'end-offsets' | 'groups' | 'offsets';
+export type GapScope =
+  'cluster' | 'brokers' | 'topic' | 'messages' | 'configs' | 'end-offsets' | 'groups' | 'offsets' | 'quorum';
 
 export interface Gap {
   scope: GapScope;
@@ -107,6 +111,8 @@ export function describeGap(g: Gap): string {
       return `consumer groups: ${g.reason}`;
     case 'offsets':
       return `offsets of ${g.group} on ${g.topic}: ${g.reason}`;
+    case 'quorum':
+      return `controller quorum: ${g.reason}`;
   }
 }
 
@@ -144,6 +150,8 @@ export interface Needs {
   endOffsetsOf?: string[];
   /** topic -> a position the read of its messages must reach (the grader's canary) */
   readThrough?: Record<string, Position>;
+  /** The controller quorum (KRaft), described by the Kafka tool in a broker: a JVM, so only when asked. */
+  quorum?: boolean;
 }
 
 export interface Position {
@@ -159,5 +167,6 @@ export function mergeNeeds(all: Needs[]): Needs {
     messagesOf: uniq(all.flatMap((n) => n.messagesOf)),
     ackedOf: uniq(all.flatMap((n) => n.ackedOf ?? [])),
     endOffsetsOf: uniq(all.flatMap((n) => n.endOffsetsOf ?? [])),
+    quorum: all.some((n) => n.quorum === true),
   };
 }

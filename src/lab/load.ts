@@ -115,7 +115,16 @@ const labSchema = z.strictObject({
 
 const NEXT = "Fix the lab file; 'kafka-lab labs validate FILE' checks it again.";
 /** Services a lab may name in {{...}}: those of the built-in stacks. */
-export const LAB_SERVICES = ['zookeeper', 'controller-1', 'controller-2', 'controller-3', 'kafka-1', 'kafka-2', 'kafka-3', 'kcat'];
+export const LAB_SERVICES = [
+  'zookeeper',
+  'controller-1',
+  'controller-2',
+  'controller-3',
+  'kafka-1',
+  'kafka-2',
+  'kafka-3',
+  'kcat',
+];
 /** Services only one profile's stack has. */
 const ONLY: Record<string, Profile> = {
   zookeeper: 'zookeeper',

@@ -15,6 +15,7 @@ export async function takeBaseline(inspector: Inspector, lab: Lab): Promise<Base
     atMs: snap.atMs,
     ends: snap.endOffsets ?? {},
     members: Object.fromEntries(Object.values(snap.groups).map((g) => [g.groupId, g.members.map((m) => m.memberId)])),
+    ...(snap.quorum && snap.quorum.leaderEpoch >= 0 ? { quorumEpoch: snap.quorum.leaderEpoch } : {}),
   };
 }
 

@@ -112,7 +112,10 @@ export async function openLab(
 }
 
 /** The course and every lab of it and of each track, opened, in course order. */
-export async function openCourse(dir: string, profile: Profile = DEFAULT_PROFILE): Promise<{ course: Course; labs: Lab[] }> {
+export async function openCourse(
+  dir: string,
+  profile: Profile = DEFAULT_PROFILE,
+): Promise<{ course: Course; labs: Lab[] }> {
   const course = await loadCourse(dir);
   return { course, labs: await Promise.all(courseRefs(course).map((ref) => openLab(dir, ref, [], profile))) };
 }

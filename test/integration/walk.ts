@@ -3,6 +3,9 @@
 // pass, and at the end the whole-lab check passes and the grade is full marks.
 import assert from 'node:assert/strict';
 import type { Lab, Step } from '../../src/core/lab.js';
+import type { Profile } from '../../src/core/stack.js';
+import { loadCourse, openLab } from '../../src/lab/tracks.js';
+import { labsDir } from '../../src/paths.js';
 import { cli } from './helpers.js';
 import { Student } from './student.js';
 
@@ -34,7 +37,15 @@ export async function walkLab(lab: Lab, stack: string, params: string[] = []): P
       } catch (err) {
         throw new Error(`${lab.ref} step ${n} ${step.id}: ${(err as Error).message}`, { cause: err });
       }
-      const r = await cli(['check', lab.ref, String(n), ...at]);
+      // A quiz is answered as the student would, with the right choices (counted from 1).
+      const answers = (step.quiz ?? []).map((q) => `${q.id}=${q.answer + 1}`);
+      const r = await cli([
+        'check',
+        lab.ref,
+        String(n),
+        ...at,
+        ...(answers.length ? ['--answers', answers.join(',')] : []),
+      ]);
       assert.equal(
         r.exitCode,
         0,
@@ -63,4 +74,12 @@ export async function walkLab(lab: Lab, stack: string, params: string[] = []): P
   } finally {
     await student.closeAll();
   }
+}
+
+/** The course's labs that run on a profile, in its words, in teaching order; the review quiz is tested apart. */
+export async function courseOn(profile: Profile): Promise<Lab[]> {
+  const labs = await Promise.all(
+    (await loadCourse(labsDir)).labs.filter((id) => id !== 'review').map((id) => openLab(labsDir, id, [], profile)),
+  );
+  return labs.filter((l) => (l.needs?.profile ?? profile) === profile);
 }

@@ -213,7 +213,10 @@ test("prose written per profile is opened in one profile's words; both must be g
 
 test('a lab for both profiles names only services both stacks have', () => {
   const zk = good.replace('Create the topic.', 'Stop {{zookeeper}}.');
-  rejects(zk, /^labs\/demo\.yaml:9:19: \{\{zookeeper\}\} exists only on the zookeeper profile's stack; add 'needs: \{ profile: zookeeper \}'/);
+  rejects(
+    zk,
+    /^labs\/demo\.yaml:9:19: \{\{zookeeper\}\} exists only on the zookeeper profile's stack; add 'needs: \{ profile: zookeeper \}'/,
+  );
   const quorum = good.replace('Create the topic.', 'Stop {{controller-2}}.');
   rejects(quorum, /exists only on the kraft profile's stack/);
   const lab = parseLab('labs/demo.yaml', quorum.replace('minutes: 5\n', 'minutes: 5\nneeds: { profile: kraft }\n'));

@@ -17,6 +17,7 @@ import { isr } from './isr.js';
 import { leadersLive } from './leaders-live.js';
 import { partitionsOffline } from './partitions-offline.js';
 import { preferredLeaders } from './preferred-leaders.js';
+import { quorum } from './quorum.js';
 import { topicAbsent } from './topic-absent.js';
 import { topicContains } from './topic-contains.js';
 import { topicExists } from './topic-exists.js';
@@ -33,6 +34,7 @@ const KINDS = [
   fullyReplicated,
   preferredLeaders,
   brokerState,
+  quorum,
   groupExists,
   groupMembers,
   groupCovers,

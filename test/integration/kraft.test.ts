@@ -1,0 +1,186 @@
+// The KRaft profile on one stack, as a course would use it: the client kafka-lab uses (kafkajs) against
+// Kafka 4, every course lab's student path in KRaft's words and then the controller-quorum lab, that
+// lab's reference solution and rubric, faults of the active controller, and durability under faults of
+// a partition leader and of the active controller.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import kafkajs from 'kafkajs';
+import { describeCluster, withAdmin } from '../../src/cluster/kafka.js';
+import { cli, docker, expectOk } from './helpers.js';
+import { courseOn, walkLab } from './walk.js';
+import { eventually } from '../poll.js';
+
+const STACK = 'it-kraft';
+const at = ['--stack', STACK];
+const BOOT = '127.0.0.1:31592,127.0.0.1:31593,127.0.0.1:31594';
+const COURSE = await courseOn('kraft');
+
+interface Status {
+  healthy: boolean;
+  quorum: { leaderId: number; leaderEpoch: number; voters: number[] } | null;
+  brokers: { id: number }[];
+}
+const status = async (): Promise<Status> => JSON.parse((await cli(['status', ...at, '--json'])).stdout) as Status;
+
+async function whole(): Promise<Status> {
+  return eventually('the quorum and the cluster whole', 90_000, async () => {
+    const s = await status();
+    return s.healthy ? s : undefined;
+  });
+}
+
+before(async () => {
+  await cli(['down', ...at, '--volumes']);
+  expectOk(await cli(['up', ...at, '--profile', 'kraft', '--port-base', '31592']), 'up --profile kraft');
+});
+after(async () => {
+  await cli(['down', ...at, '--volumes']);
+});
+
+test('up is ready as KRaft means it: a quorum leader, three voters caught up, three brokers; the profile is kept', async () => {
+  const s = await status();
+  assert.equal(s.healthy, true, JSON.stringify(s));
+  assert.deepEqual(s.quorum?.voters, [101, 102, 103]);
+  assert.ok([101, 102, 103].includes(s.quorum!.leaderId), JSON.stringify(s.quorum));
+  assert.deepEqual(s.brokers.map((b) => b.id).sort(), [1, 2, 3]);
+  const c = await docker.getContainer(`${STACK}-kafka-1`).inspect();
+  assert.equal(c.Config.Labels['kafka-lab.profile'], 'kraft');
+  // Asked for the other profile, an existing stack says why not, and nothing changes.
+  const r = await cli(['up', ...at, '--profile', 'zookeeper']);
+  assert.equal(r.exitCode, 3, r.stderr);
+  assert.match(r.stderr, /runs the kraft profile; --profile zookeeper cannot change it in place/);
+});
+
+test('kafkajs against Kafka 4: every call kafka-lab makes (KIP-896 removed old protocol versions)', async () => {
+  const cluster = await describeCluster(BOOT);
+  assert.deepEqual(cluster.brokers.map((b) => b.id).sort(), [1, 2, 3]);
+  await withAdmin(BOOT, async (admin) => {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: 'k4',
+          numPartitions: 3,
+          replicationFactor: 3,
+          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+        },
+      ],
+    });
+    const md = await admin.fetchTopicMetadata({ topics: ['k4'] });
+    assert.equal(md.topics[0]!.partitions.length, 3);
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: 'k4' }],
+    });
+    assert.equal(
+      configs.resources[0]!.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue,
+      '2',
+    );
+  });
+  const kafka = new kafkajs.Kafka({ brokers: BOOT.split(','), logLevel: kafkajs.logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic: 'k4',
+    acks: -1,
+    messages: ['a', 'b', 'c'].map((value, i) => ({ key: `k${i}`, value })),
+  });
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: 'k4-readers' });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'k4', fromBeginning: true });
+  const seen: string[] = [];
+  await consumer.run({ eachMessage: async ({ message }) => void seen.push(String(message.value)) });
+  await eventually('the consumer to read a, b and c', 30_000, async () => (seen.length >= 3 ? true : undefined));
+  await consumer.commitOffsets([]).catch(() => {});
+  await consumer.disconnect();
+  assert.deepEqual(seen.sort(), ['a', 'b', 'c']);
+  await withAdmin(BOOT, async (admin) => {
+    const offsets = await admin.fetchTopicOffsets('k4');
+    assert.equal(
+      offsets.reduce((n, p) => n + Number(p.high), 0),
+      3,
+    );
+    const groups = await admin.listGroups();
+    assert.ok(groups.groups.some((g) => g.groupId === 'k4-readers'));
+    const described = await admin.describeGroups(['k4-readers']);
+    assert.equal(described.groups[0]!.state, 'Empty');
+    const committed = await admin.fetchOffsets({ groupId: 'k4-readers', topics: ['k4'] });
+    assert.equal(
+      committed[0]!.partitions.reduce((n, p) => n + Number(p.offset), 0),
+      3,
+    );
+    await admin.deleteTopics({ topics: ['k4'] });
+  });
+});
+
+for (const lab of COURSE) {
+  test(`${lab.id} on KRaft: the student path passes every step and grades at full marks, after the labs before it`, () =>
+    walkLab(lab, STACK));
+}
+
+test('controller-quorum: doing nothing scores less than full marks; the reference solution passes and gets full marks', async () => {
+  expectOk(await cli(['reset', ...at]), 'reset');
+  await whole();
+  const nothing = JSON.parse((await cli(['grade', 'controller-quorum', ...at, '--json'])).stdout);
+  assert.ok(nothing.earned < nothing.possible, JSON.stringify(nothing));
+  const solved = await cli(['solve', 'controller-quorum', ...at, '--quiet']);
+  expectOk(solved, 'solve controller-quorum');
+  const g = JSON.parse((await cli(['grade', 'controller-quorum', ...at, '--json'])).stdout);
+  assert.equal(
+    g.earned,
+    g.possible,
+    JSON.stringify(g.items.filter((i: { earned: number; points: number }) => i.earned < i.points)),
+  );
+});
+
+test('controller-quorum on a ZooKeeper stack is refused with what to do', async () => {
+  const r = await cli(['show', 'controller-quorum', '1', '--stack', 'it-kraft-absent', '--profile', 'zookeeper']);
+  assert.equal(r.exitCode, 3, r.stderr);
+  assert.match(r.stderr, /Lab controller-quorum runs on a kraft stack; this stack runs zookeeper/);
+  assert.match(r.stderr, /--profile kraft/);
+});
+
+for (const action of ['stop', 'kill', 'pause', 'disconnect']) {
+  test(`${action} of the active controller: the others elect a new leader; heal makes the quorum whole`, async () => {
+    const before = (await whole()).quorum!;
+    const r = await cli(['fault', action, 'controller', ...at, '--json']);
+    expectOk(r, `fault ${action} controller`);
+    const hit = JSON.parse(r.stdout) as { container: string };
+    assert.equal(hit.container, `${STACK}-controller-${before.leaderId - 100}`);
+    const after = await eventually('a new quorum leader', 60_000, async () => {
+      const q = (await status()).quorum;
+      return q && q.leaderId >= 0 && q.leaderId !== before.leaderId && q.leaderEpoch > before.leaderEpoch
+        ? q
+        : undefined;
+    });
+    assert.ok([101, 102, 103].includes(after.leaderId));
+    expectOk(await cli(['heal', ...at]), 'heal');
+    await whole();
+  });
+}
+
+for (const f of ['stop', 'kill', 'pause', 'disconnect']) {
+  for (const target of ['leader:durable/0', 'controller']) {
+    test(`durability on KRaft: ${f} of the ${target.split(':')[0]} with RF 3 and min.insync.replicas 2 loses nothing`, async () => {
+      await whole();
+      const r = await cli([
+        'verify',
+        'durability',
+        ...at,
+        '--topic',
+        'durable',
+        '--messages',
+        '600',
+        '--fault',
+        `${f}:${target}`,
+        '--json',
+      ]);
+      assert.ok(r.exitCode === 0 || r.exitCode === 1, `exit ${r.exitCode}: ${r.stderr}`);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.lost, 0, r.stdout);
+      assert.ok(report.acked > 0);
+      assert.equal(report.readPastLastAcked, true);
+    });
+  }
+}
