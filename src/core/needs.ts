@@ -22,7 +22,7 @@ export function labNeeds(lab: Lab): Needs {
     groups: [...new Set([...groups, ...consumerGroups])].sort(),
     messagesOf: [],
     endOffsetsOf: [...lab.topics],
-    quorum,
+    ...(quorum ? { quorum } : {}),
   };
 }
 

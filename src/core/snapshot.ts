@@ -167,6 +167,6 @@ export function mergeNeeds(all: Needs[]): Needs {
     messagesOf: uniq(all.flatMap((n) => n.messagesOf)),
     ackedOf: uniq(all.flatMap((n) => n.ackedOf ?? [])),
     endOffsetsOf: uniq(all.flatMap((n) => n.endOffsetsOf ?? [])),
-    quorum: all.some((n) => n.quorum === true),
+    ...(all.some((n) => n.quorum === true) ? { quorum: true } : {}),
   };
 }

@@ -280,3 +280,58 @@ test('durability accounting: lost, duplicated, unacknowledged-but-present, and a
   );
   assert.equal(verdict({ ...account(['a'], new Set(['a']), new Set(), ['a']), readPastLastAcked: true }).ok, true);
 });
+
+test('quorum: a leader, one elected since the lab started, voters caught up, or no leader at all', () => {
+  const voter = (id: number, lag: number, logEndOffset = 50) => ({ id, lag, logEndOffset, status: 'Follower' });
+  const q = (o: Partial<NonNullable<ClusterSnapshot['quorum']>> = {}) =>
+    snap({
+      quorum: {
+        leaderId: 102,
+        leaderEpoch: 3,
+        highWatermark: 50,
+        voters: [101, 102, 103],
+        replication: [voter(102, 0), voter(101, 0), voter(103, 0), { ...voter(1, 0), status: 'Observer' }],
+        ...o,
+      },
+    });
+  const quorum = (params: CheckSpec<'quorum'>['params']): CheckSpec => ({ kind: 'quorum', params });
+  const started = (epoch: number) => ({ reads: [], baseline: { atMs: 0, ends: {}, members: {}, quorumEpoch: epoch } });
+  assert.equal(check(quorum({ leader: 'elected', caughtUp: 3 }), q()).pass, true);
+  const behind = check(
+    quorum({ leader: 'elected', caughtUp: 3 }),
+    q({ replication: [voter(102, 0), voter(101, 87, -1), voter(103, 0)] }),
+  );
+  assert.equal(behind.pass, false);
+  assert.match(
+    behind.message,
+    /expected 3 voters caught up with leader 102; 2 are \(102: lag 0, 101: lag never fetched, 103: lag 0\)/,
+  );
+  assert.equal(evaluate(quorum({ leader: 'elected', newLeader: true }), q(), started(2)).pass, true);
+  const same = evaluate(quorum({ leader: 'elected', newLeader: true }), q(), started(3));
+  assert.match(
+    same.message,
+    /expected a new quorum leader since this lab started; controller 102 still leads in epoch 3/,
+  );
+  assert.match(
+    check(quorum({ leader: 'elected', newLeader: true }), q()).message,
+    /not recorded when this lab started/,
+  );
+  const leaderless = q({
+    leaderId: -1,
+    leaderEpoch: -1,
+    voters: [],
+    replication: undefined,
+    unanswered: 'Call(callName=describeMetadataQuorum) timed out',
+  });
+  assert.equal(check(quorum({ leader: 'none' }), leaderless).pass, true);
+  assert.match(check(quorum({ leader: 'elected' }), leaderless).message, /expected a quorum leader; none answered/);
+  assert.match(
+    check(quorum({ leader: 'none' }), q()).message,
+    /expected a quorum without a leader; controller 102 leads it in epoch 3/,
+  );
+  const unknown = snap({ gaps: [{ scope: 'quorum', reason: 'no running broker could describe it' }] });
+  assert.match(
+    check(quorum({ leader: 'none' }), unknown).message,
+    /could not be described \(controller quorum: no running broker/,
+  );
+});

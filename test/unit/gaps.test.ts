@@ -116,7 +116,10 @@ test('every check kind is in the lab format, and needs what its parameters name'
   const doc = await readFile(join(labsDir, 'README.md'), 'utf8');
   const kinds = doc.slice(doc.indexOf('Check kinds (parameters)'));
   for (const k of checkKinds) assert.ok(kinds.includes(`\`${k}\``), `labs/README.md does not document ${k}`);
-  assert.equal(checkKinds.length, 17);
+  assert.equal(checkKinds.length, 18);
+  // The quorum is a JVM start in a broker: asked for only by the checks that read it.
+  assert.equal(needsOf({ kind: 'quorum', params: { leader: 'elected' } }).quorum, true);
+  assert.equal(needsOf({ kind: 'topic-exists', params: { topic: 't' } }).quorum, undefined);
   assert.deepEqual(needsOf({ kind: 'group-offsets', params: { group: 'g', topic: 't', values: ['a'] } }), {
     topics: ['t'],
     groups: ['g'],
