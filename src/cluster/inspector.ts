@@ -65,6 +65,8 @@ async function takeSnapshot(deps: InspectorDeps, needs: Needs): Promise<ClusterS
   };
   // The quorum's tool is a JVM start or two: it runs beside everything else.
   await Promise.all([gather(deps, needs, snap), needs.quorum ? quorumInto(deps, snap) : undefined]);
+  // In KRaft the controller Metadata names is a random broker: the active controller is the quorum's leader.
+  if (deps.quorum) snap.controller = snap.quorum && snap.quorum.leaderId >= 0 ? snap.quorum.leaderId : null;
   return snap;
 }
 

@@ -8,7 +8,7 @@ import type { ProgressEvent } from '../core/events.js';
 import { evidenceTopics, type Lab, type TemplateContext } from '../core/lab.js';
 import { templatesOf } from '../core/templates.js';
 import { stepText } from '../core/present.js';
-import { checkStackName, LABEL, stackFlag } from '../core/stack.js';
+import { checkStackName, LABEL, stackFlag, usesKraft } from '../core/stack.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { checkStep } from '../core/engine.js';
 import { labNeeds, labNeedsCluster } from '../core/needs.js';
@@ -255,7 +255,13 @@ function deps(inv: LabInvocation, labs: Lab[], stack: string, store: ProgressSto
         notice: openingNotice(lab, loaded.progress, loaded.warning, observed),
       });
       const watch = ctx
-        ? new ClusterWatch({ inspector: ctx.inspector, needs: labNeeds(lab), clock: systemClock, intervalMs: 1000 })
+        ? new ClusterWatch({
+            inspector: ctx.inspector,
+            needs: labNeeds(lab),
+            clock: systemClock,
+            intervalMs: 1000,
+            quorumEveryMs: usesKraft(ctx.spec) ? 5000 : undefined,
+          })
         : null;
       return { session, watch };
     },

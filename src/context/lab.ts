@@ -102,7 +102,13 @@ export function stackInspector(
       const found = await stackContainers(rt, spec.stack);
       return spec.services.map((svc) => {
         const c = found.find((x) => x.labels[LABEL.service] === svc.service);
-        return { service: svc.service, name: svc.containerName, state: c?.state ?? 'missing', brokerId: svc.brokerId };
+        return {
+          service: svc.service,
+          name: svc.containerName,
+          state: c?.state ?? 'missing',
+          brokerId: svc.brokerId,
+          role: svc.role,
+        };
       });
     },
   });

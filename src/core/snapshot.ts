@@ -1,5 +1,6 @@
 // What kafka-lab knows about a cluster at one moment. Filled by the inspector; read by checks and the UI.
 import type { QuorumState } from './quorum.js';
+import type { Role } from './stack.js';
 
 export interface PartitionState {
   partition: number;
@@ -50,7 +51,9 @@ export interface ContainerInfo {
   service: string;
   name: string;
   state: string;
+  /** A broker's id, or a KRaft controller's node id. */
   brokerId?: number;
+  role?: Role;
 }
 
 export interface ClusterSnapshot {

@@ -11,6 +11,7 @@ import {
   type PartitionState,
   type TopicState,
 } from '../core/snapshot.js';
+import type { QuorumState } from '../core/quorum.js';
 import { fit, pad, ranges, span, type Line, type Span } from './text.js';
 
 export interface PanelInput {
@@ -26,6 +27,9 @@ export interface PanelInput {
   height: number;
   /** Add the legend of the partition matrix when there is room (the help shows it too). */
   legend?: boolean;
+  /** A KRaft stack's controller quorum: null while unknown (quorumProblem says why, if known). */
+  quorum?: QuorumState | null;
+  quorumProblem?: string;
 }
 
 export interface BrokerRow {
@@ -44,6 +48,8 @@ export function brokerRows(s: ClusterSnapshot): BrokerRow[] {
     ...s.containers.flatMap((c) => (c.brokerId === undefined ? [] : [c.brokerId])),
     ...s.brokers.map((b) => b.id),
   ]);
+  // KRaft's controllers have node ids too, but are no brokers: the quorum line shows them.
+  for (const c of s.containers) if (c.role === 'controller' && c.brokerId !== undefined) ids.delete(c.brokerId);
   return [...ids]
     .sort((a, b) => a - b)
     .map((id) => {
@@ -169,6 +175,24 @@ function brokersLine(rows: BrokerRow[], highlight: Set<string>): Line {
       hl(highlight.has(`broker:${b.id}`), span(b.word, { color, bold: b.ok === false })),
     );
     if (b.controller) out.push(span(' (controller)', { color: 'cyan' }));
+  }
+  return out;
+}
+
+/** The quorum's leader and each voter: lag, or down (never fetched). */
+function quorumLine(s: ClusterSnapshot, q: QuorumState | null, problem: string | undefined): Line {
+  const head = span('Quorum ', { bold: true });
+  if (!q) return [head, span(`? ${problem ?? 'asking kafka-metadata-quorum...'}`, { color: 'yellow', dim: !problem })];
+  if (q.leaderId < 0)
+    return [head, span(`no leader: ${q.unanswered ?? 'none answered'}`, { color: 'red', bold: true })];
+  const out: Line = [head, span(`epoch ${q.leaderEpoch}`, { dim: true })];
+  for (const id of q.voters) {
+    const c = s.containers.find((x) => x.role === 'controller' && x.brokerId === id);
+    const v = q.replication?.find((x) => x.id === id);
+    const word =
+      id === q.leaderId ? 'leader' : !v ? '?' : v.logEndOffset < 0 ? 'down' : v.lag === 0 ? 'in sync' : `lag ${v.lag}`;
+    const color = id === q.leaderId ? 'cyan' : word === 'in sync' ? 'green' : word === '?' ? 'yellow' : 'red';
+    out.push(span(`  ${c?.service ?? id} `), span(word, { color, bold: word === 'down' }));
   }
   return out;
 }
@@ -442,9 +466,12 @@ export function clusterPanel(i: PanelInput): Line[] {
   const live = liveBrokers(s);
   const at = new Date(s.atMs).toTimeString().slice(0, 8);
   const up = rows.filter((b) => b.ok).length;
+  // KRaft: the active controller is the quorum's leader, which the watch asks for apart.
+  const kraft = i.quorum !== undefined;
+  const controller = kraft ? (i.quorum && i.quorum.leaderId >= 0 ? i.quorum.leaderId : null) : s.controller;
   const header: Line = [
     span('Cluster', { bold: true }),
-    span(`  controller ${s.controller ?? '?'}`, { color: s.controller === null ? 'yellow' : 'cyan' }),
+    span(`  controller ${controller ?? '?'}`, { color: controller === null ? 'yellow' : 'cyan' }),
     span(` · ${live === null ? '?' : up} of ${rows.length} brokers up`),
     span(` · as of ${at}`, { dim: true }),
   ];
@@ -452,24 +479,25 @@ export function clusterPanel(i: PanelInput): Line[] {
   const gapWords = s.gaps.map(describeGap);
   const unknownLines: Line[] = gapWords.map((u) => [span(`? ${u}`, { color: 'yellow', dim: true })]);
   const candidates: Line[][] = [];
+  const top = kraft ? [header, quorumLine(s, i.quorum ?? null, i.quorumProblem)] : [header];
   const table = [
-    header,
+    ...top,
     brokersLine(rows, highlight),
     ...tableLines(s, i.topics, highlight, width),
     ...groupLines(s, i.groups, i.topics, highlight, true),
   ];
   const matrix = [
-    header,
+    ...top,
     ...matrixLines(s, i.topics, rows, highlight, width),
     ...groupLines(s, i.groups, i.topics, highlight, true),
   ];
   const compact = [
-    header,
+    ...top,
     ...matrixLines(s, i.topics, rows, highlight, width),
     ...groupLines(s, i.groups, i.topics, highlight, false),
   ];
   if (i.topics.length === 0)
-    candidates.push([header, brokersLine(rows, highlight), ...groupLines(s, i.groups, i.topics, highlight, true)]);
+    candidates.push([...top, brokersLine(rows, highlight), ...groupLines(s, i.groups, i.topics, highlight, true)]);
   // The table reads like `kafka-topics --describe`; it needs room for every partition and its notes.
   if (width >= 70) candidates.push(table);
   candidates.push(matrix, compact);

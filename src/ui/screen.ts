@@ -120,6 +120,8 @@ export function labScreen(i: LabScreenInput): LabScreen {
       groups: i.needs.groups,
       highlight: i.watch?.highlight,
       error: i.watch?.error,
+      quorum: i.watch?.quorum,
+      quorumProblem: i.watch?.quorumProblem,
       width: rightWidth,
       height,
       legend: room >= 30,

@@ -1,6 +1,8 @@
 // The cluster watch behind the lab screen's panel: polls the inspector for the lab's topics and groups,
-// one poll at a time, and says which rows changed lately.
-import type { ClusterSnapshot, Inspector, Needs } from '../core/snapshot.js';
+// one poll at a time, and says which rows changed lately. A KRaft stack's quorum is asked apart and
+// less often: its tool is a JVM start in a broker, and must not hold up the panel's polls.
+import type { QuorumState } from '../core/quorum.js';
+import { describeGap, type ClusterSnapshot, type Inspector, type Needs } from '../core/snapshot.js';
 import { Store } from '../core/store.js';
 import type { Clock } from '../core/wait.js';
 import { signatures } from './panel.js';
@@ -13,6 +15,9 @@ export interface WatchState {
   lastTookMs: number | null;
   /** Set when a poll failed as a whole; what the snapshot could not learn is in snapshot.gaps. */
   error: string | null;
+  /** The controller quorum (with quorumEveryMs): null until first described, or when it could not be. */
+  quorum?: QuorumState | null;
+  quorumProblem?: string;
 }
 
 export interface WatchOptions {
@@ -21,6 +26,8 @@ export interface WatchOptions {
   clock: Clock;
   /** Minimum time between the starts of two polls. */
   intervalMs?: number;
+  /** Describe the controller quorum this often (a KRaft stack); never without it. */
+  quorumEveryMs?: number;
   highlightMs?: number;
 }
 
@@ -46,7 +53,9 @@ export class ClusterWatch extends Store<WatchState> {
     const abort = new AbortController();
     this.abort = abort;
     // A restarted watch waits for the previous loop's last poll: polls never overlap.
-    this.loopDone = this.loopDone.then(() => this.loop(abort.signal));
+    this.loopDone = this.loopDone.then(() =>
+      Promise.all([this.loop(abort.signal), this.quorumLoop(abort.signal)]).then(() => undefined),
+    );
   }
 
   /** Stops polling at once; a poll in flight is left to finish and its result dropped. */
@@ -67,7 +76,7 @@ export class ClusterWatch extends Store<WatchState> {
       this.inFlight++;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
       try {
-        const snap = await this.o.inspector.snapshot(this.o.needs);
+        const snap = await this.o.inspector.snapshot({ ...this.o.needs, quorum: undefined });
         if (signal.aborted) break;
         this.update(snap, this.o.clock.now() - started);
       } catch (err) {
@@ -90,6 +99,28 @@ export class ClusterWatch extends Store<WatchState> {
     }
   }
 
+  private async quorumLoop(signal: AbortSignal): Promise<void> {
+    const every = this.o.quorumEveryMs;
+    if (every === undefined) return;
+    while (!signal.aborted) {
+      const started = this.o.clock.now();
+      try {
+        const s = await this.o.inspector.snapshot({ topics: [], groups: [], messagesOf: [], quorum: true });
+        if (signal.aborted) break;
+        const gap = s.gaps.find((g) => g.scope === 'quorum');
+        this.set({ ...this.state, quorum: s.quorum ?? null, quorumProblem: gap ? describeGap(gap) : undefined });
+      } catch (err) {
+        if (signal.aborted) break;
+        this.set({ ...this.state, quorum: null, quorumProblem: (err as Error).message.split('\n')[0]! });
+      }
+      try {
+        await this.o.clock.pause(Math.max(0, every - (this.o.clock.now() - started)), signal);
+      } catch {
+        break;
+      }
+    }
+  }
+
   private update(snap: ClusterSnapshot, tookMs: number): void {
     const now = this.o.clock.now();
     const sig = signatures(snap, this.o.needs.topics, this.o.needs.groups);
@@ -100,6 +131,7 @@ export class ClusterWatch extends Store<WatchState> {
     const keep = this.o.highlightMs ?? 3000;
     for (const [k, at] of Object.entries(this.changedAt)) if (now - at >= keep) delete this.changedAt[k];
     this.set({
+      ...this.state,
       snapshot: snap,
       highlight: Object.keys(this.changedAt).sort(),
       polls: this.state.polls + 1,

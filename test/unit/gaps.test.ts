@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { checkKinds, evaluate, needsOf } from '../../src/core/checks/index.js';
 import { describeGap, liveBrokers, type Gap } from '../../src/core/snapshot.js';
 import { labsDir } from '../../src/paths.js';
+import type { QuorumState } from '../../src/core/quorum.js';
 import { clusterPanel } from '../../src/ui/panel.js';
 import { lineText } from '../../src/ui/text.js';
 import { emptySnapshot } from './snapshot-fixture.js';
@@ -141,4 +142,47 @@ test('every check kind is in the lab format, and needs what its parameters name'
     ackedOf: [],
     endOffsetsOf: [],
   });
+});
+
+test('on KRaft the panel names the quorum leader as controller, lists the voters, and shows no controller as a broker', () => {
+  const s = emptySnapshot({
+    brokers: [1, 2, 3].map((id) => ({ id, host: `kafka-${id}`, port: 19091 + id })),
+    containers: [
+      ...[1, 2, 3].map((id) => ({
+        service: `controller-${id}`,
+        name: `controller-${id}`,
+        state: id === 1 ? 'exited' : 'running',
+        brokerId: 100 + id,
+        role: 'controller' as const,
+      })),
+      ...[1, 2, 3].map((id) => ({
+        service: `kafka-${id}`,
+        name: `kafka-${id}`,
+        state: 'running',
+        brokerId: id,
+        role: 'broker' as const,
+      })),
+    ],
+  });
+  const quorum: QuorumState = {
+    leaderId: 102,
+    leaderEpoch: 3,
+    highWatermark: 90,
+    voters: [101, 102, 103],
+    replication: [
+      { id: 102, logEndOffset: 90, lag: 0, status: 'Leader' },
+      { id: 101, logEndOffset: -1, lag: 91, status: 'Follower' },
+      { id: 103, logEndOffset: 90, lag: 0, status: 'Follower' },
+    ],
+  };
+  const text = (q: QuorumState | null, problem?: string) =>
+    clusterPanel({ snapshot: s, topics: [], groups: [], width: 100, height: 20, quorum: q, quorumProblem: problem })
+      .map(lineText)
+      .join('\n');
+  const shown = text(quorum);
+  assert.match(shown, /controller 102 · 3 of 3 brokers up/);
+  assert.match(shown, /Quorum epoch 3 {2}controller-1 down {2}controller-2 leader {2}controller-3 in sync/);
+  assert.doesNotMatch(shown, /controller-1 (lost|up)/);
+  assert.match(text(null), /controller \? .*\nQuorum \? asking kafka-metadata-quorum/);
+  assert.match(text({ ...quorum, leaderId: -1, unanswered: 'timed out' }), /Quorum no leader: timed out/);
 });
