@@ -1,13 +1,15 @@
 import { resolve } from 'node:path';
 import { UsageError, UserError } from '../core/errors.js';
-import { buildImages, localImages, missingImages, recipeTag } from '../images/kit.js';
+import { buildImages, localImages, missingImages, recipeTag, toLocalImage } from '../images/kit.js';
 import { formatMiB, formatRate, transferMeter } from '../images/progress.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { imageKitDir } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { checkArchive, checkWritable, loadImages, saveImages } from '../runtime/image-archive.js';
 import { command, upOptions, type Invocation } from '../cli/command.js';
-import { cacheDirOf, stackContext } from '../context/stack.js';
+import { cacheDirOf, composeFileOf, stackContext } from '../context/stack.js';
+import { DEFAULT_PORT_BASE, DEFAULT_STACK, PROFILES } from '../core/stack.js';
+import { loadStack } from '../stack/compose.js';
 import { stackOptionsOf } from '../context/stack.js';
 
 const ACTIONS = ['build', 'list', 'save', 'load'] as const;
@@ -19,18 +21,20 @@ export const imagesCommand = command({
   name: 'images',
   usage:
     'kafka-lab images build [--force] | kafka-lab images list [--json]\n' +
-    '       kafka-lab images save FILE [--images confluent|local] [--json] | kafka-lab images load FILE [--json]',
+    '       kafka-lab images save FILE [--images confluent|local] [--profile P] [--json] | kafka-lab images load FILE [--json]',
   details:
     "build: needs Debian's debootstrap, Maven and the Docker engine, and no container registry; prepares an air-gapped\n" +
     "       classroom host. Skipped when images for the same recipe exist. Use them with 'kafka-lab up --images local'.\n" +
     'list:  shows the image names for this recipe and whether they are present.\n' +
-    'save:  writes the images a stack runs (ZooKeeper, Kafka, kcat) into one tar archive, FILE. FILE appears only\n' +
+    "save:  writes the images the stacks run into one tar archive, FILE: both profiles' (ZooKeeper, Kafka 3, Kafka 4,\n" +
+    '       kcat), or one with --profile. FILE appears only\n' +
     '       when complete; Ctrl-C leaves nothing behind. Copy it to hosts without a registry and load it there.\n' +
     "load:  loads an archive made by 'kafka-lab images save' (or 'docker save') into the Docker engine.\n" +
     'save and load show progress on stderr; --json prints {file, images, bytes, seconds} on stdout.',
   options: {
     force: { type: 'boolean', description: 'rebuild even when images for this recipe exist (build)' },
     images: { ...upOptions.images, description: `which images to save (save): ${upOptions.images.description}` },
+    profile: { ...upOptions.profile, description: "save only this profile's images (save): zookeeper or kraft" },
     json: { type: 'boolean', description: 'print JSON (list, save, load)' },
   },
   maxPositionals: 2,
@@ -95,11 +99,24 @@ export const imagesCommand = command({
   },
 });
 
-// The default stack's spec says which images `up` would run for this --images choice.
+// The stack files say which images `up` would run for this --images choice: both profiles', or
+// --profile's alone.
 async function save(inv: Transfer, file: string): Promise<number> {
   await checkWritable(file);
-  const ctx = await stackContext(stackOptionsOf(inv));
-  const images = stackImages(ctx.spec);
+  const opts = stackOptionsOf(inv);
+  const ctx = await stackContext({ ...opts, profile: undefined });
+  const profiles = opts.profile ? [opts.profile] : PROFILES;
+  const local = localImages(ctx.imageTag);
+  const specs = await Promise.all(
+    profiles.map((profile) =>
+      loadStack(composeFileOf({ profile }), {
+        stack: DEFAULT_STACK,
+        portBase: DEFAULT_PORT_BASE,
+        image: ctx.images === 'local' ? (i) => toLocalImage(i, local) : undefined,
+      }),
+    ),
+  );
+  const images = [...new Set(specs.flatMap(stackImages))];
   const missing = await absentImages(ctx.rt, images);
   if (missing.length > 0) {
     const which = missing.length === 1 ? `Image ${missing[0]} is` : `Images ${missing.join(', ')} are`;

@@ -1,4 +1,4 @@
-// An offline classroom: the stack's images go to a file and back, and `up` needs no build after.
+// An offline classroom: the stacks' images (both profiles') go to a file and back, and `up` needs no build after.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, statSync, existsSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,11 @@ test('images save, then the images removed, then images load: up works again wit
   const listed = JSON.parse((await cli(['images', 'list', '--json'])).stdout) as {
     images: { role: string; image: string; present: boolean }[];
   };
-  const runtime = listed.images.filter((i) => ['zookeeper', 'kafka', 'kcat'].includes(i.role)).map((i) => i.image);
-  assert.equal(runtime.length, 3);
+  // Both profiles' images: ZooKeeper and Kafka 3, Kafka 4 (KRaft), kcat.
+  const runtime = listed.images
+    .filter((i) => ['zookeeper', 'kafka', 'kafka4', 'kcat'].includes(i.role))
+    .map((i) => i.image);
+  assert.equal(runtime.length, 4);
   const ids = Object.fromEntries(
     await Promise.all(runtime.map(async (i) => [i, (await docker.getImage(i).inspect()).Id] as const)),
   );
