@@ -55,6 +55,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
       detail,
       atMs: o.clock.now() - started,
     });
+  const step = (message: string) => o.sink({ kind: 'step', message, atMs: o.clock.now() - started });
   const hashes = configHashes(o.spec);
   const byName = await containersNamed(
     o.rt,
@@ -90,7 +91,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
       const ids = await Promise.all(
         wave.map((svc) => apply(o, svc, actionOf.get(svc.service)!, hashes, created, emit)),
       );
-      await waitReady(o, wave, ids, emit);
+      await waitReady(o, wave, ids, emit, step);
     }
   } catch (err) {
     const undone = await rollback(o.rt, created);
@@ -252,6 +253,7 @@ async function waitReady(
   wave: ServiceSpec[],
   ids: string[],
   emit: (svc: ServiceSpec, phase: Phase, detail?: string) => void,
+  step: (message: string) => void,
 ) {
   const timeoutMs = o.readyTimeoutMs ?? 120_000;
   const zks = wave.filter((s) => s.role === 'zookeeper');
@@ -331,11 +333,11 @@ async function waitReady(
   );
   // KRaft: the brokers answer before the controller quorum has settled; a lab's first fault must
   // find a leader and every voter caught up.
-  if (usesKraft(o.spec)) await waitQuorum(o, timeoutMs);
+  if (usesKraft(o.spec)) await waitQuorum(o, timeoutMs, step);
 }
 
-async function waitQuorum(o: UpOptions, timeoutMs: number): Promise<void> {
-  o.sink({ kind: 'step', message: 'waiting for the controller quorum: a leader, and every voter caught up', atMs: 0 });
+async function waitQuorum(o: UpOptions, timeoutMs: number, step: (message: string) => void): Promise<void> {
+  step('waiting for the controller quorum: a leader, and every voter caught up');
   await waitFor(
     async () => {
       const problem = quorumProblem(await describeQuorum(o.rt, o.spec, { replication: true }));
