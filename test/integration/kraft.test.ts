@@ -1,6 +1,6 @@
 // The KRaft profile on one stack, as a course would use it: the client kafka-lab uses (kafkajs) against
-// Kafka 4, every course lab's student path in KRaft's words and then the controller-quorum lab, that
-// lab's reference solution and rubric, faults of the active controller, and durability under faults of
+// Kafka 4, every course lab's student path in KRaft's words and then the controller-quorum lab, every
+// track's labs, the controller-quorum lab's reference solution and rubric, faults of the active controller, and durability under faults of
 // a partition leader and of the active controller.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +8,8 @@ import kafkajs from 'kafkajs';
 import { describeCluster, withAdmin } from '../../src/cluster/kafka.js';
 import { cli, docker, expectOk } from './helpers.js';
 import { courseOn, walkLab } from './walk.js';
+import { loadCourse, openLab } from '../../src/lab/tracks.js';
+import { labsDir } from '../../src/paths.js';
 import { eventually } from '../poll.js';
 
 const STACK = 'it-kraft';
@@ -126,6 +128,16 @@ for (const lab of COURSE) {
     walkLab(lab, STACK));
 }
 
+// Then every track, as on the ZooKeeper stack (tracks.test.ts): the labs the course has not (one-broker,
+// purchases-failover) and the tutorials' names, in KRaft's words.
+for (const track of (await loadCourse(labsDir)).tracks) {
+  for (const { lab: id } of track.labs) {
+    const ref = `${track.id}/${id}`;
+    test(`${ref} on KRaft: the student path passes every step and grades at full marks`, async () =>
+      walkLab(await openLab(labsDir, ref, [], 'kraft'), STACK));
+  }
+}
+
 test('controller-quorum: doing nothing scores less than full marks; the reference solution passes and gets full marks', async () => {
   expectOk(await cli(['reset', ...at]), 'reset');
   await whole();
@@ -142,7 +154,10 @@ test('controller-quorum: doing nothing scores less than full marks; the referenc
 });
 
 test('controller-quorum on a ZooKeeper stack is refused with what to do', async () => {
-  const r = await cli(['show', 'controller-quorum', '1', '--stack', 'it-kraft-absent', '--profile', 'zookeeper']);
+  // A stack that does not exist yet, asked for as ZooKeeper (as `up` would make it).
+  const r = await cli(['show', 'controller-quorum', '1', '--stack', 'it-kraft-absent'], {
+    KAFKA_LAB_PROFILE: 'zookeeper',
+  });
   assert.equal(r.exitCode, 3, r.stderr);
   assert.match(r.stderr, /Lab controller-quorum runs on a kraft stack; this stack runs zookeeper/);
   assert.match(r.stderr, /--profile kraft/);
