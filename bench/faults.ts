@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stackContext } from '../src/context/stack.js';
 import { stackInspector } from '../src/context/lab.js';
-import { eventually } from '../test/poll.js';
+import { createLatencyTopic, detectionMs, settle as settleCluster } from './cluster.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
@@ -28,69 +28,14 @@ await kl(['down', ...at, '--volumes']);
 await kl(['up', ...at, '--port-base', '27192']);
 const ctx = await stackContext({ stack: STACK, images: 'local' });
 const inspector = stackInspector(ctx.rt, ctx.spec, env.KAFKA_LAB_STATE);
-await execa('docker', [
-  'exec',
-  `${STACK}-kafka-1`,
-  'kafka-topics',
-  '--bootstrap-server',
-  'kafka-1:19092',
-  '--create',
-  '--topic',
-  'latency',
-  '--partitions',
-  '12',
-  '--replication-factor',
-  '3',
-]);
-
-async function settle(): Promise<void> {
-  await kl(['heal', ...at]);
-  await eventually(
-    'three brokers and every partition of latency in sync',
-    120_000,
-    async () => {
-      const s = await inspector.snapshot({ topics: ['latency'], groups: [], messagesOf: [] });
-      const t = s.topics.latency;
-      return s.brokers.length === 3 && t?.exists && t.partitions.every((p) => p.isr.length === 3) ? true : undefined;
-    },
-    { intervalMs: 250 },
-  );
-  await execa(
-    'docker',
-    [
-      'exec',
-      `${STACK}-kafka-1`,
-      'kafka-leader-election',
-      '--bootstrap-server',
-      'kafka-1:19092',
-      '--election-type',
-      'PREFERRED',
-      '--all-topic-partitions',
-    ],
-    { reject: false },
-  );
-}
+await createLatencyTopic(STACK);
+const settle = () => settleCluster(kl, inspector, STACK);
 
 const latency: Record<string, number[]> = { stop: [], kill: [], pause: [], disconnect: [] };
 for (let i = 0; i < runs; i++) {
   for (const kind of Object.keys(latency)) {
     await settle();
-    const before = await inspector.snapshot({ topics: ['latency'], groups: [], messagesOf: [] });
-    const event = JSON.parse(await kl(['fault', kind, 'broker:2', ...at, '--json'])) as { atMs: number };
-    const led = before.topics.latency!.partitions.filter((p) => p.leader === 2).map((p) => p.partition);
-    for (;;) {
-      const s = await inspector.snapshot({ topics: ['latency'], groups: [], messagesOf: [] });
-      const live = new Set(s.brokers.map((b) => b.id));
-      const moved = led.every((n) => {
-        const p = s.topics.latency?.partitions.find((x) => x.partition === n);
-        return p && p.leader !== 2 && p.leader >= 0 && live.has(p.leader);
-      });
-      if (moved) {
-        latency[kind]!.push(Date.now() - event.atMs);
-        break;
-      }
-      if (Date.now() - event.atMs > 60_000) throw new Error(`${kind}: leaders did not move within 60 s`);
-    }
+    latency[kind]!.push(await detectionMs(kl, inspector, STACK, kind));
     process.stderr.write(`run ${i + 1}: ${kind} ${latency[kind]!.at(-1)} ms\n`);
   }
 }

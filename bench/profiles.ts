@@ -13,6 +13,7 @@ import { stackInspector } from '../src/context/lab.js';
 import { describeQuorum } from '../src/cluster/quorum.js';
 import { quorumProblem } from '../src/core/quorum.js';
 import { eventually } from '../test/poll.js';
+import { createLatencyTopic, detectionMs, settle as settleCluster } from './cluster.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
@@ -56,69 +57,13 @@ async function bench(p: (typeof PROFILES)[number]): Promise<Result> {
   }
   const ctx = await stackContext({ stack: p.stack, images: 'local' });
   const inspector = stackInspector(ctx.rt, ctx.spec, env.KAFKA_LAB_STATE);
-  const look = () => inspector.snapshot({ topics: ['latency'], groups: [], messagesOf: [] });
-  await execa('docker', [
-    'exec',
-    `${p.stack}-kafka-1`,
-    'kafka-topics',
-    '--bootstrap-server',
-    'kafka-1:19092',
-    '--create',
-    '--topic',
-    'latency',
-    '--partitions',
-    '12',
-    '--replication-factor',
-    '3',
-  ]);
-  const settle = async () => {
-    await kl(['heal', ...at]);
-    await eventually(
-      'three brokers, every partition of latency in sync',
-      120_000,
-      async () => {
-        const s = await look();
-        const t = s.topics.latency;
-        return s.brokers.length === 3 && t?.exists && t.partitions.every((x) => x.isr.length === 3) ? true : undefined;
-      },
-      { intervalMs: 250 },
-    );
-    await execa(
-      'docker',
-      [
-        'exec',
-        `${p.stack}-kafka-1`,
-        'kafka-leader-election',
-        '--bootstrap-server',
-        'kafka-1:19092',
-        '--election-type',
-        'PREFERRED',
-        '--all-topic-partitions',
-      ],
-      { reject: false },
-    );
-  };
+  await createLatencyTopic(p.stack);
+  const out = async (args: string[]) => (await kl(args)).stdout;
+  const settle = () => settleCluster(out, inspector, p.stack);
   for (let i = 0; i < runs; i++) {
     for (const kind of KINDS) {
       await settle();
-      const before = await look();
-      const led = before.topics.latency!.partitions.filter((x) => x.leader === 2).map((x) => x.partition);
-      const event = JSON.parse((await kl(['fault', kind, 'broker:2', ...at, '--json'])).stdout) as { atMs: number };
-      await eventually(
-        `${kind}: new live leaders for broker 2's partitions`,
-        60_000,
-        async () => {
-          const s = await look();
-          const live = new Set(s.brokers.map((b) => b.id));
-          const moved = led.every((n) => {
-            const x = s.topics.latency?.partitions.find((y) => y.partition === n);
-            return x && x.leader !== 2 && x.leader >= 0 && live.has(x.leader);
-          });
-          return moved ? true : undefined;
-        },
-        { intervalMs: 100 },
-      );
-      result.latency[kind]!.push(Date.now() - event.atMs);
+      result.latency[kind]!.push(await detectionMs(out, inspector, p.stack, kind));
     }
   }
   await settle();

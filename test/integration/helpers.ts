@@ -1,4 +1,5 @@
 // Helpers for tests against the real engine: the built CLI as a subprocess, Docker through its CLI.
+import assert from 'node:assert/strict';
 import { execa, type ResultPromise } from 'execa';
 import Docker from 'dockerode';
 import { fileURLToPath } from 'node:url';
@@ -63,4 +64,26 @@ export async function dockerExec(container: string, cmd: string[], input?: strin
 
 export function expectOk(r: CliResult, what: string): void {
   if (r.exitCode !== 0) throw new Error(`${what} exited ${r.exitCode}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+}
+
+/** `verify durability` with a fault mid-stream, RF 3 and min.insync.replicas 2: nothing acknowledged is lost. */
+export async function durableThrough(at: string[], fault: string): Promise<void> {
+  const r = await cli([
+    'verify',
+    'durability',
+    ...at,
+    '--topic',
+    'durable',
+    '--messages',
+    '600',
+    '--fault',
+    fault,
+    '--json',
+  ]);
+  assert.ok(r.exitCode === 0 || r.exitCode === 1, `exit ${r.exitCode}: ${r.stderr}`);
+  const report = JSON.parse(r.stdout) as { lost: number; acked: number; readPastLastAcked: boolean; fault: string };
+  assert.equal(report.lost, 0, r.stdout);
+  assert.ok(report.acked > 0, r.stdout);
+  assert.equal(report.readPastLastAcked, true, r.stdout);
+  assert.equal(report.fault, fault);
 }
