@@ -8,7 +8,7 @@ import type { ProgressEvent } from '../core/events.js';
 import { evidenceTopics, type Lab, type TemplateContext } from '../core/lab.js';
 import { templatesOf } from '../core/templates.js';
 import { stepText } from '../core/present.js';
-import { checkStackName, LABEL, stackFlag, usesKraft } from '../core/stack.js';
+import { checkStackName, LABEL, stackFlag, usesKraft, type Profile } from '../core/stack.js';
 import { heal, injectFault } from '../faults/inject.js';
 import { checkStep } from '../core/engine.js';
 import { labNeeds, labNeedsCluster } from '../core/needs.js';
@@ -66,7 +66,7 @@ export const labCommand = command({
 async function plain(
   inv: Invocation,
   labs: Lab[],
-  opened: { lab: Lab; loaded: LoadedProgress } | undefined,
+  opened: { lab: Lab; loaded: LoadedProgress; profile: Profile } | undefined,
   stack: string,
   store: ProgressStore,
   stateDir: string,
@@ -85,7 +85,7 @@ async function plain(
   const { lab, loaded } = opened;
   if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
   const p = loaded.progress;
-  const { spec } = await stackContext(stackOptionsOf(inv));
+  const { spec } = await stackContext({ ...stackOptionsOf(inv), profile: opened.profile });
   const templates = templatesOf(spec);
   inv.out.write(`${lab.title}  (lab ${lab.ref}, stack ${stack})\n\n`);
   for (const [i, s] of lab.steps.entries()) {
