@@ -131,7 +131,14 @@ for (const lab of COURSE) {
 }
 
 // Then every track, as on the ZooKeeper stack (tracks.test.ts): the labs the course has not (one-broker,
-// purchases-failover) and the tutorials' names, in KRaft's words.
+// purchases-failover) and the tutorials' names, in KRaft's words. A workshop begins on a fresh stack:
+// its labs create the topics the course created.
+test('reset gives the tracks a fresh KRaft stack, its profile kept', async () => {
+  expectOk(await cli(['reset', ...at]), 'reset');
+  const s = await whole();
+  assert.deepEqual(s.quorum?.voters, [101, 102, 103]);
+});
+
 for (const track of (await loadCourse(labsDir)).tracks) {
   for (const { lab: id } of track.labs) {
     const ref = `${track.id}/${id}`;
