@@ -6,6 +6,9 @@ import type { ServiceSpec, StackSpec } from './stack.js';
 // 836 MiB measured in total, and these constants give 903 MiB, a little above on purpose.
 const HEAP_SHARE = 0.6;
 const JVM_FIXED_MiB = 90;
+// A KRaft broker (Kafka 4) holds more beside its heap: a ready KRaft stack measured 282-286 MiB per
+// broker and 133-169 MiB per controller (1320 MiB in all; these constants give 1372 MiB).
+const KRAFT_BROKER_FIXED_MiB = 135;
 const NON_JVM_MiB = 5; // kcat's container is a shell sleeping
 
 // When KAFKA_HEAP_OPTS is unset, the start scripts pick these (kafka-server-start, zookeeper-server-start).
@@ -19,7 +22,9 @@ export function stackMemoryMiB(spec: StackSpec): number {
 
 export function serviceMemoryMiB(svc: ServiceSpec): number {
   const xmx = heapMaxMiB(svc);
-  return xmx === undefined ? NON_JVM_MiB : HEAP_SHARE * xmx + JVM_FIXED_MiB;
+  if (xmx === undefined) return NON_JVM_MiB;
+  const kraftBroker = svc.role === 'broker' && svc.environment.KAFKA_PROCESS_ROLES !== undefined;
+  return HEAP_SHARE * xmx + (kraftBroker ? KRAFT_BROKER_FIXED_MiB : JVM_FIXED_MiB);
 }
 
 /** The service's JVM -Xmx in MiB, or undefined when it runs no JVM. */

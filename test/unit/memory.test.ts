@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { heapMaxMiB, parseMemAvailableMiB, parseXmxMiB, stackMemoryMiB } from '../../src/core/memory.js';
 import { resolveStack } from '../../src/stack/compose.js';
 import { brokerServices, type StackSpec } from '../../src/core/stack.js';
-import { defaultComposeFile } from '../../src/paths.js';
+import { defaultComposeFile, kraftComposeFile } from '../../src/paths.js';
 
 const spec = resolveStack('compose/zk-3-brokers.yaml', readFileSync(defaultComposeFile, 'utf8'), { stack: 'default' });
 
@@ -20,6 +20,14 @@ function withBrokerHeap(s: StackSpec, broker: string, heapOpts: string): StackSp
 test('the built-in stack is estimated near what docker stats measured for it (836 MiB)', () => {
   const mib = stackMemoryMiB(spec);
   assert.ok(mib >= 700 && mib <= 1000, `estimate ${mib} MiB is outside 700-1000`);
+});
+
+test('the KRaft stack is estimated a little above what docker stats measured for it (1320 MiB)', () => {
+  const kraft = resolveStack('compose/kraft-3-brokers.yaml', readFileSync(kraftComposeFile, 'utf8'), {
+    stack: 'default',
+  });
+  const mib = stackMemoryMiB(kraft);
+  assert.ok(mib >= 1320 && mib <= 1500, `estimate ${mib} MiB is outside 1320-1500`);
 });
 
 test("doubling one broker's -Xmx raises the estimate by 0.6 of the added heap", () => {
