@@ -30,7 +30,7 @@ const SPARE_MiB = 512;
 
 export const doctorCommand = command({
   name: 'doctor',
-  usage: 'kafka-lab doctor [--stacks N] [--images confluent|local] [--json]',
+  usage: 'kafka-lab doctor [--stacks N] [--images confluent|local] [--profile zookeeper|kraft] [--json]',
   details:
     'Each check prints ok, warn, fail (with what to do) or skip (it needs Docker, which is not reachable).\n' +
     'Exit code 0 when nothing failed (warnings allowed), 1 when a check failed.',
@@ -41,6 +41,10 @@ export const doctorCommand = command({
       description: 'how many stacks this host must run at once (default 1: the default stack, then blocks for more)',
     },
     images: upOptions.images,
+    profile: {
+      ...upOptions.profile,
+      description: 'the profile the class will run (its images and memory); also KAFKA_LAB_PROFILE',
+    },
     json: { type: 'boolean', description: 'print JSON: {checks: [{name, status, detail, fix?}]}' },
   },
   async run(inv) {
@@ -55,6 +59,7 @@ export const doctorCommand = command({
       const ctx = await stackContext({
         stack: DEFAULT_STACK,
         images: inv.values.images ?? inv.env.KAFKA_LAB_IMAGES,
+        profile: inv.values.profile ?? inv.env.KAFKA_LAB_PROFILE,
         dockerHost: inv.env.DOCKER_HOST,
       });
       spec = ctx.spec;
