@@ -188,8 +188,9 @@ async function ensureTopic(o: DurabilityOptions): Promise<void> {
       );
     }
     try {
+      // Not kafkajs's waitForLeaders: on KRaft a broker may not know a new topic for a moment, and
+      // kafkajs gives up on UNKNOWN_TOPIC_OR_PARTITION; leaders are waited for below.
       await admin.createTopics({
-        waitForLeaders: true,
         topics: [
           {
             topic: o.topic,
@@ -207,6 +208,17 @@ async function ensureTopic(o: DurabilityOptions): Promise<void> {
         `Check the cluster with kafka-lab status${o.stackFlag}, then run this again.`,
       );
     }
+    await waitFor(
+      async () => {
+        const md = await admin.fetchTopicMetadata({ topics: [o.topic] }).catch((err: Error) => err);
+        if (md instanceof Error) return { done: false, seen: md.message };
+        const leaderless = md.topics[0]!.partitions.filter((p) => p.leader < 0).length;
+        return leaderless === 0 && md.topics[0]!.partitions.length > 0
+          ? { done: true, value: true }
+          : { done: false, seen: `${leaderless} partitions without a leader` };
+      },
+      { what: `every partition of ${o.topic} to have a leader`, timeoutMs: 30_000, intervalMs: 200, clock: o.clock },
+    );
     o.log(
       `created topic ${o.topic}: 6 partitions, replication factor ${o.replicationFactor}, min.insync.replicas ${o.minInsync}`,
     );

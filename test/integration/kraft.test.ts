@@ -57,8 +57,9 @@ test('kafkajs against Kafka 4: every call kafka-lab makes (KIP-896 removed old p
   const cluster = await describeCluster(BOOT);
   assert.deepEqual(cluster.brokers.map((b) => b.id).sort(), [1, 2, 3]);
   await withAdmin(BOOT, async (admin) => {
+    // kafkajs's waitForLeaders gives up when the broker asked does not know the new topic yet, which on
+    // KRaft happens for a moment (metadata comes from the controller's log): kafka-lab waits itself.
     await admin.createTopics({
-      waitForLeaders: true,
       topics: [
         {
           topic: 'k4',
@@ -68,7 +69,10 @@ test('kafkajs against Kafka 4: every call kafka-lab makes (KIP-896 removed old p
         },
       ],
     });
-    const md = await admin.fetchTopicMetadata({ topics: ['k4'] });
+    const md = await eventually('k4 to have a leader for each partition', 30_000, async () => {
+      const m = await admin.fetchTopicMetadata({ topics: ['k4'] }).catch(() => undefined);
+      return m?.topics[0]!.partitions.every((p) => p.leader >= 0) ? m : undefined;
+    });
     assert.equal(md.topics[0]!.partitions.length, 3);
     const configs = await admin.describeConfigs({
       includeSynonyms: false,
