@@ -41,6 +41,8 @@ export class ClusterWatch extends Store<WatchState> {
 
   constructor(private o: WatchOptions) {
     super({ snapshot: null, highlight: [], polls: 0, lastTookMs: null, error: null });
+    // A KRaft stack's panel shows its quorum line (unknown yet) from the first frame.
+    if (o.quorumEveryMs !== undefined) this.set({ ...this.state, quorum: null });
   }
 
   /** The most polls ever in flight at once: 1 when polls never overlap. */

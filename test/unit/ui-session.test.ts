@@ -342,3 +342,38 @@ test('the panel asks for the lab topics with end offsets, and every group the la
   assert.equal(sig['broker:1'], 'running|true|true');
   assert.equal(sig[`cell:${TOPIC}:0:1`], 'leader');
 });
+
+test("a KRaft watch asks for the quorum apart: the panel's polls never do, and the quorum line is there from the start", async () => {
+  const clock = recordingClock();
+  const asked: Needs[] = [];
+  const quorum = { leaderId: 102, leaderEpoch: 4, highWatermark: 9, voters: [101, 102, 103] };
+  const inspector = {
+    async snapshot(needs: Needs): Promise<ClusterSnapshot> {
+      asked.push(needs);
+      return needs.quorum ? { ...snapshot(), quorum } : snapshot();
+    },
+  };
+  const needs = { ...labNeeds(brokerFailover), quorum: true };
+  const w = new ClusterWatch({ inspector, needs, clock, intervalMs: 1000, quorumEveryMs: 5000 });
+  assert.equal(w.getState().quorum, null);
+  w.start();
+  try {
+    await waitFor(
+      () => w.getState().quorum?.leaderId,
+      (id) => id === 102,
+      'the quorum described',
+    );
+    await waitFor(
+      () => asked.filter((n) => !n.quorum).length,
+      (k) => k >= 3,
+      'three panel polls',
+    );
+  } finally {
+    w.stop();
+    await w.ended();
+  }
+  const quorumAsks = asked.filter((n) => n.quorum);
+  assert.ok(quorumAsks.length >= 1);
+  assert.ok(quorumAsks.every((n) => n.topics.length === 0 && n.groups.length === 0));
+  assert.ok(asked.filter((n) => !n.quorum).every((n) => n.topics.length > 0));
+});
