@@ -120,9 +120,10 @@ test('kafkajs against Kafka 4: every call kafka-lab makes (KIP-896 removed old p
     assert.ok(groups.groups.some((g) => g.groupId === 'k4-readers'));
     const described = await admin.describeGroups(['k4-readers']);
     assert.equal(described.groups[0]!.state, 'Empty');
+    // A partition the three keys did not land on has no commit: -1.
     const committed = await admin.fetchOffsets({ groupId: 'k4-readers', topics: ['k4'] });
     assert.equal(
-      committed[0]!.partitions.reduce((n, p) => n + Number(p.offset), 0),
+      committed[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0),
       3,
     );
     await admin.deleteTopics({ topics: ['k4'] });
