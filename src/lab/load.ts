@@ -254,37 +254,35 @@ export function parseLab(file: string, text: string, given: GivenParams[] = [], 
   return { ...raw, params, declared, ref: raw.id, steps, file };
 }
 
+/** Every {{name}} in every string of a parsed YAML value, with where it is. */
+function eachTemplate(v: unknown, at: Path, fn: (name: string, at: Path) => void): void {
+  if (typeof v === 'string') for (const name of paramNames(v)) fn(name, at);
+  else if (Array.isArray(v)) v.forEach((x, i) => eachTemplate(x, [...at, i], fn));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) eachTemplate(x, [...at, k], fn);
+}
+
 /** A lab for both profiles names only services both stacks have: no {{zookeeper}}, no {{controller-1}}. */
-function serviceProfiles(src: YamlSource, v: unknown, needs: Profile | undefined, at: Path = []): void {
-  if (typeof v === 'string') {
-    for (const name of paramNames(v)) {
-      const only = ONLY[name];
-      if (only && only !== needs)
-        throw new UserError(
-          `${where(src, at)}: {{${name}}} exists only on the ${only} profile's stack; add 'needs: { profile: ${only} }' or name another service.`,
-          NEXT,
-        );
-    }
-  } else if (Array.isArray(v)) v.forEach((x, i) => serviceProfiles(src, x, needs, [...at, i]));
-  else if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) serviceProfiles(src, x, needs, [...at, k]);
+function serviceProfiles(src: YamlSource, v: unknown, needs: Profile | undefined): void {
+  eachTemplate(v, [], (name, at) => {
+    const only = ONLY[name];
+    if (only && only !== needs)
+      throw new UserError(
+        `${where(src, at)}: {{${name}}} exists only on the ${only} profile's stack; add 'needs: { profile: ${only} }' or name another service.`,
+        NEXT,
+      );
+  });
 }
 
 /** A {{word}} left after the parameters is a service or a template word; anything else is a typo. */
 export function unknownTemplates(src: YamlSource, v: unknown, at: Path, declared: Params): void {
-  if (typeof v === 'string') {
-    for (const name of paramNames(v)) {
-      if (!LAB_SERVICES.includes(name) && !TEMPLATE_WORDS.includes(name)) {
-        const params = Object.keys(declared);
-        throw new UserError(
-          `${where(src, at)}: unknown template {{${name}}}; use ${params.length ? `a parameter (${params.join(', ')}), ` : ''}a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`,
-          NEXT,
-        );
-      }
-    }
-  } else if (Array.isArray(v)) v.forEach((x, i) => unknownTemplates(src, x, [...at, i], declared));
-  else if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) unknownTemplates(src, x, [...at, k], declared);
+  eachTemplate(v, at, (name, place) => {
+    if (LAB_SERVICES.includes(name) || TEMPLATE_WORDS.includes(name)) return;
+    const params = Object.keys(declared);
+    throw new UserError(
+      `${where(src, place)}: unknown template {{${name}}}; use ${params.length ? `a parameter (${params.join(', ')}), ` : ''}a service (${LAB_SERVICES.join(', ')}) or ${TEMPLATE_WORDS.join(', ')}.`,
+      NEXT,
+    );
+  });
 }
 
 export function parseCheck(src: YamlSource, at: Path, c: { kind: string } & Record<string, unknown>): LabCheck {
