@@ -1,5 +1,5 @@
 // Times `check` (one step, a whole lab) and `grade` with the built CLI on a ready, solved stack:
-//   node dist/bench/check.js [--runs N] [--against OTHER/dist/src/cli.js]
+//   node dist/bench/check.js [--runs N] [--against OTHER/dist/bin/kafka-lab.js]
 // With --against, another build (an older commit, say) is timed on the same stack, alternating runs.
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, against: { type: 'string' } } });
 const runs = Number(values.runs);
-const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../bin/kafka-lab.js', import.meta.url));
 const other = values.against;
 const STACK = 'bench-check';
 const at = ['--stack', STACK];

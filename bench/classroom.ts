@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: { images: { type: 'string', default: 'local' }, roster: { type: 'string', default: '30' } },
 });
-const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../bin/kafka-lab.js', import.meta.url));
 const env = { CI: '1', KAFKA_LAB_IMAGES: values.images! };
 const names = (n: number) => Array.from({ length: n }, (_, i) => `bench-c${i + 1}`);
 

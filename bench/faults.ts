@@ -12,7 +12,7 @@ import { createLatencyTopic, detectionMs, settle as settleCluster } from './clus
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Number(values.runs);
-const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../bin/kafka-lab.js', import.meta.url));
 const STACK = 'bench-faults';
 const at = ['--stack', STACK];
 const env = { CI: '1', KAFKA_LAB_IMAGES: 'local', KAFKA_LAB_STATE: '/tmp/kafka-lab-bench-state' };

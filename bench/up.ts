@@ -12,7 +12,7 @@ const { values } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, images: { type: 'string', default: 'local' } },
 });
 const runs = Number(values.runs);
-const cliPath = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../bin/kafka-lab.js', import.meta.url));
 const STACK = 'bench';
 const at = ['--stack', STACK];
 const env = { CI: '1', KAFKA_LAB_IMAGES: values.images! };

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the project's dependencies and builds it, when needed. Shared by `npm start` and `npm test`.
+# The build (tsc, then the CLI bundle) runs only when a file it reads is newer than its last output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,9 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
-echo "[setup] building"
-npx --no-install tsc -p tsconfig.json
-chmod +x dist/src/cli.js
+built=dist/.built
+if [ ! -f "$built" ] || [ -n "$(find src test bench scripts/bundle tsconfig.json package-lock.json -newer "$built" -print -quit)" ]; then
+  echo "[setup] building"
+  npm run --silent build
+  touch "$built"
+fi

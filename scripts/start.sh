@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >&2
 bash scripts/ensure-docker.sh >&2
-exec node dist/src/cli.js "$@"
+exec node dist/bin/kafka-lab.js "$@"

@@ -9,10 +9,10 @@ bash scripts/setup.sh
 # The layering, lint and formatting rules (ARCHITECTURE.md) hold before anything runs.
 bash scripts/lint.sh
 bash scripts/ensure-docker.sh
-if ! node dist/src/cli.js images list >/dev/null; then
+if ! node dist/bin/kafka-lab.js images list >/dev/null; then
   # The offline image kit needs debootstrap and Maven (and Debian's mirror and Maven Central).
   bash scripts/ensure-packages.sh debootstrap:debootstrap mvn:maven
-  node dist/src/cli.js images build
+  node dist/bin/kafka-lab.js images build
 fi
 
 # xmllint validates the JUnit reports against test/fixtures/junit.xsd; the student-path tests run each

@@ -1,14 +1,15 @@
 // How much memory one stack needs, from its spec alone, so `doctor` can say how many stacks fit.
 import type { ServiceSpec, StackSpec } from './stack.js';
 
-// A JVM's resident size is well below its -Xmx while a lab is idle, plus a fixed part for
-// metaspace, code cache and threads. Checked against `docker stats` of a ready built-in stack:
-// 836 MiB measured in total, and these constants give 903 MiB, a little above on purpose.
+// A JVM's resident size is below its -Xmx while a lab runs, plus a fixed part for metaspace, code
+// cache and threads. Checked against `docker stats` of the built-in stack with the compose files'
+// JVM flags, after three labs: brokers 148-166 MiB, ZooKeeper 87 MiB, 570 MiB in all (416 MiB just
+// ready); these constants give 593 MiB, a little above on purpose.
 const HEAP_SHARE = 0.6;
-const JVM_FIXED_MiB = 90;
-// A KRaft broker (Kafka 4) holds more beside its heap: a ready KRaft stack measured 282-286 MiB per
-// broker and 133-169 MiB per controller (1320 MiB in all; these constants give 1372 MiB).
-const KRAFT_BROKER_FIXED_MiB = 135;
+const JVM_FIXED_MiB = 80;
+// A KRaft broker (Kafka 4) holds a little more beside its heap: after the same labs a KRaft stack
+// measured 150-163 MiB per broker and 103-126 MiB per controller (800 MiB; these constants give 919).
+const KRAFT_BROKER_FIXED_MiB = 90;
 const NON_JVM_MiB = 5; // kcat's container is a shell sleeping
 
 // When KAFKA_HEAP_OPTS is unset, the start scripts pick these (kafka-server-start, zookeeper-server-start).

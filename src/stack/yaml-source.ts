@@ -16,7 +16,22 @@ export interface YamlSource {
 
 const MAX_ALIASES = 50;
 
+// One command opens the same lab and course files more than once (to learn a lab's profile, then with
+// its parameters); each text is parsed once. Readers never change a source.
+const parsed = new Map<string, YamlSource>();
+const KEEP = 64;
+
 export function readYaml(file: string, text: string, next: string): YamlSource {
+  const key = `${file}\0${text}`;
+  const known = parsed.get(key);
+  if (known) return known;
+  const src = parseYaml(file, text, next);
+  if (parsed.size >= KEEP) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, src);
+  return src;
+}
+
+function parseYaml(file: string, text: string, next: string): YamlSource {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
   const problem = doc.errors[0] ?? doc.warnings[0];

@@ -11,7 +11,7 @@ process.on('unhandledRejection', (err) => {
   throw err;
 });
 
-const cliPath = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../../bin/kafka-lab.js', import.meta.url));
 export const docker = new Docker();
 
 export interface CliResult {

@@ -10,7 +10,7 @@ import type { Lab, StudentAction } from '../../src/core/lab.js';
 import { cli, dockerExec } from './helpers.js';
 import { eventually } from '../poll.js';
 
-const cliPath = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../../bin/kafka-lab.js', import.meta.url));
 
 /** `kafka-lab` on PATH, as `npm link` puts it there, so printed `kafka-lab ...` commands run as typed. */
 function shimDir(): string {

@@ -15,7 +15,7 @@ const STACK = 'ui-tui';
 const PORT_BASE = '29692';
 const SOCKET = `kafka-lab-ui-tui-${process.pid}`;
 const SESSION = 'tui';
-const cliPath = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../../bin/kafka-lab.js', import.meta.url));
 const stateDir = mkdtempSync(join(tmpdir(), 'kafka-lab-ui-tui-'));
 const launch = `node ${cliPath} lab broker-failover --stack ${STACK} --port-base ${PORT_BASE}`;
 

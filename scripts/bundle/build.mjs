@@ -1,0 +1,41 @@
+// Bundles the compiled CLI (dist/src/cli.js) into dist/bin/: one file per command plus shared
+// chunks, dependencies included. Resolving and reading some 800 modules from node_modules was most
+// of a command's start; a bundle is read as a few files. dist/bin sits two levels below the
+// package root, as dist/src does, so paths.ts finds labs/ and compose/ from either.
+import { build } from 'esbuild';
+import { chmod, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const noBuildKit = fileURLToPath(new URL('./no-buildkit.cjs', import.meta.url));
+const outdir = `${root}dist/bin`;
+await rm(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'kafka-lab': 'dist/src/cli.js' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Native add-ons stay optional, as in node_modules (ssh2 and cpu-features try them and carry on);
+  // Ink's devtools load only when DEV=true.
+  external: ['cpu-features', '*.node', 'react-devtools-core'],
+  alias: { '@grpc/grpc-js': noBuildKit, '@grpc/proto-loader': noBuildKit, protobufjs: noBuildKit },
+  // CommonJS dependencies inside an ES module bundle still call require and read __dirname.
+  banner: {
+    js: [
+      "import { createRequire as __kl_require } from 'node:module';",
+      "import { fileURLToPath as __kl_path } from 'node:url';",
+      'const require = __kl_require(import.meta.url);',
+      'const __filename = __kl_path(import.meta.url);',
+      "const __dirname = __kl_path(new URL('.', import.meta.url));",
+    ].join(' '),
+  },
+});
+await chmod(`${outdir}/kafka-lab.js`, 0o755);
