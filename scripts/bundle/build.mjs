@@ -3,14 +3,28 @@
 // of a command's start; a bundle is read as a few files. dist/bin sits two levels below the
 // package root, as dist/src does, so paths.ts finds labs/ and compose/ from either.
 import { build } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const noBuildKit = fileURLToPath(new URL('./no-buildkit.cjs', import.meta.url));
 const outdir = `${root}dist/bin`;
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const noBuildKit = here('./no-buildkit.cjs');
+
+// Start-up weight no command needs: zod's locales, and ssh2 until an SSH engine is used.
+const leaner = {
+  name: 'leaner',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) =>
+      a.importer.includes('/node_modules/zod/') ? { path: here('./zod-locales.js') } : undefined,
+    );
+    b.onResolve({ filter: /^ssh2$/ }, (a) =>
+      a.importer.endsWith('ssh2-lazy.cjs') ? { path: 'ssh2', external: true } : { path: here('./ssh2-lazy.cjs') },
+    );
+  },
+};
 await rm(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: { 'kafka-lab': 'dist/src/cli.js' },
   outdir,
@@ -23,6 +37,8 @@ await build({
   keepNames: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [leaner],
+  metafile: true,
   // Native add-ons stay optional, as in node_modules (ssh2 and cpu-features try them and carry on);
   // Ink's devtools load only when DEV=true.
   external: ['cpu-features', '*.node', 'react-devtools-core'],
@@ -39,3 +55,5 @@ await build({
   },
 });
 await chmod(`${outdir}/kafka-lab.js`, 0o755);
+// What each chunk holds, for anyone weighing a command's start (esbuild's analyzer reads it).
+await writeFile(`${root}dist/bundle-meta.json`, JSON.stringify(result.metafile));

@@ -66,9 +66,12 @@ export const checkCommand = command({
     const wait = inv.values.wait === undefined ? undefined : Number(inv.values.wait);
     if (wait !== undefined && !(wait >= 0 && wait <= 600))
       throw new UsageError(`--wait ${inv.values.wait} is not a number of seconds from 0 to 600.`);
-    // Quiz-only steps need no stack, so the stack (and its profile) is asked only for steps with checks.
+    // Quiz-only steps need no stack, so the stack (and its profile) is used only for steps with checks;
+    // it is asked for while the lab is read.
+    const asked = labContext(inv);
+    asked.catch(() => {});
     const needsCluster = stepsOf(await openLab(labsDir, labId), stepRef).some((s) => s.checks.length > 0);
-    const ctx = needsCluster ? await labContext(inv) : undefined;
+    const ctx = needsCluster ? await asked : undefined;
     const { lab, loaded } = await labOf(inv.values, labId, store, { restart, profile: ctx?.knownProfile });
     const steps = stepsOf(lab, stepRef);
     const given = parseAnswers(inv.values.answers, steps);

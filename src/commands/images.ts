@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { UsageError, UserError } from '../core/errors.js';
-import { buildImages, localImages, missingImages, recipeTag, toLocalImage } from '../images/kit.js';
+import { buildImages } from '../images/build.js';
+import { localImages, missingImages, recipeTag, toLocalImage } from '../images/kit.js';
 import { formatMiB, formatRate, transferMeter } from '../images/progress.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { imageKitDir } from '../paths.js';

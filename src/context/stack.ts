@@ -15,7 +15,7 @@ import {
   type Profile,
   type StackSpec,
 } from '../core/stack.js';
-import { buildImages, localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
+import { localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
 import { defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { stackContainers } from '../runtime/find.js';
@@ -59,6 +59,9 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   const explicitBase = parsePortBase(o.portBase);
   const explicitImages = parseImages(o.images);
   const explicitProfile = parseProfile(o.profile);
+  // The image recipe's hash reads the kit's files: beside the engine's answers, not after them.
+  const tag = recipeTag(imageKitDir);
+  tag.catch(() => {});
   const rt = await connectDocker({ host: o.dockerHost });
   const existing = await stackContainers(rt, o.stack);
   // Consumers kafka-lab started carry the stack label too; settings live on the stack's own services.
@@ -78,7 +81,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     explicitBase ??
     (recorded[LABEL.portBase] ? Number(recorded[LABEL.portBase]) : undefined) ??
     (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(rt, composeFile, o.stack));
-  const imageTag = await recipeTag(imageKitDir);
+  const imageTag = await tag;
   const local = localImages(imageTag);
   const spec = await loadStack(composeFile, {
     stack: o.stack,
@@ -170,14 +173,17 @@ export function imageProvider(
   if (ctx.images !== 'local') return undefined;
   let build: Promise<unknown> | undefined;
   return async (_image: string) => {
-    build ??= buildImages({
-      rt: ctx.rt,
-      kitDir: imageKitDir,
-      tag: ctx.imageTag,
-      cacheDir: cacheDirOf(o),
-      onLine,
-      signal,
-    });
+    // Loaded only here: building images is rare, and the builder brings execa.
+    build ??= import('../images/build.js').then(({ buildImages }) =>
+      buildImages({
+        rt: ctx.rt,
+        kitDir: imageKitDir,
+        tag: ctx.imageTag,
+        cacheDir: cacheDirOf(o),
+        onLine,
+        signal,
+      }),
+    );
     await build;
   };
 }

@@ -158,7 +158,7 @@ export function parseProgress(text: string, labId: string, stack: string): LabPr
   } catch (err) {
     return `not JSON: ${(err as Error).message}`;
   }
-  const parsed = progressSchema.safeParse(raw);
+  const parsed = progressSchema.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return `${issue.path.join('.') || 'the file'}: ${issue.message}`;

@@ -2,8 +2,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { execa } from 'execa';
-import { ExternalError, Interrupted, lastLines } from '../core/errors.js';
 import type { Runtime } from '../core/runtime.js';
 
 export type ImageChoice = 'confluent' | 'local';
@@ -58,58 +56,4 @@ export async function missingImages(rt: Runtime, local: LocalImages): Promise<st
   const all = Object.values(local);
   const present = await Promise.all(all.map((i) => rt.imageExists(i)));
   return all.filter((_, i) => !present[i]);
-}
-
-export interface BuildOptions {
-  rt: Runtime;
-  kitDir: string;
-  tag: string;
-  cacheDir: string;
-  onLine: (line: string) => void;
-  signal?: AbortSignal;
-  force?: boolean;
-}
-
-export async function buildImages(o: BuildOptions): Promise<{ built: boolean; images: LocalImages }> {
-  const images = localImages(o.tag);
-  if (!o.force && (await missingImages(o.rt, images)).length === 0) return { built: false, images };
-  const script = join(o.kitDir, 'build.sh');
-  if (o.force) {
-    // The script skips every image whose tag exists, so a forced build starts by removing them.
-    for (const image of [
-      ...Object.values(images),
-      `kafka-lab/kafka-dist:${o.tag}`,
-      `kafka-lab/kafka4-dist:${o.tag}`,
-      `kafka-lab/base:${o.tag}`,
-    ]) {
-      await o.rt.removeImage(image);
-    }
-  }
-  const args = [script, '--tag', o.tag, '--cache', o.cacheDir];
-  const child = execa('bash', args, {
-    all: true,
-    reject: false,
-    cancelSignal: o.signal,
-    env: { DOCKER_BUILDKIT: '0' },
-  });
-  let output = '';
-  child.all?.setEncoding('utf8');
-  child.all?.on('data', (chunk: string) => {
-    output += chunk;
-    for (const line of chunk.split('\n')) if (line.startsWith('[images]')) o.onLine(line);
-  });
-  const result = await child;
-  if (result.isCanceled || o.signal?.aborted)
-    throw new Interrupted(
-      'Interrupted while building images; run the command again to resume (finished layers are kept).',
-    );
-  if (result.exitCode !== 0) {
-    throw new ExternalError(
-      'Building the offline images failed.',
-      `bash ${args.join(' ')}`,
-      result.exitCode,
-      lastLines(output, 15),
-    );
-  }
-  return { built: true, images };
 }

@@ -1,6 +1,10 @@
 // Safe YAML reading shared by compose files, labs and rubrics: duplicate keys, unknown tags and
 // alias bombs are errors, and every message carries file:line:column.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import type { ZodType } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -25,10 +29,62 @@ export function readYaml(file: string, text: string, next: string): YamlSource {
   const key = `${file}\0${text}`;
   const known = parsed.get(key);
   if (known) return known;
-  const src = parseYaml(file, text, next);
+  const src = fromCache(file, text, next) ?? parseYaml(file, text, next);
   if (parsed.size >= KEEP) parsed.delete(parsed.keys().next().value!);
   parsed.set(key, src);
   return src;
+}
+
+// A text that parsed cleanly before is read back as JSON from the cache directory, keyed by its hash:
+// a cold YAML parse of a lab takes some 60 ms, most of a check's own time. The document (for
+// file:line:column) is parsed only if a message needs a place in it. A cache that cannot be read or
+// written is no cache.
+const cacheDir = join(process.env.KAFKA_LAB_CACHE || join(homedir(), '.cache', 'kafka-lab'), 'yaml');
+const cacheFile = (text: string) =>
+  join(cacheDir, `${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+
+function fromCache(file: string, text: string, next: string): YamlSource | undefined {
+  const at = cacheFile(text);
+  try {
+    const value: unknown = JSON.parse(readFileSync(at, 'utf8'));
+    let full: YamlSource | undefined;
+    const parse = () => (full ??= parseYaml(file, text, next));
+    return {
+      file,
+      value,
+      get doc() {
+        return parse().doc;
+      },
+      get lines() {
+        return parse().lines;
+      },
+    };
+  } catch {
+    const src = parseYaml(file, text, next);
+    if (jsonSafe(src.value)) writeCache(at, JSON.stringify(src.value));
+    return src;
+  }
+}
+
+function writeCache(at: string, json: string): void {
+  const tmp = `${at}.${process.pid}.tmp`;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(tmp, json);
+    renameSync(tmp, at);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Plain data that JSON gives back unchanged (YAML's .inf and .nan would come back as null). */
+function jsonSafe(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(jsonSafe);
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.values(v as object).every(jsonSafe);
+  return false;
 }
 
 function parseYaml(file: string, text: string, next: string): YamlSource {
@@ -84,7 +140,8 @@ export function where(src: YamlSource, path: Path, key?: string): string {
 
 /** Validate against a closed schema; the first problems become one message with their places. */
 export function validate<T>(src: YamlSource, schema: ZodType<T>, value: unknown, next: string, prefix: Path = []): T {
-  const result = schema.safeParse(value);
+  // jitless: zod would compile a fast parser for each object schema, which only pays over many parses.
+  const result = schema.safeParse(value, { jitless: true });
   if (result.success) return result.data;
   // Unknown keys first: they usually explain the rest (a misspelt key also leaves one missing).
   const issues = [...result.error.issues].sort(
