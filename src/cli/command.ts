@@ -133,3 +133,15 @@ export function helpText(cmd: Command, summary: string): string {
     '',
   ].join('\n');
 }
+
+export const paramOptions = {
+  param: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=VALUE',
+    description: "this student's value for a lab parameter (repeat it; lists take a,b,c); kept with the progress",
+  },
+} as const satisfies Options;
+
+/** What a command that takes paramOptions was given: each --param as written. */
+export type ParamValues = Values<typeof paramOptions>;

@@ -8,19 +8,9 @@ import type { GivenParams } from '../lab/load.js';
 import type { LoadedProgress, ProgressStore } from '../core/progress.js';
 import { openLab } from '../lab/tracks.js';
 import { labsDir } from '../paths.js';
-import type { Options, Values } from '../cli/command.js';
+import type { ParamValues } from '../cli/command.js';
 
-export const paramOptions = {
-  param: {
-    type: 'string',
-    multiple: true,
-    value: 'NAME=VALUE',
-    description: "this student's value for a lab parameter (repeat it; lists take a,b,c); kept with the progress",
-  },
-} as const satisfies Options;
-
-/** What a command that takes paramOptions was given: each --param as written. */
-export type ParamValues = Values<typeof paramOptions>;
+export { paramOptions, type ParamValues } from '../cli/command.js';
 
 /** --param NAME=VALUE, typed by the lab's declared parameters. */
 function givenOf(v: ParamValues, lab: Lab): GivenParams[] {

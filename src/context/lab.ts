@@ -34,8 +34,9 @@ export function stateDirOf(env: NodeJS.ProcessEnv): string {
   return env.KAFKA_LAB_STATE ?? join(homedir(), '.local', 'state', 'kafka-lab');
 }
 
-export async function labContext(inv: Invocation): Promise<LabContext> {
-  const ctx = await stackContext(stackOptionsOf(inv));
+/** `seen`: the stack's context, when the caller has just built it. */
+export async function labContext(inv: Invocation, seen?: StackContext): Promise<LabContext> {
+  const ctx = seen ?? (await stackContext(stackOptionsOf(inv)));
   const { spec, rt } = ctx;
   if (ctx.existing.length === 0) {
     throw new UserError(

@@ -203,7 +203,10 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
 }
 
 /** The profile a lab is worded for: the stack's own or the one asked for, if Docker can say. */
-export async function knownProfile(inv: Pick<Invocation<StackValues>, 'values' | 'env'>): Promise<Profile | undefined> {
+export async function knownProfile(
+  inv: Pick<Invocation<StackValues>, 'values' | 'env'>,
+  seen?: StackContext,
+): Promise<Profile | undefined> {
   const o = stackOptionsOf(inv);
-  return (await stackContext(o).catch(() => undefined))?.knownProfile ?? parseProfile(o.profile);
+  return (seen ?? (await stackContext(o).catch(() => undefined)))?.knownProfile ?? parseProfile(o.profile);
 }

@@ -1,7 +1,6 @@
 // A student's progress through one lab on one stack: the current step, each step's last result and
 // the quiz answers given, as kept between commands; the port it is saved through; reading it back.
 // Pure: the file store is lab/progress.ts.
-import { z } from 'zod';
 import type { StepResult } from './engine.js';
 import type { Lab } from './lab.js';
 import { addReads, type Baseline, type LabScope, type Read } from './scope.js';
@@ -71,51 +70,6 @@ export function withResult(p: LabProgress, r: StepResult, atMs: number): LabProg
   };
 }
 
-const recordSchema = z.object({
-  status: z.enum(['passed', 'failed']),
-  atMs: z.number(),
-  tookMs: z.number(),
-  lines: z.array(z.object({ pass: z.boolean(), text: z.string() })),
-  unknown: z.array(z.string()),
-  passedAtMs: z.number().optional(),
-});
-
-const progressSchema = z.object({
-  version: z.literal(1),
-  lab: z.string(),
-  stack: z.string(),
-  current: z.number().int().min(0),
-  steps: z.record(z.string(), recordSchema),
-  answers: z.record(z.string(), z.number().int().min(0)),
-  updatedAtMs: z.number(),
-  baseline: z
-    .object({
-      atMs: z.number(),
-      ends: z.record(z.string(), z.record(z.string(), z.number())),
-      members: z.record(z.string(), z.array(z.string())),
-      quorumEpoch: z.number().int().optional(),
-    })
-    .optional(),
-  reads: z
-    .array(
-      z.object({
-        stepId: z.string(),
-        atMs: z.number(),
-        topic: z.string(),
-        messages: z.array(
-          z.object({
-            partition: z.number().int(),
-            offset: z.number().int(),
-            value: z.string(),
-            ts: z.number().optional(),
-          }),
-        ),
-      }),
-    )
-    .optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
-});
-
 export interface LoadedProgress {
   progress: LabProgress;
   /** Said to the student when the saved file could not be used. */
@@ -148,22 +102,4 @@ export function fitToLab(p: LabProgress, lab: Lab): LabProgress {
       Object.entries(p.answers).filter(([id, n]) => (questions.get(id)?.choices.length ?? 0) > n),
     ),
   };
-}
-
-/** The parsed progress, or what is wrong with the text. */
-export function parseProgress(text: string, labId: string, stack: string): LabProgress | string {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    return `not JSON: ${(err as Error).message}`;
-  }
-  const parsed = progressSchema.safeParse(raw, { jitless: true });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return `${issue.path.join('.') || 'the file'}: ${issue.message}`;
-  }
-  if (parsed.data.lab !== labId) return `it belongs to lab '${parsed.data.lab}'`;
-  if (parsed.data.stack !== stack) return `it belongs to stack '${parsed.data.stack}'`;
-  return parsed.data as LabProgress;
 }

@@ -6,6 +6,15 @@ import type { ObservedContainer } from './reconcile.js';
 /** Docker's list filters, e.g. { label: ['kafka-lab.stack=team-01'] }. */
 export type Filters = Record<string, string[]>;
 
+export interface EngineEvent {
+  /** 'container', 'network', ... */
+  type: string;
+  /** 'start', 'die', 'pause', 'exec_start: sh', 'disconnect', ... */
+  action: string;
+  /** the container's name, for a container event */
+  name?: string;
+}
+
 export interface ContainerDetails {
   id: string;
   name: string;
@@ -87,6 +96,12 @@ export interface Runtime {
   logs(nameOrId: string, tail: number): Promise<string>;
   /** Resident memory in bytes (cgroup usage minus page cache); undefined when it is not running. */
   memory(nameOrId: string): Promise<number | undefined>;
+
+  /**
+   * Calls onEvent with each engine event on matching objects (container start, die, pause, exec_start,
+   * network disconnect...) until the signal aborts; resolves then, rejects if the stream fails.
+   */
+  events(filters: Filters, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void>;
 
   networks(filters: Filters): Promise<Resource[]>;
   createNetwork(name: string, labels: Record<string, string>): Promise<string>;

@@ -9,6 +9,7 @@ import { systemClock } from '../runtime/clock.js';
 import type {
   ContainerDetails,
   ContainerSpec,
+  EngineEvent,
   EngineInfo,
   ExecOptions,
   ExecResult,
@@ -245,6 +246,50 @@ class DockerClient implements Runtime {
     const m = s?.memory_stats;
     if (!m?.usage) return undefined;
     return m.usage - (m.stats?.inactive_file ?? m.stats?.total_inactive_file ?? m.stats?.cache ?? 0);
+  }
+
+  async events(filters: Filters, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const stream = (await call('follow engine events', () =>
+      this.docker.getEvents({ filters }),
+    )) as NodeJS.ReadableStream & { destroy(): void };
+    await new Promise<void>((resolve, reject) => {
+      let rest = '';
+      const end = () => {
+        signal.removeEventListener('abort', end);
+        stream.destroy();
+        resolve();
+      };
+      signal.addEventListener('abort', end);
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (rest + chunk.toString('utf8')).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          try {
+            const e = JSON.parse(line) as {
+              Type?: string;
+              Action?: string;
+              Actor?: { Attributes?: Record<string, string> };
+            };
+            onEvent({ type: e.Type ?? '', action: e.Action ?? '', name: e.Actor?.Attributes?.name });
+          } catch {
+            // a line that is not an event is no event
+          }
+        }
+      });
+      stream.on('error', (err: Error) => {
+        signal.removeEventListener('abort', end);
+        if (signal.aborted) resolve();
+        else
+          reject(new ExternalError('The engine stopped sending events.', 'docker events', undefined, firstLine(err)));
+      });
+      stream.on('end', () => {
+        signal.removeEventListener('abort', end);
+        if (signal.aborted) resolve();
+        else reject(new ExternalError('The engine closed its event stream.', 'docker events'));
+      });
+    });
   }
 
   async networks(filters: Filters): Promise<Resource[]> {

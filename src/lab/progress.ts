@@ -2,7 +2,8 @@
 // either the old file or the new one; a file that cannot be read is set aside, not fatal.
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { emptyProgress, fitToLab, parseProgress, type ProgressStore } from '../core/progress.js';
+import { emptyProgress, fitToLab, type ProgressStore } from '../core/progress.js';
+import { parseProgress } from '../core/progress-file.js';
 
 export function progressPath(stateDir: string, stack: string, labId: string): string {
   return join(stateDir, stack, 'progress', `${labId}.json`);

@@ -3,7 +3,6 @@
 // (cancelled on unmount) and tick a clock while something runs.
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
-import { labNeeds } from '../core/needs.js';
 import type { LabSession } from '../core/session.js';
 import type { AppState, LabApp } from './lab-app.js';
 import type { ClusterWatch, WatchState } from './watch.js';
@@ -134,7 +133,8 @@ export function LabView({ session, watch, size, color, now, onLayout }: LabViewP
     return () => clearInterval(timer);
   }, [s.busy, now]);
 
-  const needs = labNeeds(s.lab);
+  // The panel shows what the watch asks for (no watch: a lab without a cluster, no panel rows).
+  const needs = watch?.needs ?? { topics: s.lab.topics, groups: [] };
   const screen = labScreen({ session: s, watch: watch ? w : null, needs, size, nowMs: s.busy ? nowMs : now() });
   onLayout(screen.maxScroll);
   return <Lines lines={screen.lines} color={color} />;

@@ -30,13 +30,17 @@ export interface Opened {
   watch: ClusterWatch | null;
 }
 
+/** A lab to open, by its ref; the title is for "Opening...". */
+export type LabRef = Pick<Lab, 'ref' | 'title'>;
+
 export interface AppDeps {
-  labs: Lab[];
+  /** The course's labs, read once the first frame is up. */
+  labs(): Promise<Lab[]>;
   stack: string;
   /** Each lab's saved progress on this stack, for the picker (read-only). */
   rows(): Promise<PickerRow[]>;
   /** Brings the stack up when it is not (reporting progress), then builds the session. */
-  open(lab: Lab, o: { onProgress: (e: ProgressEvent) => void; signal: AbortSignal }): Promise<Opened>;
+  open(lab: LabRef, o: { onProgress: (e: ProgressEvent) => void; signal: AbortSignal }): Promise<Opened>;
 }
 
 export class LabApp extends Store<AppState> {
@@ -51,7 +55,7 @@ export class LabApp extends Store<AppState> {
 
   constructor(
     private deps: AppDeps,
-    initialLab?: Lab,
+    initialLab?: LabRef,
   ) {
     super(
       initialLab
@@ -62,9 +66,18 @@ export class LabApp extends Store<AppState> {
     else void this.showPicker();
   }
 
+  private labs: Lab[] = [];
+
   private async showPicker(): Promise<void> {
+    try {
+      this.labs = await this.deps.labs();
+    } catch (err) {
+      this.message = renderError(err);
+      this.set({ phase: 'error', text: this.message, code: exitCodeOf(err) });
+      return;
+    }
     const rows = await this.deps.rows().catch(() =>
-      this.deps.labs.map((l) => ({
+      this.labs.map((l) => ({
         id: l.ref,
         title: l.title,
         minutes: l.minutes,
@@ -98,7 +111,7 @@ export class LabApp extends Store<AppState> {
           return this.set({ ...s, cursor: (s.cursor + (intent.type === 'down' ? 1 : n - 1)) % n });
         }
         if (intent.type === 'open') {
-          const lab = this.deps.labs.find((l) => l.ref === s.rows[s.cursor]?.id);
+          const lab = this.labs.find((l) => l.ref === s.rows[s.cursor]?.id);
           if (lab) this.openLab(lab);
         }
         return;
@@ -109,7 +122,7 @@ export class LabApp extends Store<AppState> {
     }
   }
 
-  private openLab(lab: Lab): void {
+  private openLab(lab: LabRef): void {
     this.set({ phase: 'loading', text: `Opening ${lab.title} on stack ${this.deps.stack}...` });
     const signal = this.abort.signal;
     this.deps

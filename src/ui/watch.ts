@@ -1,6 +1,9 @@
 // The cluster watch behind the lab screen's panel: polls the inspector for the lab's topics and groups,
 // one poll at a time, and says which rows changed lately. A KRaft stack's quorum is asked apart and
 // less often: its tool is a JVM start in a broker, and must not hold up the panel's polls.
+// With a feed of the engine's events on the stack (a container stopped, paused, cut off, a command run
+// in one), a calm cluster is polled every idleIntervalMs instead: an event, or a change the last poll
+// saw, brings back the short interval at once. A panel left open costs next to nothing.
 import type { QuorumState } from '../core/quorum.js';
 import { describeGap, type ClusterSnapshot, type Inspector, type Needs } from '../core/snapshot.js';
 import { Store } from '../core/store.js';
@@ -29,7 +32,16 @@ export interface WatchOptions {
   /** Describe the controller quorum this often (a KRaft stack); never without it. */
   quorumEveryMs?: number;
   highlightMs?: number;
+  /** Calls onChange with each engine event on the stack until the signal aborts (see above). */
+  changes?: (onChange: (action: string) => void, signal: AbortSignal) => Promise<void>;
+  /** Between polls while nothing happens, when `changes` is live (default 5000). */
+  idleIntervalMs?: number;
+  /** How long after an event or a change polls stay at intervalMs (default 30000). */
+  activeMs?: number;
 }
+
+// A burst of events (a student's commands) starts polls no closer together than this.
+const MIN_GAP_MS = 250;
 
 export class ClusterWatch extends Store<WatchState> {
   private abort: AbortController | null = null;
@@ -38,11 +50,20 @@ export class ClusterWatch extends Store<WatchState> {
   private maxInFlight = 0;
   private prev: Record<string, string> | null = null;
   private changedAt: Record<string, number> = {};
+  private live = false;
+  private activeUntil = 0;
+  private wake: (() => void) | null = null;
+  private describingQuorum = false;
 
   constructor(private o: WatchOptions) {
     super({ snapshot: null, highlight: [], polls: 0, lastTookMs: null, error: null });
     // A KRaft stack's panel shows its quorum line (unknown yet) from the first frame.
     if (o.quorumEveryMs !== undefined) this.set({ ...this.state, quorum: null });
+  }
+
+  /** The topics and groups each poll asks about: the panel's rows. */
+  get needs(): Needs {
+    return this.o.needs;
   }
 
   /** The most polls ever in flight at once: 1 when polls never overlap. */
@@ -71,8 +92,37 @@ export class ClusterWatch extends Store<WatchState> {
     return this.loopDone;
   }
 
+  private follow(signal: AbortSignal): void {
+    if (!this.o.changes) return;
+    this.live = true;
+    this.o
+      .changes((action) => {
+        // The quorum's own describe is a command run in a broker: not a change.
+        if (this.describingQuorum && action.startsWith('exec_')) return;
+        this.activeUntil = this.o.clock.now() + (this.o.activeMs ?? 30_000);
+        this.wake?.();
+      }, signal)
+      .catch(() => undefined)
+      .finally(() => (this.live = false));
+  }
+
+  /** Waits ms, or less when an event comes (never less than MIN_GAP_MS after the poll began). */
+  private async rest(ms: number, sinceStart: number, signal: AbortSignal): Promise<void> {
+    const cut = new AbortController();
+    this.wake = () => cut.abort();
+    try {
+      await this.o.clock.pause(ms, AbortSignal.any([signal, cut.signal]));
+    } catch {
+      if (signal.aborted) throw new Error('stopped');
+      await this.o.clock.pause(Math.max(0, MIN_GAP_MS - (this.o.clock.now() - sinceStart)), signal);
+    } finally {
+      this.wake = null;
+    }
+  }
+
   private async loop(signal: AbortSignal): Promise<void> {
     const interval = this.o.intervalMs ?? 1000;
+    this.follow(signal);
     while (!signal.aborted) {
       const started = this.o.clock.now();
       this.inFlight++;
@@ -92,9 +142,10 @@ export class ClusterWatch extends Store<WatchState> {
       } finally {
         this.inFlight--;
       }
-      const wait = Math.max(0, interval - (this.o.clock.now() - started));
+      const calm = this.live && this.o.clock.now() >= this.activeUntil;
+      const wait = Math.max(0, (calm ? (this.o.idleIntervalMs ?? 5000) : interval) - (this.o.clock.now() - started));
       try {
-        await this.o.clock.pause(wait, signal);
+        await this.rest(wait, started, signal);
       } catch {
         break;
       }
@@ -106,6 +157,7 @@ export class ClusterWatch extends Store<WatchState> {
     if (every === undefined) return;
     while (!signal.aborted) {
       const started = this.o.clock.now();
+      this.describingQuorum = true;
       try {
         const s = await this.o.inspector.snapshot({ topics: [], groups: [], messagesOf: [], quorum: true });
         if (signal.aborted) break;
@@ -114,9 +166,13 @@ export class ClusterWatch extends Store<WatchState> {
       } catch (err) {
         if (signal.aborted) break;
         this.set({ ...this.state, quorum: null, quorumProblem: (err as Error).message.split('\n')[0]! });
+      } finally {
+        this.describingQuorum = false;
       }
+      // A calm cluster's quorum is asked a third as often.
+      const calm = this.live && this.o.clock.now() >= this.activeUntil;
       try {
-        await this.o.clock.pause(Math.max(0, every - (this.o.clock.now() - started)), signal);
+        await this.o.clock.pause(Math.max(0, (calm ? 3 * every : every) - (this.o.clock.now() - started)), signal);
       } catch {
         break;
       }
@@ -129,6 +185,7 @@ export class ClusterWatch extends Store<WatchState> {
     if (this.prev) {
       for (const [k, v] of Object.entries(sig)) if (this.prev[k] !== v) this.changedAt[k] = now;
     }
+    if (Object.values(this.changedAt).some((at) => at === now)) this.activeUntil = now + (this.o.activeMs ?? 30_000);
     this.prev = sig;
     const keep = this.o.highlightMs ?? 3000;
     for (const [k, at] of Object.entries(this.changedAt)) if (now - at >= keep) delete this.changedAt[k];

@@ -42,7 +42,7 @@ function mount(o: { lab?: Lab; snap?: () => ClusterSnapshot; store?: ProgressSto
   const watches: ClusterWatch[] = [];
   const app = new LabApp(
     {
-      labs: [brokerFailover, quizLab],
+      labs: async () => [brokerFailover, quizLab],
       stack: 'ui-t',
       rows: async () => [
         {
@@ -56,7 +56,8 @@ function mount(o: { lab?: Lab; snap?: () => ClusterSnapshot; store?: ProgressSto
         },
         { id: 'quiz', title: 'Quiz', minutes: 5, steps: 2, passed: 0, current: 0, started: false },
       ],
-      async open(lab) {
+      async open(ref) {
+        const lab = [brokerFailover, quizLab].find((l) => l.ref === ref.ref)!;
         opened.push(lab.id);
         const { progress } = await deps.store.load(lab);
         const session = new LabSession(deps, { lab, stack: 'ui-t', templates, progress });
