@@ -257,7 +257,11 @@ export function labDeps(inv: LabInvocation, stack: string): AppDeps {
             quorumEveryMs: usesKraft(ctx.spec) ? 5000 : undefined,
             changes: (onChange, signal) =>
               ctx.rt.events({ label: [`${LABEL.stack}=${stack}`] }, (e) => onChange(e.action), signal),
-            idleIntervalMs: 5000,
+            // Calm: every 10 s. After an event or a change, every second for a minute: long enough
+            // for what follows a fault without one of its own (ISRs shrinking after 10 s, preferred
+            // leaders back within 30 s).
+            idleIntervalMs: 10_000,
+            activeMs: 60_000,
           })
         : null;
       return { session, watch };

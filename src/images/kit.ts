@@ -11,14 +11,10 @@ export type LocalImages = Record<'kafka' | 'zookeeper' | 'kafka4' | 'kcat', stri
 
 /** The tag is a hash of the kit's files (not its docs): the same recipe gives the same tag, so a build can be skipped. */
 export async function recipeTag(kitDir: string): Promise<string> {
+  const files = (await listFiles(kitDir)).filter((f) => !f.endsWith('.md'));
+  const contents = await Promise.all(files.map((f) => readFile(f)));
   const hash = createHash('sha256');
-  for (const file of (await listFiles(kitDir)).filter((f) => !f.endsWith('.md'))) {
-    hash
-      .update(relative(kitDir, file))
-      .update('\0')
-      .update(await readFile(file))
-      .update('\0');
-  }
+  files.forEach((file, i) => hash.update(relative(kitDir, file)).update('\0').update(contents[i]!).update('\0'));
   return hash.digest('hex').slice(0, 12);
 }
 

@@ -74,3 +74,32 @@ test('absent things are undefined or false; other failures say what was attempte
   const info = await rt.inspect(NAME);
   assert.ok(info?.running && info.labels['kafka-lab.test'] === 'docker-client');
 });
+
+test("events follow the engine's events on labelled objects only, until the signal aborts", async () => {
+  const seen: string[] = [];
+  const stop = new AbortController();
+  const following = rt.events(
+    { label: ['kafka-lab.test=docker-client'] },
+    (e) => seen.push(`${e.type} ${e.action.split(':')[0]} ${e.name}`),
+    stop.signal,
+  );
+  // An exec is an event on the container: run one until the feed reports it (the feed is live then).
+  const execSeen = () => seen.includes(`container exec_start ${NAME}`);
+  for (let i = 0; i < 50 && !execSeen(); i++) {
+    await rt.exec(NAME, ['true'], { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await rt.pause(NAME);
+  await rt.unpause(NAME);
+  const deadline = Date.now() + 10_000;
+  while (!seen.includes(`container unpause ${NAME}`) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  stop.abort();
+  await following;
+  for (const action of ['exec_start', 'pause', 'unpause'])
+    assert.ok(seen.includes(`container ${action} ${NAME}`), `${action} seen: ${seen.join('; ')}`);
+  assert.ok(
+    seen.every((s) => s.endsWith(NAME)),
+    `only the labelled container's events: ${seen.join('; ')}`,
+  );
+});

@@ -377,3 +377,93 @@ test("a KRaft watch asks for the quorum apart: the panel's polls never do, and t
   assert.ok(quorumAsks.every((n) => n.topics.length === 0 && n.groups.length === 0));
   assert.ok(asked.filter((n) => !n.quorum).every((n) => n.topics.length > 0));
 });
+
+test('with an event feed, a calm cluster is polled at the idle interval; an event or a change brings back the short one', async () => {
+  const c = recordingClock();
+  let held: (() => void) | null = null;
+  // Long pauses wait for an abort (an event) while `hold` is set; short ones always pass.
+  let hold = false;
+  const clock: Clock & { pauses: number[] } = {
+    ...c,
+    pauses: c.pauses,
+    now: () => c.t,
+    async pause(ms, signal) {
+      if (!hold || ms < 1000) return c.pause(ms, signal);
+      c.pauses.push(ms);
+      await new Promise<void>((_resolve, reject) => {
+        held = () => reject(new Interrupted());
+        signal?.addEventListener('abort', () => reject(new Interrupted()));
+      });
+    },
+  };
+  let next = snapshot;
+  let onChange: ((action: string) => void) | undefined;
+  const w = new ClusterWatch({
+    inspector: { snapshot: async () => next({ atMs: c.t }) },
+    needs: labNeeds(brokerFailover),
+    clock,
+    intervalMs: 1000,
+    idleIntervalMs: 10_000,
+    activeMs: 60_000,
+    changes: (f, signal) =>
+      new Promise<void>((resolve) => {
+        onChange = f;
+        signal.addEventListener('abort', () => resolve());
+      }),
+  });
+  w.start();
+  try {
+    await waitFor(
+      () => w.getState().polls,
+      (n) => n >= 3,
+      'three calm polls',
+    );
+    assert.deepEqual(c.pauses.slice(0, 2), [10_000, 10_000], 'nothing happens: every 10 s');
+    hold = true;
+    const before = w.getState().polls;
+    await waitFor(
+      () => held,
+      (h) => h !== null,
+      'a long pause',
+    );
+    onChange!('die');
+    await waitFor(
+      () => w.getState().polls,
+      (n) => n > before,
+      'a poll at once after the event',
+    );
+    hold = false;
+    const from = c.pauses.length;
+    await waitFor(
+      () => c.pauses.length,
+      (n) => n >= from + 2,
+      'two more pauses',
+    );
+    assert.ok(
+      c.pauses.slice(from, from + 2).every((ms) => ms <= 1000),
+      `after an event: every second (${c.pauses.slice(from).join(', ')})`,
+    );
+    // A minute later with nothing new, calm again; then a change the poll sees is activity too.
+    c.t += 61_000;
+    const calm = c.pauses.length;
+    await waitFor(
+      () => c.pauses.slice(calm),
+      (p) => p.includes(10_000),
+      'calm again',
+    );
+    next = broker2Stopped;
+    const seen = c.pauses.length;
+    await waitFor(
+      () => c.pauses.slice(seen),
+      (p) => p.length >= 3,
+      'polls after the change',
+    );
+    assert.ok(
+      c.pauses.slice(seen + 1, seen + 3).every((ms) => ms <= 1000),
+      `after a change: every second (${c.pauses.slice(seen).join(', ')})`,
+    );
+  } finally {
+    w.stop();
+  }
+  await w.ended();
+});
