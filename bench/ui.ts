@@ -1,5 +1,7 @@
 // Figures for the lab screen, measured on the built CLI in tmux against a real stack of its own:
-//   node dist/bench/ui.js [--runs N] [--idle-seconds S] [--only first,idle,fault]
+//   node dist/bench/ui.js [--runs N] [--idle-seconds S] [--only first,idle,fault] [--against OTHER_CLI]
+// With --against (another build's CLI, an older commit's say), its first frames and idle CPU are
+// measured in the same run on the same stack, alternating, and shown beside these.
 // - launch to first frame: from just before tmux starts the command to the first capture-pane that
 //   shows the screen (and to the first one with the cluster panel filled in);
 // - the panel's delay after a fault: the stop of kafka-2, injected from the UI with its fault key,
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     'idle-seconds': { type: 'string', default: '10' },
     only: { type: 'string', default: 'first,idle,fault' },
+    against: { type: 'string' },
   },
 });
 const only = new Set(values.only!.split(','));
@@ -40,7 +43,8 @@ const env: Record<string, string> = {
   KAFKA_LAB_STATE: stateDir,
   ...(process.env.NODE_ENV ? { NODE_ENV: process.env.NODE_ENV } : {}),
 };
-const launch = ['node', cliPath, 'lab', 'broker-failover', '--stack', STACK, '--port-base', PORT_BASE];
+const launchOf = (cli: string) => ['node', cli, 'lab', 'broker-failover', '--stack', STACK, '--port-base', PORT_BASE];
+const clis = [cliPath, ...(values.against ? [values.against] : [])];
 
 const tmux = (args: string[]) => execa('tmux', ['-u', '-L', SOCKET, ...args], { env, extendEnv: false, reject: false });
 const kafkaLab = async (args: string[]) => {
@@ -75,9 +79,9 @@ async function until(
 }
 
 /** Starts the UI as the only process of a new tmux window; returns the window and the UI's pid. */
-async function openUi(name: string): Promise<{ target: string; pid: number; t0: number }> {
+async function openUi(name: string, cli = cliPath): Promise<{ target: string; pid: number; t0: number }> {
   const t0 = Date.now();
-  const r = await tmux(['new-window', '-d', '-P', '-F', '#{pane_pid}', '-n', name, '-t', 'bench', ...launch]);
+  const r = await tmux(['new-window', '-d', '-P', '-F', '#{pane_pid}', '-n', name, '-t', 'bench', ...launchOf(cli)]);
   if (r.exitCode !== 0) throw new Error(`tmux new-window: ${r.stderr}`);
   return { target: `bench:${name}`, pid: Number(r.stdout.trim()), t0 };
 }
@@ -101,8 +105,10 @@ function cpuTicks(pid: number): number {
   return Number(f[11]) + Number(f[12]);
 }
 
-async function idleCpu(): Promise<{ cpuSeconds: number; wallSeconds: number; rss: number; refreshes: number }> {
-  const ui = await openUi('idle');
+async function idleCpu(
+  cli = cliPath,
+): Promise<{ cpuSeconds: number; wallSeconds: number; rss: number; refreshes: number }> {
+  const ui = await openUi(`idle${clis.indexOf(cli)}`, cli);
   await until(ui.target, (s) => /my-failsafe-topic +13 partitions/.test(s), 'the lab screen', 30_000);
   const clk = Number((await execa('getconf', ['CLK_TCK'])).stdout) || 100;
   const startTicks = cpuTicks(ui.pid);
@@ -134,25 +140,33 @@ try {
   await tmux(['set-option', '-g', 'remain-on-exit', 'off']);
 
   // 1. Launch to first frame, on a ready stack.
-  const firstFrame: number[] = [];
-  const fullFrame: number[] = [];
-  const quit: number[] = [];
+  const firstFrames = clis.map((): number[] => []);
+  const fullFrames = clis.map((): number[] => []);
+  const quits = clis.map((): number[] => []);
   for (let i = 0; i < (only.has('first') ? runs : 0); i++) {
-    const ui = await openUi(`first${i}`);
-    firstFrame.push((await until(ui.target, (s) => /kafka-lab|Opening/.test(s), 'the first frame', 20_000)) - ui.t0);
-    fullFrame.push(
-      (await until(
-        ui.target,
-        (s) => /Step 1\/8/.test(s) && /my-failsafe-topic +13 partitions/.test(s),
-        'the lab screen with the cluster',
-        30_000,
-      )) - ui.t0,
-    );
-    quit.push(await quitUi(ui.target));
+    for (const [c, cli] of clis.entries()) {
+      const ui = await openUi(`first${i}-${c}`, cli);
+      firstFrames[c]!.push(
+        (await until(ui.target, (s) => /kafka-lab|Opening/.test(s), 'the first frame', 20_000)) - ui.t0,
+      );
+      fullFrames[c]!.push(
+        (await until(
+          ui.target,
+          (s) => /Step 1\/8/.test(s) && /my-failsafe-topic +13 partitions/.test(s),
+          'the lab screen with the cluster',
+          30_000,
+        )) - ui.t0,
+      );
+      quits[c]!.push(await quitUi(ui.target));
+    }
   }
+  const [firstFrame, fullFrame, quit] = [firstFrames[0]!, fullFrames[0]!, quits[0]!];
 
   // 2. CPU while idle: the lab screen open on a ready stack, nothing running but the panel's polls.
-  const idle = only.has('idle') ? await idleCpu() : { cpuSeconds: NaN, wallSeconds: NaN, rss: NaN, refreshes: 0 };
+  const idles: Awaited<ReturnType<typeof idleCpu>>[] = [];
+  for (const cli of clis)
+    idles.push(only.has('idle') ? await idleCpu(cli) : { cpuSeconds: NaN, wallSeconds: NaN, rss: NaN, refreshes: 0 });
+  const idle = idles[0]!;
 
   // 3. The panel's delay after a fault injected from the UI, against the event log's atMs.
   const toDown: number[] = [];
@@ -210,7 +224,17 @@ try {
   ];
   console.log('kafka-lab lab screen benchmark (tmux, stack ui-bench, offline images)');
   for (const [k, v] of rows) console.log(`${k.padEnd(66)} ${v}`);
-  console.log(JSON.stringify({ firstFrame, fullFrame, quit, toDown, toIsr, keyToDown, healToUp, idle }));
+  if (values.against) {
+    const cpu = (x: (typeof idles)[number]) => `${((100 * x.cpuSeconds) / x.wallSeconds).toFixed(1)} %`;
+    console.log(`\nThis build vs ${values.against}, same stack, alternating (medians):`);
+    const pair = (k: string, a: string, b: string) =>
+      console.log(`  ${k.padEnd(52)} ${a.padStart(10)} ${b.padStart(10)}`);
+    pair('', 'this', 'other');
+    pair('launch to first frame', med(firstFrames[0]!), med(firstFrames[1]!));
+    pair('launch to the cluster panel filled', med(fullFrames[0]!), med(fullFrames[1]!));
+    pair(`UI CPU while idle (${idleSeconds} s)`, cpu(idles[0]!), cpu(idles[1]!));
+  }
+  console.log(JSON.stringify({ firstFrames, fullFrames, quits, toDown, toIsr, keyToDown, healToUp, idles }));
 } finally {
   await tmux(['kill-server']);
   rmSync(join(`/tmp/tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
