@@ -11,7 +11,7 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 built=dist/.built
-if [ ! -f "$built" ] || [ -n "$(find src test bench scripts/bundle tsconfig.json package-lock.json -newer "$built" -print -quit)" ]; then
+if [ ! -f "$built" ] || [ -n "$(find src test bench scripts/bundle tsconfig.json package.json package-lock.json -newer "$built" -print -quit)" ]; then
   echo "[setup] building"
   npm run --silent build
   touch "$built"
