@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import type { ZodType } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -39,9 +39,9 @@ export function readYaml(file: string, text: string, next: string): YamlSource {
 // a cold YAML parse of a lab takes some 60 ms, most of a check's own time. The document (for
 // file:line:column) is parsed only if a message needs a place in it. A cache that cannot be read or
 // written is no cache.
-const cacheDir = join(process.env.KAFKA_LAB_CACHE || join(homedir(), '.cache', 'kafka-lab'), 'yaml');
+const cacheDir = () => join(process.env.KAFKA_LAB_CACHE || join(homedir(), '.cache', 'kafka-lab'), 'yaml');
 const cacheFile = (text: string) =>
-  join(cacheDir, `${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
+  join(cacheDir(), `${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
 
 function fromCache(file: string, text: string, next: string): YamlSource | undefined {
   const at = cacheFile(text);
@@ -69,7 +69,7 @@ function fromCache(file: string, text: string, next: string): YamlSource | undef
 function writeCache(at: string, json: string): void {
   const tmp = `${at}.${process.pid}.tmp`;
   try {
-    mkdirSync(cacheDir, { recursive: true });
+    mkdirSync(dirname(at), { recursive: true });
     writeFileSync(tmp, json);
     renameSync(tmp, at);
   } catch {
