@@ -11,8 +11,10 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 built=dist/.built
-if [ ! -f "$built" ] || [ -n "$(find src test bench scripts/bundle tsconfig.json package.json package-lock.json -newer "$built" -print -quit)" ]; then
+if [ ! -f "$built" ] || [ ! -f dist/bin/kafka-lab.js ] || [ -n "$(find src test bench scripts/bundle tsconfig.json package.json package-lock.json -newer "$built" -print -quit)" ]; then
   echo "[setup] building"
+  # Stamped as of the build's start: a file changed while it ran makes the next run build again.
+  touch "$built.next"
   npm run --silent build
-  touch "$built"
+  mv "$built.next" "$built"
 fi
