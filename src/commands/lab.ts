@@ -75,8 +75,6 @@ async function interactive(
     stdin: process.stdin,
     exitOnCtrlC: false,
     patchConsole: false,
-    // Only the lines that changed are written: the panel's clock changes every second, little else.
-    incrementalRendering: true,
   });
   try {
     const code = await Promise.race([app.done, ink.waitUntilExit().then(() => EXIT.bug)]);
