@@ -14,7 +14,7 @@ built=dist/.built
 if [ ! -f "$built" ] || [ ! -f dist/bin/kafka-lab.js ] || [ -n "$(find src test bench scripts/bundle tsconfig.json package.json package-lock.json -newer "$built" -print -quit)" ]; then
   echo "[setup] building"
   # Stamped as of the build's start: a file changed while it ran makes the next run build again.
-  touch "$built.next"
+  mkdir -p dist && touch "$built.next"
   npm run --silent build
   mv "$built.next" "$built"
 fi
