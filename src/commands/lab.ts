@@ -1,6 +1,6 @@
 // `kafka-lab lab [LAB]`: the lab screen on a terminal (pick a lab, bring the stack up if it is not,
-// then steps, checks and a live cluster panel), or plain lines anywhere else. Wires the real
-// adapters (checkStep, runSolution, injectFault, heal, the inspector) into the session controllers.
+// then steps, checks and a live cluster panel), or plain lines anywhere else. This module draws;
+// lab-open.ts wires the real adapters (checkStep, runSolution, injectFault, heal, the inspector).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createElement } from 'react';

@@ -3,7 +3,7 @@
 // less often: its tool is a JVM start in a broker, and must not hold up the panel's polls.
 // With a feed of the engine's events on the stack (a container stopped, paused, cut off, a command run
 // in one), a calm cluster is polled every idleIntervalMs instead: an event, or a change the last poll
-// saw, brings back the short interval at once. A panel left open costs next to nothing.
+// saw, brings back the short interval at once. A panel left open costs little.
 import type { QuorumState } from '../core/quorum.js';
 import { describeGap, type ClusterSnapshot, type Inspector, type Needs } from '../core/snapshot.js';
 import { Store } from '../core/store.js';
@@ -34,12 +34,14 @@ export interface WatchOptions {
   highlightMs?: number;
   /** Calls onChange with each engine event on the stack until the signal aborts (see above). */
   changes?: (onChange: (action: string) => void, signal: AbortSignal) => Promise<void>;
-  /** Between polls while nothing happens, when `changes` is live (default 5000). */
+  /** Between polls while nothing happens, when `changes` is live (default IDLE_MS). */
   idleIntervalMs?: number;
-  /** How long after an event or a change polls stay at intervalMs (default 30000). */
+  /** How long after an event or a change polls stay at intervalMs (default ACTIVE_MS). */
   activeMs?: number;
 }
 
+const IDLE_MS = 5000;
+const ACTIVE_MS = 30_000;
 // A burst of events (a student's commands) starts polls no closer together than this.
 const MIN_GAP_MS = 250;
 
@@ -99,11 +101,19 @@ export class ClusterWatch extends Store<WatchState> {
       .changes((action) => {
         // The quorum's own describe is a command run in a broker: not a change.
         if (this.describingQuorum && action.startsWith('exec_')) return;
-        this.activeUntil = this.o.clock.now() + (this.o.activeMs ?? 30_000);
+        this.stayActive(this.o.clock.now());
         this.wake?.();
       }, signal)
       .catch(() => undefined)
       .finally(() => (this.live = false));
+  }
+
+  private stayActive(now: number): void {
+    this.activeUntil = now + (this.o.activeMs ?? ACTIVE_MS);
+  }
+
+  private calm(): boolean {
+    return this.live && this.o.clock.now() >= this.activeUntil;
   }
 
   /** Waits ms, or less when an event comes (never less than MIN_GAP_MS after the poll began). */
@@ -142,8 +152,8 @@ export class ClusterWatch extends Store<WatchState> {
       } finally {
         this.inFlight--;
       }
-      const calm = this.live && this.o.clock.now() >= this.activeUntil;
-      const wait = Math.max(0, (calm ? (this.o.idleIntervalMs ?? 5000) : interval) - (this.o.clock.now() - started));
+      const every = this.calm() ? (this.o.idleIntervalMs ?? IDLE_MS) : interval;
+      const wait = Math.max(0, every - (this.o.clock.now() - started));
       try {
         await this.rest(wait, started, signal);
       } catch {
@@ -170,9 +180,9 @@ export class ClusterWatch extends Store<WatchState> {
         this.describingQuorum = false;
       }
       // A calm cluster's quorum is asked a third as often.
-      const calm = this.live && this.o.clock.now() >= this.activeUntil;
+      const next = this.calm() ? 3 * every : every;
       try {
-        await this.o.clock.pause(Math.max(0, (calm ? 3 * every : every) - (this.o.clock.now() - started)), signal);
+        await this.o.clock.pause(Math.max(0, next - (this.o.clock.now() - started)), signal);
       } catch {
         break;
       }
@@ -185,7 +195,7 @@ export class ClusterWatch extends Store<WatchState> {
     if (this.prev) {
       for (const [k, v] of Object.entries(sig)) if (this.prev[k] !== v) this.changedAt[k] = now;
     }
-    if (Object.values(this.changedAt).some((at) => at === now)) this.activeUntil = now + (this.o.activeMs ?? 30_000);
+    if (Object.values(this.changedAt).some((at) => at === now)) this.stayActive(now);
     this.prev = sig;
     const keep = this.o.highlightMs ?? 3000;
     for (const [k, at] of Object.entries(this.changedAt)) if (now - at >= keep) delete this.changedAt[k];
