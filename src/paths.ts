@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** The installed package's root: dist/src/paths.js sits two levels below it. */
@@ -8,3 +9,5 @@ export const kraftComposeFile = join(packageRoot, 'compose', 'kraft-3-brokers.ya
 export const imageKitDir = join(packageRoot, 'compose', 'images');
 export const labsDir = join(packageRoot, 'labs');
 export const gradersDir = join(packageRoot, 'graders');
+/** Where kafka-lab keeps what it can make again (image build files, parsed YAML); KAFKA_LAB_CACHE overrides it. */
+export const defaultCacheDir = join(homedir(), '.cache', 'kafka-lab');

@@ -23,10 +23,9 @@ import type { AppDeps, LabApp, Opened, PickerRow } from '../ui/lab-app.js';
 import { ClusterWatch } from '../ui/watch.js';
 import { osc52 } from '../ui/terminal.js';
 import type { Invocation, ParamValues, StackValues } from '../cli/command.js';
-import { imageProvider, knownProfile, stackContext, type StackContext } from '../context/stack.js';
+import { imageProvider, knownProfile, stackContext, stackOptionsOf, type StackContext } from '../context/stack.js';
 import { labContext, stateDirOf, type LabContext } from '../context/lab.js';
 import { labOf } from '../context/lab-ref.js';
-import { stackOptionsOf } from '../context/stack.js';
 
 /** What the lab screen reads of the invocation: the stack's flags and --param. */
 export type LabInvocation = Invocation<StackValues & ParamValues>;
@@ -37,9 +36,11 @@ export async function runPlain(inv: LabInvocation, labId: string | undefined): P
   const stateDir = stateDirOf(inv.env);
   const store = fileProgressStore(stateDir, stack);
   const { labs } = await openCourse(labsDir);
-  const opened =
-    labId === undefined ? undefined : await labOf(inv.values, labId, store, { profile: await knownProfile(inv) });
-  return plain(inv, labs, opened, stack, store, stateDir);
+  if (labId === undefined) return plain(inv, labs, undefined, stack, store, stateDir);
+  // One look at the stack serves the lab's profile and, when the stack has that profile, its names.
+  const seen = await stackContext(stackOptionsOf(inv)).catch(() => undefined);
+  const opened = await labOf(inv.values, labId, store, { profile: await knownProfile(inv, seen) });
+  return plain(inv, labs, { ...opened, seen }, stack, store, stateDir);
 }
 
 /** Reads the lab's file: a lab that does not exist is refused with the labs there are. */
@@ -52,7 +53,7 @@ export async function refuseUnknown(labId: string): Promise<void> {
 async function plain(
   inv: Invocation,
   labs: Lab[],
-  opened: { lab: Lab; loaded: LoadedProgress; profile: Profile } | undefined,
+  opened: { lab: Lab; loaded: LoadedProgress; profile: Profile; seen?: StackContext } | undefined,
   stack: string,
   store: ProgressStore,
   stateDir: string,
@@ -71,7 +72,10 @@ async function plain(
   const { lab, loaded } = opened;
   if (loaded.warning) inv.err.write(`${loaded.warning}\n`);
   const p = loaded.progress;
-  const { spec } = await stackContext({ ...stackOptionsOf(inv), profile: opened.profile });
+  const { spec } =
+    opened.seen?.knownProfile === opened.profile
+      ? opened.seen
+      : await stackContext({ ...stackOptionsOf(inv), profile: opened.profile });
   const templates = templatesOf(spec);
   inv.out.write(`${lab.title}  (lab ${lab.ref}, stack ${stack})\n\n`);
   for (const [i, s] of lab.steps.entries()) {

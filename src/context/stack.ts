@@ -1,6 +1,4 @@
 // Turns command-line options plus what the stack's labels recorded into one StackSpec.
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Runtime } from '../core/runtime.js';
 import { UsageError, UserError } from '../core/errors.js';
 import {
@@ -16,7 +14,7 @@ import {
   type StackSpec,
 } from '../core/stack.js';
 import { localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
-import { defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
+import { defaultCacheDir, defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
 import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
@@ -50,7 +48,7 @@ export interface StackContext {
 }
 
 export function cacheDirOf(o: { cacheDir?: string }): string {
-  return o.cacheDir ?? join(homedir(), '.cache', 'kafka-lab');
+  return o.cacheDir ?? defaultCacheDir;
 }
 
 export async function stackContext(o: StackOptions): Promise<StackContext> {

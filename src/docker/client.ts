@@ -255,10 +255,15 @@ class DockerClient implements Runtime {
     )) as NodeJS.ReadableStream & { destroy(): void };
     await new Promise<void>((resolve, reject) => {
       let rest = '';
-      const end = () => {
+      // Aborting ends the stream on purpose; any other end is the engine's, and an error.
+      const finish = (err?: Error) => {
         signal.removeEventListener('abort', end);
+        if (signal.aborted || !err) resolve();
+        else reject(err);
+      };
+      const end = () => {
         stream.destroy();
-        resolve();
+        finish();
       };
       signal.addEventListener('abort', end);
       stream.on('data', (chunk: Buffer) => {
@@ -278,17 +283,10 @@ class DockerClient implements Runtime {
           }
         }
       });
-      stream.on('error', (err: Error) => {
-        signal.removeEventListener('abort', end);
-        if (signal.aborted) resolve();
-        else
-          reject(new ExternalError('The engine stopped sending events.', 'docker events', undefined, firstLine(err)));
-      });
-      stream.on('end', () => {
-        signal.removeEventListener('abort', end);
-        if (signal.aborted) resolve();
-        else reject(new ExternalError('The engine closed its event stream.', 'docker events'));
-      });
+      stream.on('error', (err: Error) =>
+        finish(new ExternalError('The engine stopped sending events.', 'docker events', undefined, firstLine(err))),
+      );
+      stream.on('end', () => finish(new ExternalError('The engine closed its event stream.', 'docker events')));
     });
   }
 

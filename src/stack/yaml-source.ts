@@ -3,11 +3,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import type { ZodType } from 'zod';
 import { UserError } from '../core/errors.js';
+import { defaultCacheDir } from '../paths.js';
 
 export type Path = (string | number)[];
 
@@ -29,7 +29,7 @@ export function readYaml(file: string, text: string, next: string): YamlSource {
   const key = `${file}\0${text}`;
   const known = parsed.get(key);
   if (known) return known;
-  const src = fromCache(file, text, next) ?? parseYaml(file, text, next);
+  const src = throughCache(file, text, next);
   if (parsed.size >= KEEP) parsed.delete(parsed.keys().next().value!);
   parsed.set(key, src);
   return src;
@@ -39,11 +39,11 @@ export function readYaml(file: string, text: string, next: string): YamlSource {
 // a cold YAML parse of a lab takes some 60 ms, most of a check's own time. The document (for
 // file:line:column) is parsed only if a message needs a place in it. A cache that cannot be read or
 // written is no cache.
-const cacheDir = () => join(process.env.KAFKA_LAB_CACHE || join(homedir(), '.cache', 'kafka-lab'), 'yaml');
+const cacheDir = () => join(process.env.KAFKA_LAB_CACHE || defaultCacheDir, 'yaml');
 const cacheFile = (text: string) =>
   join(cacheDir(), `${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
 
-function fromCache(file: string, text: string, next: string): YamlSource | undefined {
+function throughCache(file: string, text: string, next: string): YamlSource {
   const at = cacheFile(text);
   try {
     const value: unknown = JSON.parse(readFileSync(at, 'utf8'));
