@@ -41,7 +41,7 @@ export async function zip(entries: ZipEntry[], when = new Date()): Promise<Buffe
   for (const e of entries) {
     if (e.name.startsWith('/') || e.name.split('/').includes('..')) throw new Error(`unsafe zip entry name ${e.name}`);
     const name = Buffer.from(e.name, 'utf8');
-    const packed = await deflate(e.data, { level: 9 });
+    const packed = await deflate(e.data);
     const crc = crc32(e.data);
     if (packed.length >= 0xffffffff || e.data.length >= 0xffffffff) throw new Error(`${e.name} is too big for a zip`);
     const local = Buffer.alloc(30);
