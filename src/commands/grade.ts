@@ -185,6 +185,9 @@ export const gradeCommand = command({
         );
       const forStudent = (values: Record<string, unknown>, origin: string) => studentLab(lab, { values, origin });
       targets = await Promise.all(files.map((f) => submissionTarget(f, lab, rubric, forStudent)));
+      // Each is graded; the instructor decides which one counts.
+      for (const [student, n] of countBy(targets.map((t) => t.student)))
+        if (n > 1) inv.err.write(`${student} has ${n} submission files here; each is graded.\n`);
     } else if (inv.values.roster) {
       targets = (await rosterOf(inv.values.roster)).map((e) =>
         e.stack
@@ -256,6 +259,12 @@ export const gradeCommand = command({
     return batch.results.every((r) => r.grade && r.grade.earned === r.grade.possible) ? EXIT.ok : EXIT.failed;
   },
 });
+
+function countBy(xs: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return m;
+}
 
 /** One stack graded for a person: every item, and what failed. */
 function single(batch: formats.Batch): string | undefined {

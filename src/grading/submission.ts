@@ -107,7 +107,7 @@ export async function submissionFiles(args: string[]): Promise<string[]> {
   return [...new Set(out)];
 }
 
-/** One line naming the file and what is wrong with it, or the submission. */
+/** The submission, or what is wrong with the file as words that follow its name ("is 40 MiB; ..."). */
 export async function readSubmission(file: string): Promise<Submission | string> {
   const st = await lstat(file).catch((err: Error) => err);
   if (st instanceof Error) return `cannot be read (${st.message})`;
@@ -116,7 +116,8 @@ export async function readSubmission(file: string): Promise<Submission | string>
     return `is ${Math.round(st.size / 1048576)} MiB; a submission is at most ${MAX_SUBMISSION_BYTES / 1048576} MiB`;
   const text = await readFile(file, 'utf8').catch((err: Error) => err);
   if (text instanceof Error) return `cannot be read (${text.message})`;
-  return parseSubmission(text);
+  const parsed = parseSubmission(text);
+  return typeof parsed === 'string' ? `is not usable: ${parsed}` : parsed;
 }
 
 /** A name for a file that cannot be read: its base name, in plain characters. */
@@ -146,12 +147,7 @@ export async function submissionTarget(
       student: fileStudent(file),
       target: `file ${where}`,
       name: where,
-      open: () =>
-        Promise.reject(
-          new UserError(
-            `Submission ${file} ${read.startsWith('is ') || read.startsWith('cannot') ? read : `is not usable: ${read}`}.`,
-          ),
-        ),
+      open: () => Promise.reject(new UserError(`Submission ${file} ${read}.`)),
     };
   }
   const version = await labVersion(lab);
