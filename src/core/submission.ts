@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { closedProgressSchema } from './progress-file.js';
 import type { LabProgress } from './progress.js';
 import type { ClusterSnapshot, Inspector, Needs } from './snapshot.js';
+import { checkStackName } from './stack.js';
 
 export const SUBMISSION_FORMAT = 'kafka-lab-submission';
 export const SUBMISSION_VERSION = 1;
@@ -132,7 +133,7 @@ export const submissionSchema = z.strictObject({
   version: z.literal(SUBMISSION_VERSION),
   student: z.string().regex(STUDENT_ID, 'letters, digits and . _ @ + - (at most 100)'),
   collectedAt: z.iso.datetime(),
-  stack: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'a stack name'),
+  stack: z.string().refine((s) => checkStackName(s) === undefined, 'a stack name'),
   lab: z.strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
     ref: z.string().regex(/^(?:[a-z0-9][a-z0-9-]{0,40}\/)?[a-z0-9][a-z0-9-]{0,40}$/),
