@@ -66,6 +66,16 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('../commands/grade.js')).gradeCommand,
   },
   {
+    name: 'submit',
+    summary: "Write a lab's submission file from your cluster, for an instructor to grade on another machine.",
+    load: async () => (await import('../commands/submit.js')).submitCommand,
+  },
+  {
+    name: 'gradescope',
+    summary: 'Write a Gradescope autograder (a zip) that grades submission files of a lab with its rubric.',
+    load: async () => (await import('../commands/gradescope.js')).gradescopeCommand,
+  },
+  {
     name: 'fault',
     summary: "Inject a fault into one of the stack's containers, or undo one.",
     load: async () => (await import('../commands/fault.js')).faultCommand,

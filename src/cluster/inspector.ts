@@ -122,6 +122,7 @@ async function gather(deps: InspectorDeps, needs: Needs, snap: ClusterSnapshot):
     const cluster = await describeCluster(deps.bootstrap);
     snap.brokers = cluster.brokers;
     snap.controller = cluster.controller;
+    snap.clusterId = cluster.clusterId;
     // The messages of topics known to exist are read while the admin asks the rest.
     await withAdmin(
       cluster.seed,

@@ -10,6 +10,7 @@ import { readTopicFromHost } from '../cluster/canary.js';
 import { gradeBatch, type Target } from '../grading/batch.js';
 import * as formats from '../grading/formats.js';
 import { parseRoster, type RosterEntry } from '../grading/roster.js';
+import { submissionFiles, submissionTarget } from '../grading/submission.js';
 import { loadRubric, type Work } from '../grading/rubric.js';
 import type { Lab } from '../core/lab.js';
 import type { GivenParams } from '../lab/load.js';
@@ -103,14 +104,18 @@ async function rosterOf(file: string): Promise<RosterEntry[]> {
 
 export const gradeCommand = command({
   name: 'grade',
-  usage: 'kafka-lab grade LAB [--stack NAME | --all | --roster FILE] [--format F] [--out PATH] [--json]',
+  usage:
+    'kafka-lab grade LAB [--stack NAME | --all | --roster FILE | --submissions DIR_OR_FILES] [--format F] [--out PATH] [--json]',
   details:
     'The grade reads the clusters as they are now, from this process only: Kafka for topics, groups and data (after writing\n' +
     "a canary message to each topic it reads), Docker's own record for containers; nothing is asked of a student's container.\n" +
     'A roster is YAML: students: [{id: alice, stack: team-01}, {id: bob, bootstrap: "10.0.0.5:9092", params: {topic: bob-t}}].\n' +
     "LAB is a lab id or TRACK/LAB. Each student is graded with their own parameters: the roster's, else those their\n" +
     'progress was started with (--param).\n' +
-    'Formats: table (default), json, csv, junit, markdown and gradescope (one file per student: --out is a directory).\n' +
+    "Submissions are files students wrote with 'kafka-lab submit' on their own machines: graded with this rubric as they\n" +
+    'were read then; one that was edited, or made for another lab or rubric version, is reported so and not graded.\n' +
+    'Formats: table (default), json, csv, junit, markdown and gradescope (one file per student: --out is a directory;\n' +
+    'with --out FILE.json, one Gradescope results.json for one submission, as the autograder writes it).\n' +
     'Exit 0 when everyone has full marks, 1 otherwise.',
   options: {
     ...stackOptions,
@@ -119,6 +124,12 @@ export const gradeCommand = command({
       type: 'string',
       value: 'FILE',
       description: 'grade the students listed in FILE (stack names or bootstrap servers)',
+    },
+    submissions: {
+      type: 'string',
+      multiple: true,
+      value: 'DIR_OR_FILES',
+      description: 'grade submission files: a folder of *.json, or files (comma-separated or repeated)',
     },
     format: { type: 'string', value: 'F', description: `${FORMATS.join('|')} (default table)` },
     out: {
@@ -138,10 +149,16 @@ export const gradeCommand = command({
     const out = inv.values.out;
     if (PER_STUDENT.includes(format) && !out)
       throw new UsageError(`--format ${format} writes one file per student: give --out DIRECTORY.`);
-    const chosen = [inv.values.stack !== undefined, inv.values.all === true, inv.values.roster !== undefined].filter(
-      Boolean,
-    ).length;
-    if (chosen > 1) throw new UsageError('Give one of --stack, --all or --roster.');
+    const submissions = inv.values.submissions;
+    const chosen = [
+      inv.values.stack !== undefined,
+      inv.values.all === true,
+      inv.values.roster !== undefined,
+      submissions !== undefined,
+    ].filter(Boolean).length;
+    if (chosen > 1) throw new UsageError('Give one of --stack, --all, --roster or --submissions.');
+    // The autograder's one results.json: Gradescope reads exactly that file.
+    const resultsFile = format === 'gradescope' && out?.endsWith('.json') ? out : undefined;
     const lab = await openLab(labsDir, labId);
     const rubric = await loadRubric(gradersDir, lab.id, lab.params);
     const parallel = parseParallel(inv.values.parallel, 4);
@@ -152,7 +169,26 @@ export const gradeCommand = command({
     let connected: Promise<Runtime> | undefined;
     const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
     let targets: Target[];
-    if (inv.values.roster) {
+    if (submissions) {
+      const files = await submissionFiles(submissions);
+      if (files.length === 0 && resultsFile) {
+        await writeFileAtomic(
+          resultsFile,
+          formats.gradescopeNone(rubric, 'No kafka-lab submission file (*.json) was uploaded.'),
+        );
+        return EXIT.failed;
+      }
+      if (files.length === 0)
+        throw new UserError(
+          `There is no submission file (*.json) in ${submissions.join(', ')}.`,
+          "Students write one with 'kafka-lab submit LAB'.",
+        );
+      const forStudent = (values: Record<string, unknown>, origin: string) => studentLab(lab, { values, origin });
+      targets = await Promise.all(files.map((f) => submissionTarget(f, lab, rubric, forStudent)));
+      // Each is graded; the instructor decides which one counts.
+      for (const [student, n] of countBy(targets.map((t) => t.student)))
+        if (n > 1) inv.err.write(`${student} has ${n} submission files here; each is graded.\n`);
+    } else if (inv.values.roster) {
       targets = (await rosterOf(inv.values.roster)).map((e) =>
         e.stack
           ? localTarget(rt, opts, stateDir, lab, e.student, e.stack, e.params)
@@ -188,14 +224,17 @@ export const gradeCommand = command({
       },
     );
 
-    const alone = inv.values.roster === undefined && !inv.values.all;
+    const alone = inv.values.roster === undefined && !inv.values.all && submissions === undefined;
     if (alone && batch.results[0]!.error) {
       throw new UserError(
         batch.results[0]!.error,
         `Check it with 'kafka-lab status${stackFlag(opts.stack)}', then grade again.`,
       );
     }
-    if (PER_STUDENT.includes(format)) {
+    if (resultsFile) {
+      await writeFileAtomic(resultsFile, formats.gradescopeOne(batch));
+      inv.err.write(`Wrote Gradescope results for ${batch.results.length} submission(s) to ${resultsFile}.\n`);
+    } else if (PER_STUDENT.includes(format)) {
       const files = format === 'markdown' ? formats.markdown(batch) : formats.gradescopeAll(batch);
       await mkdir(out!, { recursive: true });
       for (const [name, text] of files) await writeFileAtomic(join(out!, name), text);
@@ -220,6 +259,12 @@ export const gradeCommand = command({
     return batch.results.every((r) => r.grade && r.grade.earned === r.grade.possible) ? EXIT.ok : EXIT.failed;
   },
 });
+
+function countBy(xs: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+  return m;
+}
 
 /** One stack graded for a person: every item, and what failed. */
 function single(batch: formats.Batch): string | undefined {

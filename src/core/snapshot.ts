@@ -58,6 +58,8 @@ export interface ContainerInfo {
 
 export interface ClusterSnapshot {
   atMs: number;
+  /** The cluster's id, as a broker reported it (what a submission names its cluster by). */
+  clusterId?: string;
   brokers: { id: number; host: string; port: number }[];
   controller: number | null;
   containers: ContainerInfo[];

@@ -4,11 +4,26 @@
 import { mapLimit } from '../core/classroom.js';
 import { renderError, UserError } from '../core/errors.js';
 import { checksNeeds } from '../core/needs.js';
-import { CANARY_PREFIX, describeGap, type Inspector } from '../core/snapshot.js';
+import { CANARY_PREFIX, describeGap, type ClusterSnapshot, type Inspector, type Needs } from '../core/snapshot.js';
 import { writeCanaries, type Canary } from '../cluster/canary.js';
 import type { Batch, StudentResult } from './formats.js';
 import type { Params } from '../core/params.js';
 import { gradeSnapshot, type Grade, type Rubric, type Work } from './rubric.js';
+
+/** What a target gives the grader to read. */
+export interface Opened {
+  inspector: Inspector;
+  /**
+   * Where the grader writes its canaries. Absent for a recorded read (a submission), which carries
+   * the canaries written when it was collected.
+   */
+  bootstrap?: string;
+  canaries?: CanaryEvidence[];
+  work?: Work;
+  rubric?: Rubric;
+  params?: Params;
+  submitted?: Grade['submitted'];
+}
 
 export interface Target {
   student: string;
@@ -17,29 +32,32 @@ export interface Target {
   /** the stack's name, or the bootstrap servers: the grade's `stack` */
   name: string;
   /** Throws a UserError when the target cannot be graded at all (a stack that does not exist). */
-  open: () => Promise<{ inspector: Inspector; bootstrap: string; work?: Work; rubric?: Rubric; params?: Params }>;
+  open: () => Promise<Opened>;
 }
 
 export type CanaryEvidence = Canary & { readBack: boolean | null };
 
-export async function gradeTarget(
-  base: Rubric,
-  t: Target,
-  now: () => Date,
-): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
-  const { inspector, bootstrap, work, rubric = base, params } = await t.open();
-  const needs = checksNeeds(rubric.items.flatMap((i) => i.checks));
+/**
+ * The grader's read of a live cluster: a canary written to every topic whose messages are needed, one
+ * snapshot read through them, then the canaries looked for and taken out. A topic whose canary is not
+ * read back has its messages dropped, with a gap saying why. `say` hears each phase (long on a big topic).
+ */
+export async function canaryRead(
+  inspector: Inspector,
+  bootstrap: string,
+  needs: Needs,
+  say: (line: string) => void = () => {},
+): Promise<{ snap: ClusterSnapshot; canaries: CanaryEvidence[] }> {
+  if (needs.messagesOf.length) say(`Writing a canary to ${needs.messagesOf.join(', ')}`);
   const canaries = await writeCanaries(bootstrap, needs.messagesOf);
   const written = canaries.filter((c) => c.offset !== undefined);
+  say(
+    `Reading ${needs.topics.length} topic(s)${needs.messagesOf.length ? `, the messages of ${needs.messagesOf.length}` : ''}${needs.groups.length ? ` and ${needs.groups.length} group(s)` : ''}`,
+  );
   const snap = await inspector.snapshot({
     ...needs,
     readThrough: Object.fromEntries(written.map((c) => [c.topic, { partition: c.partition!, offset: c.offset! }])),
   });
-  if (snap.brokers.length === 0) {
-    throw new UserError(
-      `No broker answered at ${bootstrap}${snap.gaps.length ? ` (${describeGap(snap.gaps[0]!)})` : ''}: the cluster is down or unreachable, so nothing could be graded.`,
-    );
-  }
   const evidence: CanaryEvidence[] = canaries.map((c) => {
     const values = snap.messages[c.topic];
     if (values === undefined || c.error) return { ...c, readBack: null };
@@ -55,11 +73,33 @@ export async function gradeTarget(
     }
     return { ...c, readBack };
   });
+  return { snap, canaries: evidence };
+}
+
+/** Said when no broker answered: nothing can be graded (or submitted). */
+export function noBrokerMessage(snap: ClusterSnapshot, where: string): string {
+  return `No broker answered at ${where}${snap.gaps.length ? ` (${describeGap(snap.gaps[0]!)})` : ''}: the cluster is down or unreachable`;
+}
+
+export async function gradeTarget(
+  base: Rubric,
+  t: Target,
+  now: () => Date,
+): Promise<Grade & { evidence: { canaries: CanaryEvidence[] } }> {
+  const { inspector, bootstrap, work, rubric = base, params, submitted, canaries: recorded } = await t.open();
+  const needs = checksNeeds(rubric.items.flatMap((i) => i.checks));
+  const { snap, canaries } =
+    bootstrap === undefined
+      ? { snap: await inspector.snapshot(needs), canaries: recorded ?? [] }
+      : await canaryRead(inspector, bootstrap, needs);
+  if (snap.brokers.length === 0)
+    throw new UserError(`${noBrokerMessage(snap, bootstrap ?? t.target)}, so nothing could be graded.`);
   const g = {
     ...gradeSnapshot(rubric, t.name, snap, now(), work),
     ...(params && Object.keys(params).length ? { params } : {}),
+    ...(submitted ? { submitted } : {}),
   };
-  return { ...g, evidence: { ...g.evidence, canaries: evidence } };
+  return { ...g, evidence: { ...g.evidence, canaries } };
 }
 
 /** Grades every target, `parallel` at once; one that cannot be graded gets a failing result with the reason. */

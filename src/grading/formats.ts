@@ -275,3 +275,25 @@ export function gradescopeAll(batch: Batch): Map<string, string> {
   const names = slugs(batch);
   return new Map(batch.results.map((r, i) => [names[i], JSON.stringify(gradescope(r, batch.rubric), null, 2) + '\n']));
 }
+
+/**
+ * The one results.json of a Gradescope autograder run: the submission's grade. Several submission
+ * files in one upload are not graded as one student's: the output asks for exactly one.
+ */
+export function gradescopeOne(batch: Batch): string {
+  if (batch.results.length !== 1) {
+    const names = batch.results.map((r) => oneLine(r.target.replace(/^file /, ''))).join(', ');
+    return gradescopeNone(
+      batch.rubric,
+      `The upload holds ${batch.results.length} kafka-lab submission files (${names}); upload exactly one.`,
+    );
+  }
+  return JSON.stringify(gradescope(batch.results[0]!, batch.rubric), null, 2) + '\n';
+}
+
+/** results.json when there is nothing to grade: every item at 0 points, and why. */
+export function gradescopeNone(rubric: Rubric, why: string): string {
+  return (
+    JSON.stringify(gradescope({ student: 'submission', target: 'the upload', error: why }, rubric), null, 2) + '\n'
+  );
+}

@@ -110,6 +110,16 @@ export interface Grade {
     groups: Record<string, { members: number; state: string }>;
   };
   gradedAt: string;
+  /** Graded from a submission file rather than a live cluster: which, and what it says of itself. */
+  submitted?: {
+    file: string;
+    collectedAt: string;
+    kafkaLab: string;
+    /** The lab file's version the student had, and whether it is the one graded with. */
+    labVersion: string;
+    labVersionMatches: boolean;
+    clusterId: string | null;
+  };
 }
 
 /** What the student's own progress adds: where the lab started, what checks read, the quiz answers. */
