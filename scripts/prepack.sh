@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `npm pack` (and publish) runs this: the package ships the built bundle, so build it first. A fresh
+# clone has no node_modules yet; the build's tools are devDependencies, so install them first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/esbuild ]; then
+  echo "[prepack] installing npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "[prepack] building"
+npm run --silent build
