@@ -3,6 +3,8 @@
 # clone has no node_modules yet; the build's tools are devDependencies, so install them first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Progress goes to stderr: `npm pack --json` prints its JSON on stdout.
+exec 1>&2
 
 if [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/esbuild ]; then
   echo "[prepack] installing npm dependencies (npm ci)"
