@@ -8,7 +8,8 @@ exec 1>&2
 
 if [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/esbuild ]; then
   echo "[prepack] installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Not as a dry run, nor as JSON, when `npm pack --dry-run --json` passed those down to this script.
+  env -u npm_config_dry_run -u npm_config_json npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "[prepack] building"
 npm run --silent build
