@@ -8,8 +8,9 @@ exec 1>&2
 
 if [ ! -x node_modules/.bin/tsc ] || [ ! -x node_modules/.bin/esbuild ]; then
   echo "[prepack] installing npm dependencies (npm ci)"
-  # Not as a dry run, nor as JSON, when `npm pack --dry-run --json` passed those down to this script.
-  env -u npm_config_dry_run -u npm_config_json npm ci --no-audit --no-fund --loglevel=error
+  # Not as a dry run, nor as JSON, when `npm pack --dry-run --json` passed those down to this script. No
+  # install scripts: the build needs none (they build ssh2's optional native add-ons, which the bundle leaves out).
+  env -u npm_config_dry_run -u npm_config_json npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 echo "[prepack] building"
 npm run --silent build
