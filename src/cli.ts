@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, exitCodeOf, renderError, UsageError } from './core/errors.js';
-import { helpText, parse } from './cli/command.js';
+import { commandFirst, helpText, parse } from './cli/command.js';
 import { COMMANDS } from './cli/registry.js';
 import { packageRoot } from './paths.js';
 
@@ -13,6 +13,7 @@ function overview(): string {
     'kafka-lab: guided, graded Kafka failover labs on a real ZooKeeper + three-broker stack in Docker.',
     '',
     'Usage: kafka-lab <command> [options]',
+    '       (options may also come first, as in docker and kubectl: kafka-lab --stack team-01 lab)',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
@@ -47,6 +48,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     env.TERM !== 'dumb'
   )
     argv = ['lab'];
+  try {
+    argv = await commandFirst(argv, async (word) => COMMANDS.find((c) => c.name === word)?.load());
+  } catch (err) {
+    process.stderr.write(`${renderError(err)}\n`);
+    return exitCodeOf(err);
+  }
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;

@@ -11,7 +11,7 @@ const outdir = `${root}dist/bin`;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const noBuildKit = here('./no-buildkit.cjs');
 
-// Start-up weight no command needs: zod's locales, and ssh2 until an SSH engine is used.
+// Start-up weight no command needs: zod's locales, and ssh2 (dist/bin/ssh2.cjs) until an SSH engine is used.
 const leaner = {
   name: 'leaner',
   setup(b) {
@@ -19,7 +19,7 @@ const leaner = {
       a.importer.includes('/node_modules/zod/') ? { path: here('./zod-locales.js') } : undefined,
     );
     b.onResolve({ filter: /^ssh2$/ }, (a) =>
-      a.importer.endsWith('ssh2-lazy.cjs') ? { path: 'ssh2', external: true } : { path: here('./ssh2-lazy.cjs') },
+      a.importer.endsWith('ssh2-lazy.cjs') ? { path: './ssh2.cjs', external: true } : { path: here('./ssh2-lazy.cjs') },
     );
   },
 };
@@ -55,6 +55,22 @@ const result = await build({
       "const __dirname = __kl_path(new URL('.', import.meta.url));",
     ].join(' '),
   },
+});
+// ssh2 in a file of its own beside the chunks, which ssh2-lazy.cjs requires on the first SSH connection: the
+// package then needs no dependency installed. Its native add-ons stay out: ssh2 tries them and carries on
+// (cpu-features only tunes the cipher order; sshcrypto has JavaScript fallbacks).
+await build({
+  absWorkingDir: root,
+  stdin: { contents: "module.exports = require('ssh2');", resolveDir: root, sourcefile: 'ssh2-entry.cjs' },
+  outfile: `${outdir}/ssh2.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  external: ['cpu-features', '*.node'],
 });
 await chmod(`${outdir}/kafka-lab.js`, 0o755);
 // What each chunk holds, for anyone weighing a command's start (esbuild's analyzer reads it).

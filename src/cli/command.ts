@@ -116,6 +116,50 @@ export function parse<O extends Options>(
   }
 }
 
+/**
+ * Options written before the command (`kafka-lab --stack team-01 lab`, as docker and kubectl take them) are
+ * moved after it, so the command parses them as its own: an option it does not take is its usual usage error.
+ * Which word is the command depends on which options take a value, and only a command's table says that:
+ * each word that names a command is tried in turn until the options before it end exactly there.
+ */
+export async function commandFirst(
+  argv: string[],
+  find: (name: string) => Promise<Command | undefined>,
+): Promise<string[]> {
+  if (!argv[0]?.startsWith('-')) return argv;
+  let fallback: string[] | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word.startsWith('-')) continue;
+    const cmd = await find(word);
+    if (!cmd) continue;
+    const before = argv.slice(0, i);
+    if (before.includes('--version')) return ['--version'];
+    const moved = [word, ...before.map((a) => (a === '-h' ? '--help' : a)), ...argv.slice(i + 1)];
+    if (optionsEnd(cmd, before) === i) return moved;
+    fallback ??= moved;
+  }
+  if (fallback) return fallback;
+  if (argv.includes('--version')) return ['--version'];
+  if (argv.includes('--help') || argv.includes('-h')) return ['--help'];
+  throw new UsageError(
+    `No command in 'kafka-lab ${argv.join(' ')}'.`,
+    "Usage: kafka-lab [options] <command> [options]. Run 'kafka-lab --help' for the commands.",
+  );
+}
+
+/** Where these options end when read with this command's table (-1: a word no option takes as its value). */
+function optionsEnd(cmd: Command, args: string[]): number {
+  let i = 0;
+  while (i < args.length) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-')) return -1;
+    const spec = arg.startsWith('--') && !arg.includes('=') ? cmd.options[arg.slice(2)] : undefined;
+    i += spec?.type === 'string' ? 2 : 1;
+  }
+  return i;
+}
+
 export function helpText(cmd: Command, summary: string): string {
   const rows = Object.entries(cmd.options).map(([name, o]) => {
     const flag = `--${name}${o.value ? ` ${o.value}` : ''}`;
