@@ -18,7 +18,7 @@ import { scopeOf } from '../core/progress.js';
 import { fileProgressStore, writeFileAtomic } from '../lab/progress.js';
 import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine } from '../docker/engine.js';
 import { listStacks } from '../runtime/stacks.js';
 import { command, stackOptions } from '../cli/command.js';
 import { stackContext, type StackOptions } from '../context/stack.js';
@@ -150,7 +150,7 @@ export const gradeCommand = command({
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
     let connected: Promise<Runtime> | undefined;
-    const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
+    const rt = () => (connected ??= connectEngine({ context: inv.values.context, env: inv.env }));
     let targets: Target[];
     if (inv.values.roster) {
       targets = (await rosterOf(inv.values.roster)).map((e) =>
