@@ -21,7 +21,7 @@ import { systemClock } from '../runtime/clock.js';
 import { connectEngine } from '../docker/engine.js';
 import { listStacks } from '../runtime/stacks.js';
 import { command, stackOptions } from '../cli/command.js';
-import { stackContext, type StackOptions } from '../context/stack.js';
+import { engineWords, stackContext, type StackOptions } from '../context/stack.js';
 import { stackInspector, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
@@ -60,7 +60,7 @@ function localTarget(
     name: stack,
     async open() {
       const ctx = await stackContext({ ...opts, stack });
-      if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
+      if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on ${engineWords(ctx.rt)}.`);
       // The student's progress on this host: where the lab started, what checks read, the quiz answers.
       const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
       const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;

@@ -5,7 +5,7 @@ import { describeQuorum } from '../cluster/quorum.js';
 import { quorumProblem, type QuorumState } from '../core/quorum.js';
 import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
-import { engineOf, stackOptionsOf } from '../context/stack.js';
+import { engineOf, engineWords, stackOptionsOf } from '../context/stack.js';
 
 /** The stack's services in file order, then anything else it labelled (consumers kafka-lab started). */
 function rank(order: string[], service: string): number {
@@ -28,7 +28,7 @@ export const statusCommand = command({
     const ctx = await stackContext(stackOptionsOf(inv));
     if (ctx.existing.length === 0) {
       throw new UserError(
-        `Stack '${ctx.spec.stack}' does not exist on ${ctx.rt.where}.`,
+        `Stack '${ctx.spec.stack}' does not exist on ${engineWords(ctx.rt)}.`,
         `Create it with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`,
       );
     }

@@ -4,7 +4,7 @@ import { reporterFor } from '../ui/reporter.js';
 import { UsageError } from '../core/errors.js';
 import { command, manyOptions, stackOptions, upOptions } from '../cli/command.js';
 import { fleetOf, stackNamesOf, upStacks } from '../classroom/fleet.js';
-import { imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
+import { engineOf, imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
 
 export const upCommand = command({
   name: 'up',
@@ -54,12 +54,14 @@ export const upCommand = command({
       const changed = result.actions.filter((a) => a.kind !== 'keep').length;
       if (json) {
         inv.out.write(
-          `${JSON.stringify({ stack: ctx.spec.stack, bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`,
+          `${JSON.stringify({ stack: ctx.spec.stack, engine: engineOf(ctx.rt), bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`,
         );
       } else {
         const what = changed === 0 ? 'already up; nothing changed' : 'ready';
+        // On another host's engine the ports are that host's loopback: say so, and how kafka-lab reaches them.
+        const where = ctx.rt.forwardLoopback ? ` on ${ctx.rt.where} (its 127.0.0.1; kafka-lab goes through SSH)` : '';
         inv.out.write(
-          `Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${result.bootstrap}\n`,
+          `Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers${where}: ${result.bootstrap}\n`,
         );
       }
       return 0;

@@ -1,5 +1,6 @@
 // Turns command-line options plus what the stack's labels recorded into one StackSpec.
 import type { Runtime } from '../core/runtime.js';
+import { DEFAULT_SOCKET } from '../core/docker-engine.js';
 import { UsageError, UserError } from '../core/errors.js';
 import {
   checkStackName,
@@ -162,6 +163,11 @@ export async function choosePortBase(
       return base;
   }
   throw new UserError('No free block of ports was found for a new stack.', 'Give one with --port-base.');
+}
+
+/** "this host" for the default socket, else the engine's context and address: for messages. */
+export function engineWords(rt: Runtime): string {
+  return rt.engine && rt.engine.host !== `unix://${DEFAULT_SOCKET}` ? rt.where : 'this host';
 }
 
 /** Which engine the stack is on, and how kafka-lab reaches its brokers. */
