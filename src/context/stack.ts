@@ -181,12 +181,14 @@ export function engineOf(rt: Runtime): { host: string; context: string | null; k
 
 /**
  * A stack on another host's engine (ssh://): its published loopback ports are forwarded through SSH, and
- * kafka-lab's Kafka clients reach the addresses the brokers advertise (127.0.0.1:PORT there) that way.
+ * kafka-lab's Kafka clients reach the addresses the brokers advertise (127.0.0.1:PORT there) that way. A
+ * stack on this host's engine claims its ports as direct, so that two engines' stacks never share a port
+ * in one run without a clear message.
  */
 async function routeStack(rt: Runtime, spec: StackSpec): Promise<void> {
-  if (!rt.forwardLoopback) return;
-  const ports = spec.services.flatMap((s) => s.ports.filter((p) => p.hostIp === '127.0.0.1').map((p) => p.hostPort));
-  routeKafka(await rt.forwardLoopback(ports));
+  const ports = spec.services.flatMap((s) => s.ports.filter((p) => p.hostIp.startsWith('127.')).map((p) => p.hostPort));
+  const forwards = rt.forwardLoopback ? await rt.forwardLoopback(ports) : new Map(ports.map((p) => [p, undefined]));
+  routeKafka(rt.where, spec.stack, forwards);
 }
 
 /** For `up`: builds kafka-lab's own images on first use, or pulls the public ones. */

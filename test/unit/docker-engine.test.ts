@@ -61,3 +61,27 @@ test("contexts are read from the Docker CLI's files; a missing one is a UserErro
     return true;
   });
 });
+
+test('Kafka routes: a forwarded port goes to its local end; two engines on one forwarded port are refused', async () => {
+  const { routeKafka, routedSockets } = await import('../../src/cluster/route.js');
+  const net = await import('node:net');
+  const server = net.createServer((s) => s.end('forwarded'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const local = (server.address() as { port: number }).port;
+  routeKafka('ssh://a@h1', 's1', new Map([[39992, local]]));
+  const text = await new Promise<string>((resolve, reject) => {
+    let got = '';
+    const sock = routedSockets({ host: '127.0.0.1', port: 39992, ssl: null as never, onConnect: () => {} });
+    sock.on('data', (d: Buffer) => (got += d.toString()));
+    sock.on('end', () => resolve(got));
+    sock.on('error', reject);
+  });
+  server.close();
+  assert.equal(text, 'forwarded');
+  routeKafka('unix:///x.sock', 's2', new Map([[39993, undefined]]));
+  routeKafka('unix:///y.sock', 's3', new Map([[39993, undefined]]));
+  assert.throws(
+    () => routeKafka('ssh://b@h2', 's4', new Map([[39992, local + 1]])),
+    /Port 39992 is used by stack 's1'/,
+  );
+});
