@@ -10,6 +10,8 @@ import {
   LABEL,
   PROFILES,
   profileOf,
+  publishAddressOf,
+  publishedOn,
   stackFlag,
   type Profile,
   type StackSpec,
@@ -33,6 +35,8 @@ export interface StackOptions {
   images?: string;
   profile?: string;
   portBase?: string;
+  /** --publish-address: the brokers on this address instead of 127.0.0.1. */
+  publishAddress?: string;
   /** The engine: --context and the environment (docker/engine.ts resolves it). */
   engine?: EngineRequest;
   cacheDir?: string;
@@ -84,11 +88,13 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(rt, composeFile, o.stack));
   const imageTag = await tag;
   const local = localImages(imageTag);
-  const spec = await loadStack(composeFile, {
+  const loaded = await loadStack(composeFile, {
     stack: o.stack,
     portBase,
     image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
   });
+  const publish = parsePublishAddress(o.publishAddress) ?? recorded[LABEL.publishAddress];
+  const spec = publish ? publishedOn(loaded, publish) : loaded;
   await routeStack(rt, spec);
   const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
@@ -98,7 +104,11 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     profile: known ?? profile,
     knownProfile: known,
     existing,
-    labels: { [IMAGES_LABEL]: images, [LABEL.profile]: known ?? profile },
+    labels: {
+      [IMAGES_LABEL]: images,
+      [LABEL.profile]: known ?? profile,
+      ...(publish ? { [LABEL.publishAddress]: publish } : {}),
+    },
     imageTag,
   };
 }
@@ -113,6 +123,18 @@ function parsePortBase(text: string | undefined): number | undefined {
     );
   }
   return n;
+}
+
+function parsePublishAddress(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  const parts = text.split('.');
+  const ok = parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  if (!ok || text === '0.0.0.0')
+    throw new UsageError(
+      `--publish-address ${text} is not one IPv4 address of this engine's host.`,
+      'Give the address other machines reach it on, for example --publish-address 10.0.0.5 (brokers advertise it).',
+    );
+  return text;
 }
 
 function parseImages(text: string | undefined): ImageChoice | undefined {
@@ -171,11 +193,14 @@ export function engineWords(rt: Runtime): string {
 }
 
 /** Which engine the stack is on, and how kafka-lab reaches its brokers. */
-export function engineOf(rt: Runtime): { host: string; context: string | null; kafka: 'loopback' | 'ssh' } {
+export function engineOf(
+  rt: Runtime,
+  spec?: StackSpec,
+): { host: string; context: string | null; kafka: 'loopback' | 'ssh' | 'published' } {
   return {
     host: rt.engine?.host ?? rt.where,
     context: rt.engine?.context ?? null,
-    kafka: rt.forwardLoopback ? 'ssh' : 'loopback',
+    kafka: spec && publishAddressOf(spec) ? 'published' : rt.forwardLoopback ? 'ssh' : 'loopback',
   };
 }
 
@@ -186,7 +211,8 @@ export function engineOf(rt: Runtime): { host: string; context: string | null; k
  * in one run without a clear message.
  */
 async function routeStack(rt: Runtime, spec: StackSpec): Promise<void> {
-  const ports = spec.services.flatMap((s) => s.ports.filter((p) => p.hostIp.startsWith('127.')).map((p) => p.hostPort));
+  // Only 127.0.0.1: a stack published elsewhere (--publish-address) is reached there, directly.
+  const ports = spec.services.flatMap((s) => s.ports.filter((p) => p.hostIp === '127.0.0.1').map((p) => p.hostPort));
   const forwards = rt.forwardLoopback ? await rt.forwardLoopback(ports) : new Map(ports.map((p) => [p, undefined]));
   routeKafka(rt.where, spec.stack, forwards);
 }
@@ -225,6 +251,7 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     images: v.images ?? inv.env.KAFKA_LAB_IMAGES,
     profile: v.profile ?? inv.env.KAFKA_LAB_PROFILE,
     portBase: v['port-base'],
+    publishAddress: v['publish-address'],
     engine: { context: v.context, env: inv.env },
     cacheDir: inv.env.KAFKA_LAB_CACHE,
   };
