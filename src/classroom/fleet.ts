@@ -9,7 +9,7 @@ import { stackMemoryMiB } from '../core/memory.js';
 import { DEFAULT_PORT_BASE } from '../core/stack.js';
 import { clearStackState } from '../faults/log.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine, type EngineRequest } from '../docker/engine.js';
 import { down } from '../runtime/down.js';
 import { availableMemory } from '../runtime/host.js';
 import { acquireLock, lockPath } from '../runtime/lock.js';
@@ -37,18 +37,21 @@ export interface Fleet {
   /** --parallel as given: each verb reads it with its own default once it has stacks to act on. */
   parallel?: string;
   env: NodeJS.ProcessEnv;
+  /** The engine: --context and the environment. */
+  engine: EngineRequest;
   out: NodeJS.WriteStream;
   err: NodeJS.WriteStream;
   signal: AbortSignal;
 }
 
 export function fleetOf(
-  inv: Pick<Invocation<ManyValues & { json?: boolean }>, 'values' | 'env' | 'out' | 'err' | 'signal'>,
+  inv: Pick<Invocation<ManyValues & { json?: boolean; context?: string }>, 'values' | 'env' | 'out' | 'err' | 'signal'>,
 ): Fleet {
   return {
     json: inv.values.json === true,
     parallel: inv.values.parallel,
     env: inv.env,
+    engine: { context: inv.values.context, env: inv.env },
     out: inv.out,
     err: inv.err,
     signal: inv.signal,
@@ -160,7 +163,7 @@ function finish(f: Fleet, outcomes: StackOutcome[], what: string): number {
 /** up --stacks: `opts` are the stack options every stack shares; `force` starts them even when memory looks short. */
 export async function upStacks(f: Fleet, names: string[], opts: StackOptions, force: boolean): Promise<number> {
   const parallel = parseParallel(f.parallel, 3);
-  const rt = await connectDocker({ host: opts.dockerHost });
+  const rt = await connectEngine(opts.engine ?? f.engine);
   const composeFile = composeFileOf(opts);
   const known = new Map((await listStacks(rt)).map((s) => [s.stack, s]));
 
@@ -228,7 +231,7 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
 
 /** Every stack on the host, or the ones named; a name with nothing on the host is an error unless `missingOk`. */
 async function targets(f: Fleet, names: string[] | undefined, missingOk = false) {
-  const rt = await connectDocker({ host: f.env.DOCKER_HOST });
+  const rt = await connectEngine(f.engine);
   const stacks = await listStacks(rt);
   if (names) {
     const missing = names.filter((n) => !stacks.some((s) => s.stack === n));

@@ -1,7 +1,7 @@
 import { checkStackName } from '../core/stack.js';
 import { UsageError } from '../core/errors.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine } from '../docker/engine.js';
 import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
@@ -32,7 +32,7 @@ export const downCommand = command({
     const stack = stackOptionsOf(inv).stack;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
-    const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
+    const rt = await connectEngine({ context: inv.values.context, env: inv.env });
     const json = inv.values.json === true;
     const removed = await down(rt, stack, {
       volumes: inv.values.volumes === true,

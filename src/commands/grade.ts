@@ -19,10 +19,10 @@ import { scopeOf } from '../core/progress.js';
 import { fileProgressStore, writeFileAtomic } from '../lab/progress.js';
 import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine } from '../docker/engine.js';
 import { listStacks } from '../runtime/stacks.js';
 import { command, stackOptions } from '../cli/command.js';
-import { stackContext, type StackOptions } from '../context/stack.js';
+import { engineWords, stackContext, type StackOptions } from '../context/stack.js';
 import { stackInspector, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
@@ -61,7 +61,7 @@ function localTarget(
     name: stack,
     async open() {
       const ctx = await stackContext({ ...opts, stack });
-      if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on this host.`);
+      if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on ${engineWords(ctx.rt)}.`);
       // The student's progress on this host: where the lab started, what checks read, the quiz answers.
       const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
       const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;
@@ -167,7 +167,7 @@ export const gradeCommand = command({
 
     // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
     let connected: Promise<Runtime> | undefined;
-    const rt = () => (connected ??= connectDocker({ host: inv.env.DOCKER_HOST }));
+    const rt = () => (connected ??= connectEngine({ context: inv.values.context, env: inv.env }));
     let targets: Target[];
     if (submissions) {
       const files = await submissionFiles(submissions);

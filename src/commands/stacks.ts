@@ -1,9 +1,9 @@
 import { bootstrapServers } from '../core/stack.js';
 import { composeFileOf } from '../context/stack.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine } from '../docker/engine.js';
 import { listStacks, residentMiB, type StackSummary } from '../runtime/stacks.js';
 import { loadStack } from '../stack/compose.js';
-import { command } from '../cli/command.js';
+import { command, engineOptions } from '../cli/command.js';
 
 export interface StackRow {
   stack: string;
@@ -16,6 +16,8 @@ export interface StackRow {
   memoryMiB: number | null;
   networks: string[];
   volumes: string[];
+  /** The engine it is on (its context and address), as messages name it. */
+  engine?: string;
 }
 
 /** 'running' when every container runs, 'partial', 'stopped', or 'leftovers' (network or volumes only). */
@@ -70,22 +72,22 @@ export const stacksCommand = command({
   usage: 'kafka-lab stacks [--json]',
   details:
     "Stacks are found by their kafka-lab.stack labels only. 'leftovers' means a network or volumes without containers\n(for example after a killed 'up'); 'kafka-lab down --all' removes them.",
-  options: { json: { type: 'boolean', description: 'print a JSON array, one object per stack' } },
+  options: { ...engineOptions, json: { type: 'boolean', description: 'print a JSON array, one object per stack' } },
   async run(inv) {
-    const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
+    const rt = await connectEngine({ context: inv.values.context, env: inv.env });
     const stacks = await listStacks(rt);
     const memory = await residentMiB(
       rt,
       stacks.flatMap((s) => s.containers.filter((c) => c.state === 'running').map((c) => c.id)),
     );
-    const rows = await stackRows(stacks, Date.now(), memory);
+    const rows = (await stackRows(stacks, Date.now(), memory)).map((r) => ({ ...r, engine: rt.where }));
     if (inv.values.json) {
       inv.out.write(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }
     if (rows.length === 0) {
       inv.out.write(
-        "No kafka-lab stacks on this host. Create one with 'kafka-lab up', or many with 'kafka-lab up --stacks team-01..team-12'.\n",
+        `No kafka-lab stacks on ${rt.where}. Create one with 'kafka-lab up', or many with 'kafka-lab up --stacks team-01..team-12'.\n`,
       );
       return 0;
     }
@@ -101,7 +103,9 @@ export const stacksCommand = command({
       );
     }
     const total = rows.reduce((a, r) => a + (r.memoryMiB ?? 0), 0);
-    inv.out.write(`${rows.length} stack${rows.length === 1 ? '' : 's'}, ${total} MiB resident in all.\n`);
+    inv.out.write(
+      `${rows.length} stack${rows.length === 1 ? '' : 's'} on ${rt.where}, ${total} MiB resident in all.\n`,
+    );
     return 0;
   },
 });

@@ -1,5 +1,6 @@
 // Turns command-line options plus what the stack's labels recorded into one StackSpec.
 import type { Runtime } from '../core/runtime.js';
+import { DEFAULT_SOCKET } from '../core/docker-engine.js';
 import { UsageError, UserError } from '../core/errors.js';
 import {
   checkStackName,
@@ -9,13 +10,16 @@ import {
   LABEL,
   PROFILES,
   profileOf,
+  publishAddressOf,
+  publishedOn,
   stackFlag,
   type Profile,
   type StackSpec,
 } from '../core/stack.js';
 import { localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
 import { defaultCacheDir, defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine, type EngineRequest } from '../docker/engine.js';
+import { routeKafka } from '../cluster/route.js';
 import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
@@ -31,7 +35,10 @@ export interface StackOptions {
   images?: string;
   profile?: string;
   portBase?: string;
-  dockerHost?: string;
+  /** --publish-address: the brokers on this address instead of 127.0.0.1. */
+  publishAddress?: string;
+  /** The engine: --context and the environment (docker/engine.ts resolves it). */
+  engine?: EngineRequest;
   cacheDir?: string;
 }
 
@@ -60,7 +67,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   // The image recipe's hash reads the kit's files: beside the engine's answers, not after them.
   const tag = recipeTag(imageKitDir);
   tag.catch(() => {});
-  const rt = await connectDocker({ host: o.dockerHost });
+  const rt = await connectEngine(o.engine ?? { env: {} });
   const existing = await stackContainers(rt, o.stack);
   // Consumers kafka-lab started carry the stack label too; settings live on the stack's own services.
   const recorded = existing.find((c) => c.labels[LABEL.portBase] !== undefined)?.labels ?? {};
@@ -81,11 +88,14 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(rt, composeFile, o.stack));
   const imageTag = await tag;
   const local = localImages(imageTag);
-  const spec = await loadStack(composeFile, {
+  const loaded = await loadStack(composeFile, {
     stack: o.stack,
     portBase,
     image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
   });
+  const publish = parsePublishAddress(o.publishAddress) ?? recorded[LABEL.publishAddress];
+  const spec = publish ? publishedOn(loaded, publish) : loaded;
+  await routeStack(rt, spec);
   const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
     rt,
@@ -94,7 +104,11 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     profile: known ?? profile,
     knownProfile: known,
     existing,
-    labels: { [IMAGES_LABEL]: images, [LABEL.profile]: known ?? profile },
+    labels: {
+      [IMAGES_LABEL]: images,
+      [LABEL.profile]: known ?? profile,
+      ...(publish ? { [LABEL.publishAddress]: publish } : {}),
+    },
     imageTag,
   };
 }
@@ -109,6 +123,18 @@ function parsePortBase(text: string | undefined): number | undefined {
     );
   }
   return n;
+}
+
+function parsePublishAddress(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  const parts = text.split('.');
+  const ok = parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  if (!ok || text === '0.0.0.0')
+    throw new UsageError(
+      `--publish-address ${text} is not one IPv4 address of this engine's host.`,
+      'Give the address other machines reach it on, for example --publish-address 10.0.0.5 (brokers advertise it).',
+    );
+  return text;
 }
 
 function parseImages(text: string | undefined): ImageChoice | undefined {
@@ -161,6 +187,36 @@ export async function choosePortBase(
   throw new UserError('No free block of ports was found for a new stack.', 'Give one with --port-base.');
 }
 
+/** "this host" for the default socket, else the engine's context and address: for messages. */
+export function engineWords(rt: Runtime): string {
+  return rt.engine && rt.engine.host !== `unix://${DEFAULT_SOCKET}` ? rt.where : 'this host';
+}
+
+/** Which engine the stack is on, and how kafka-lab reaches its brokers. */
+export function engineOf(
+  rt: Runtime,
+  spec?: StackSpec,
+): { host: string; context: string | null; kafka: 'loopback' | 'ssh' | 'published' } {
+  return {
+    host: rt.engine?.host ?? rt.where,
+    context: rt.engine?.context ?? null,
+    kafka: spec && publishAddressOf(spec) ? 'published' : rt.forwardLoopback ? 'ssh' : 'loopback',
+  };
+}
+
+/**
+ * A stack on another host's engine (ssh://): its published loopback ports are forwarded through SSH, and
+ * kafka-lab's Kafka clients reach the addresses the brokers advertise (127.0.0.1:PORT there) that way. A
+ * stack on this host's engine claims its ports as direct, so that two engines' stacks never share a port
+ * in one run without a clear message.
+ */
+async function routeStack(rt: Runtime, spec: StackSpec): Promise<void> {
+  // Only 127.0.0.1: a stack published elsewhere (--publish-address) is reached there, directly.
+  const ports = spec.services.flatMap((s) => s.ports.filter((p) => p.hostIp === '127.0.0.1').map((p) => p.hostPort));
+  const forwards = rt.forwardLoopback ? await rt.forwardLoopback(ports) : new Map(ports.map((p) => [p, undefined]));
+  routeKafka(rt.where, spec.stack, forwards);
+}
+
 /** For `up`: builds kafka-lab's own images on first use, or pulls the public ones. */
 export function imageProvider(
   ctx: StackContext,
@@ -195,7 +251,8 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     images: v.images ?? inv.env.KAFKA_LAB_IMAGES,
     profile: v.profile ?? inv.env.KAFKA_LAB_PROFILE,
     portBase: v['port-base'],
-    dockerHost: inv.env.DOCKER_HOST,
+    publishAddress: v['publish-address'],
+    engine: { context: v.context, env: inv.env },
     cacheDir: inv.env.KAFKA_LAB_CACHE,
   };
 }
