@@ -16,6 +16,7 @@ import {
 import { localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
 import { defaultCacheDir, defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
 import { connectDocker } from '../docker/client.js';
+import { classroomRefOf, locateStack, type ClassroomRef } from '../classroom/engines.js';
 import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
@@ -33,6 +34,8 @@ export interface StackOptions {
   portBase?: string;
   dockerHost?: string;
   cacheDir?: string;
+  /** The classroom's engines, where the stack is looked for by its label; unset once an engine is chosen. */
+  classroom?: ClassroomRef;
 }
 
 export interface StackContext {
@@ -60,7 +63,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   // The image recipe's hash reads the kit's files: beside the engine's answers, not after them.
   const tag = recipeTag(imageKitDir);
   tag.catch(() => {});
-  const rt = await connectDocker({ host: o.dockerHost });
+  const rt = await stackRuntime(o);
   const existing = await stackContainers(rt, o.stack);
   // Consumers kafka-lab started carry the stack label too; settings live on the stack's own services.
   const recorded = existing.find((c) => c.labels[LABEL.portBase] !== undefined)?.labels ?? {};
@@ -97,6 +100,11 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     labels: { [IMAGES_LABEL]: images, [LABEL.profile]: known ?? profile },
     imageTag,
   };
+}
+
+/** The engine of the stack: in a classroom, the one that holds its label; else DOCKER_HOST's. */
+export async function stackRuntime(o: Pick<StackOptions, 'stack' | 'classroom' | 'dockerHost'>): Promise<Runtime> {
+  return (o.classroom && (await locateStack(o.stack, o.classroom))) || connectDocker({ host: o.dockerHost });
 }
 
 function parsePortBase(text: string | undefined): number | undefined {
@@ -197,6 +205,7 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     portBase: v['port-base'],
     dockerHost: inv.env.DOCKER_HOST,
     cacheDir: inv.env.KAFKA_LAB_CACHE,
+    classroom: classroomRefOf(v, inv.env, process.cwd()),
   };
 }
 
