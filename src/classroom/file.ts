@@ -17,7 +17,7 @@ export interface ClassroomFile {
   portBase?: number;
 }
 
-const CONTEXT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/; // the Docker CLI's own rule for context names
+const CONTEXT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]+$/; // the Docker CLI's own rule for context names
 
 const schema = z.strictObject({
   contexts: z.array(z.string().regex(CONTEXT_NAME, 'a Docker context name')).min(1).max(64),

@@ -232,17 +232,18 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
   const providers = new Map<string, Awaited<ReturnType<typeof imagesOn>>>();
   const rooms: EngineRoom[] = await Promise.all(
     known.map(async ({ engine, stacks }) => {
-      let mib: number;
-      if (single) mib = (await availableMemory()).mib;
+      let memory: { mib: number; machine?: string };
+      if (single) memory = await availableMemory();
       else {
         // The probe runs one of the stack's images: an engine without them gets them first.
         if (!(await Promise.all(images.map((i) => engine.rt.imageExists(i)))).some(Boolean))
           providers.set(engine.name, await imagesOn(engine));
-        mib = (await engineMemory(engine.rt, images, systemClock)).mib;
+        memory = await engineMemory(engine.rt, images, systemClock);
       }
       return {
         engine: engine.name,
-        availableMiB: mib,
+        availableMiB: memory.mib,
+        machine: memory.machine,
         stacks: stacks.map((s) => ({
           stack: s.stack,
           running: s.containers.length > 0 && s.containers.every((c) => c.state === 'running'),
@@ -303,7 +304,12 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
   const needed = Math.round(starting.reduce((a, p) => a + p.neededMiB, 0));
   const where = single
     ? `${plan.loads[0]!.availableMiB} MiB available`
-    : plan.loads.map((l) => `${l.engine}: ${l.stacks} stacks, ${l.availableMiB} MiB available`).join('; ');
+    : plan.loads
+        .map(
+          (l) =>
+            `${l.engine}: ${l.stacks} stacks, ${l.availableMiB} MiB available${plan.loads.some((o) => o !== l && o.machine === l.machine) ? ' (a machine shared with another engine)' : ''}`,
+        )
+        .join('; ');
   (f.json ? f.err : f.out).write(
     `Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${starting.length} not yet running; ${where}).\n`,
   );

@@ -8,6 +8,8 @@ export interface EngineRoom {
   engine: string;
   availableMiB: number;
   stacks: { stack: string; running: boolean }[];
+  /** Engines with the same machine (its kernel's boot id) share one memory: it is counted once. */
+  machine?: string;
 }
 
 export interface Placement {
@@ -21,9 +23,12 @@ export interface Placement {
 
 export interface EngineLoad {
   engine: string;
+  /** What its machine has, shared with the other engines of that machine. */
   availableMiB: number;
+  /** What the stacks placed on this engine need. */
   neededMiB: number;
   stacks: number;
+  machine: string;
 }
 
 export interface PlacementPlan {
@@ -34,9 +39,9 @@ export interface PlacementPlan {
 }
 
 /**
- * Stacks already on an engine stay there; each new one goes, in the order named, to the engine with
- * the most memory left after what is placed so far (ties: the engine named first). When one does not
- * fit anywhere it still goes to the engine with the most left, and the plan says it does not fit.
+ * Stacks already on an engine stay there; each new one goes, in the order named, to the engine whose
+ * machine has the most memory left after what is placed so far (ties: the engine with fewer stacks, then
+ * the one named first). When one does not fit anywhere it still goes there, and the plan says it does not fit.
  */
 export function placeStacks(names: string[], rooms: EngineRoom[], perStackMiB: number): PlacementPlan {
   if (rooms.length === 0) throw new UserError('No Docker engine to place stacks on.');
@@ -48,15 +53,20 @@ export function placeStacks(names: string[], rooms: EngineRoom[], perStackMiB: n
       `Stack ${twice[0]} exists on more than one engine (${where.get(twice[0]!)!.join(', ')}).`,
       `Remove one of them with 'kafka-lab down --stack ${twice[0]} --context ENGINE --volumes'. Nothing was created.`,
     );
+  const machineOf = new Map(rooms.map((r) => [r.engine, r.machine ?? r.engine]));
   const needed = new Map(rooms.map((r) => [r.engine, 0]));
+  const machineNeeds = new Map(rooms.map((r) => [machineOf.get(r.engine)!, 0]));
   const count = new Map(rooms.map((r) => [r.engine, 0]));
-  const left = (r: EngineRoom) => r.availableMiB - needed.get(r.engine)!;
+  const left = (r: EngineRoom) => r.availableMiB - machineNeeds.get(machineOf.get(r.engine)!)!;
   const placements: Placement[] = [];
   const put = (stack: string, engine: string, existing: boolean, cost: number) => {
     needed.set(engine, needed.get(engine)! + cost);
+    machineNeeds.set(machineOf.get(engine)!, machineNeeds.get(machineOf.get(engine)!)! + cost);
     count.set(engine, count.get(engine)! + 1);
     placements.push({ stack, engine, existing, neededMiB: cost });
   };
+  const better = (a: EngineRoom, b: EngineRoom) =>
+    left(b) > left(a) || (left(b) === left(a) && count.get(b.engine)! < count.get(a.engine)!) ? b : a;
   // Existing stacks first: they cannot move, and what they need is not there for new ones.
   for (const name of names) {
     const engine = where.get(name)?.[0];
@@ -66,7 +76,7 @@ export function placeStacks(names: string[], rooms: EngineRoom[], perStackMiB: n
   }
   for (const name of names) {
     if (where.has(name)) continue;
-    const best = rooms.reduce((a, b) => (left(b) > left(a) ? b : a));
+    const best = rooms.reduce(better);
     put(name, best.engine, false, perStackMiB);
   }
   const order = new Map(names.map((n, i) => [n, i]));
@@ -76,8 +86,9 @@ export function placeStacks(names: string[], rooms: EngineRoom[], perStackMiB: n
     availableMiB: Math.round(r.availableMiB),
     neededMiB: Math.round(needed.get(r.engine)!),
     stacks: count.get(r.engine)!,
+    machine: machineOf.get(r.engine)!,
   }));
-  return { placements, loads, fits: loads.every((l) => l.neededMiB <= l.availableMiB) };
+  return { placements, loads, fits: rooms.every((r) => left(r) >= 0) };
 }
 
 /** The refusal of a plan that does not fit, with the numbers; `name` says an engine's name in words. */
@@ -88,7 +99,8 @@ export function refusal(plan: PlacementPlan, perStackMiB: number, name: (engine:
     plan.loads.length === 1
       ? `${name(plan.loads[0]!.engine)} has ${plan.loads[0]!.availableMiB} MiB available`
       : `the engines have ${plan.loads.map((l) => `${name(l.engine)} ${l.availableMiB} MiB (needs ${l.neededMiB})`).join(', ')} available`;
-  const fit = plan.loads.reduce((sum, l) => sum + Math.max(0, Math.floor(l.availableMiB / perStackMiB)), 0);
+  const machines = new Map(plan.loads.map((l) => [l.machine, l.availableMiB]));
+  const fit = [...machines.values()].reduce((sum, mib) => sum + Math.max(0, Math.floor(mib / perStackMiB)), 0);
   return new UserError(
     `${starting.length} stack(s) need about ${Math.round(needed)} MiB (${Math.round(perStackMiB)} MiB each) but ${have}.`,
     `Start fewer (at most ${Math.min(fit, starting.length)}), ${plan.loads.length > 1 ? 'add an engine, ' : ''}free memory, or add --force to go ahead anyway. Nothing was created.`,

@@ -36,7 +36,7 @@ export async function engineMemory(rt: Runtime, images: string[], clock: Clock):
   await rt.create({
     name,
     image,
-    entrypoint: ['cat', '/proc/meminfo'],
+    entrypoint: ['cat', '/proc/meminfo', BOOT_ID],
     cmd: [],
     network: 'none',
     labels: { [PROBE_LABEL]: 'memory' },
@@ -54,7 +54,8 @@ export async function engineMemory(rt: Runtime, images: string[], clock: Clock):
     const mib = parseMemAvailableMiB(text);
     if (mib === undefined)
       throw new UserError(`The engine at ${rt.where} gave no MemAvailable in /proc/meminfo (${image}).`);
-    return { mib, source: `MemAvailable read by a container of ${image}` };
+    const machine = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/m.exec(text)?.[0];
+    return { mib, machine, source: `MemAvailable read by a container of ${image}` };
   } finally {
     await rt.remove(name);
   }
@@ -64,8 +65,12 @@ export const PROBE_LABEL = 'kafka-lab.probe';
 
 export interface EngineMemory {
   mib: number;
+  /** The kernel's boot id: engines that give the same one share the machine and its memory. */
+  machine?: string;
   source: string;
 }
+
+const BOOT_ID = '/proc/sys/kernel/random/boot_id';
 
 async function firstPresent(rt: Runtime, images: string[]): Promise<string | undefined> {
   for (const i of images) if (await rt.imageExists(i)) return i;

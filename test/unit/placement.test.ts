@@ -17,8 +17,8 @@ test('new stacks go to the engine with the most memory left, one by one', () => 
   // a 3000 -> 2400 -> (b 1900 vs a 2400) a 1800 -> b 1900 -> 1300 -> a 1800 -> 1200
   assert.deepEqual(where(plan), { 't-1': 'a', 't-2': 'a', 't-3': 'b', 't-4': 'a' });
   assert.deepEqual(plan.loads, [
-    { engine: 'a', availableMiB: 3000, neededMiB: 1800, stacks: 3 },
-    { engine: 'b', availableMiB: 1900, neededMiB: 600, stacks: 1 },
+    { engine: 'a', availableMiB: 3000, neededMiB: 1800, stacks: 3, machine: 'a' },
+    { engine: 'b', availableMiB: 1900, neededMiB: 600, stacks: 1, machine: 'b' },
   ]);
   assert.equal(plan.fits, true);
 });
@@ -67,6 +67,21 @@ test('existing stacks are counted before new ones are placed', () => {
   assert.deepEqual(where(placeStacks(['new', 'old'], rooms, EACH)), { new: 'a', old: 'b' });
   // a stopped stack not named is not started, so it costs nothing
   assert.deepEqual(where(placeStacks(['new'], rooms, EACH)), { new: 'b' });
+});
+
+test('engines on one machine share its memory: counted once, stacks taking turns between them', () => {
+  const rooms = [
+    { ...room('a', 2000), machine: 'm1' },
+    { ...room('b', 2000), machine: 'm1' },
+    { ...room('c', 1300), machine: 'm2' },
+  ];
+  const plan = placeStacks(['s-1', 's-2', 's-3', 's-4'], rooms, EACH);
+  // m1 2000 -> a; m1 1400 vs m2 1300 -> b (fewer stacks than a); m1 800 vs 1300 -> c; m1 800 vs 700 -> a
+  assert.deepEqual(where(plan), { 's-1': 'a', 's-2': 'b', 's-3': 'c', 's-4': 'a' });
+  assert.equal(plan.fits, true);
+  const over = placeStacks(['s-1', 's-2', 's-3', 's-4'], rooms.slice(0, 2), EACH);
+  assert.equal(over.fits, false, 'two engines of one 2000 MiB machine do not hold 2400 MiB');
+  assert.match(refusal(over, EACH, (e) => e).next!, /at most 3\b/);
 });
 
 test('stacks that do not fit are refused with the numbers of every engine', () => {
