@@ -102,6 +102,7 @@ UsePAM no
 StrictModes no
 AllowTcpForwarding yes
 MaxSessions 100
+LogLevel DEBUG1
 MaxStartups 100:30:200
 SetEnv DOCKER_HOST=unix://$SOCK
 Subsystem sftp internal-sftp
@@ -121,7 +122,10 @@ EOF
   mkdir -p "$DIR/home/.ssh"
   chmod 700 "$DIR/home/.ssh"
   cp "$s/id_ed25519" "$s/id_ed25519.pub" "$s/known_hosts" "$s/config" "$DIR/home/.ssh/"
-  if alive "$s/sshd.pid"; then return; fi
+  if alive "$s/sshd.pid"; then
+    kill -HUP "$(cat "$s/sshd.pid")" # reads its config again
+    return
+  fi
   mkdir -p /run/sshd
   say "starting sshd on 127.0.0.1:$SSH_PORT"
   /usr/sbin/sshd -f "$s/sshd_config" -E "$s/sshd.log"

@@ -1,34 +1,28 @@
 // The engines of a classroom: Docker contexts named by --contexts or the classroom file, each connected
 // on its own, so that one engine that does not answer is that engine's result, not the end of the run.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { UsageError, UserError, renderError } from '../core/errors.js';
 import type { Runtime } from '../core/runtime.js';
 import { LABEL } from '../core/stack.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine, type EngineRequest } from '../docker/engine.js';
 import { classroomFileOf, readClassroomFile } from './file.js';
 
-/** An engine by name: a Docker context, and the DOCKER_HOST-style address it stands for. */
-export interface EngineRef {
+/** One engine of a run: its Docker context's name (or where it is, without a classroom), connected. */
+export interface ClassEngine {
   name: string;
-  host?: string;
-}
-
-export interface Engine extends EngineRef {
+  /** How to reach it again (a stack context of its own connects anew). */
+  request: EngineRequest;
   rt: Runtime;
 }
 
-/** What a command was told about the classroom: --contexts, --classroom, and where Docker keeps contexts. */
+/** What a command was told about the classroom: --contexts, --classroom, and the environment to resolve them in. */
 export interface ClassroomRef {
   contexts?: string;
   file?: string;
-  dockerConfig?: string;
+  env: NodeJS.ProcessEnv;
 }
 
 export interface Classroom {
-  engines: EngineRef[];
+  contexts: string[];
   /** The classroom file's stack names, when it has them. */
   stacks?: string[];
   portBase?: number;
@@ -36,15 +30,20 @@ export interface Classroom {
   from: string;
 }
 
-/** The reference a command's flags and environment give, read once at the edge. */
+/** The reference a command's flags and environment give, read once at the edge; --context means one engine. */
 export function classroomRefOf(
-  v: { contexts?: string; classroom?: string },
+  v: { context?: string; contexts?: string; classroom?: string },
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): ClassroomRef | undefined {
+  if (v.context !== undefined && (v.contexts !== undefined || v.classroom !== undefined))
+    throw new UsageError(
+      `Give --context (one engine) or ${v.contexts !== undefined ? '--contexts' : '--classroom'} (a classroom), not both.`,
+    );
+  if (v.context !== undefined) return undefined;
   const file = classroomFileOf(v.classroom, cwd);
   if (v.contexts === undefined && file === undefined) return undefined;
-  return { contexts: v.contexts, file, dockerConfig: env.DOCKER_CONFIG || join(homedir(), '.docker') };
+  return { contexts: v.contexts, file, env };
 }
 
 /** The classroom's engines: --contexts, else the classroom file's; undefined when neither names any. */
@@ -54,7 +53,7 @@ export async function classroomOf(ref: ClassroomRef | undefined): Promise<Classr
   const names = ref.contexts !== undefined ? splitContexts(ref.contexts) : file?.contexts;
   if (!names) return undefined;
   return {
-    engines: await Promise.all(names.map((n) => contextEngine(n, ref.dockerConfig))),
+    contexts: names,
     stacks: file?.stacks,
     portBase: file?.portBase,
     from: ref.contexts !== undefined ? '--contexts' : ref.file!,
@@ -73,44 +72,19 @@ function splitContexts(text: string): string[] {
   return names;
 }
 
-/** A Docker context's engine address, from the Docker CLI's context store (`docker context create`). */
-async function contextEngine(name: string, dockerConfig: string | undefined): Promise<EngineRef> {
-  if (name === 'default') return { name };
-  const dir = join(
-    dockerConfig ?? join(homedir(), '.docker'),
-    'contexts',
-    'meta',
-    createHash('sha256').update(name).digest('hex'),
-  );
-  const text = await readFile(join(dir, 'meta.json'), 'utf8').catch(() => undefined);
-  const host = text === undefined ? undefined : (JSON.parse(text) as ContextMeta).Endpoints?.docker?.Host;
-  if (!host)
-    throw new UserError(
-      `There is no Docker context named '${name}'.`,
-      `Make it with 'docker context create ${name} --docker host=ssh://user@host', or see 'docker context ls'.`,
-    );
-  return { name, host };
-}
-
-interface ContextMeta {
-  Endpoints?: { docker?: { Host?: string } };
-}
-
-export async function connectEngine(ref: EngineRef): Promise<Engine> {
-  return { ...ref, rt: await connectDocker({ host: ref.host }) };
-}
-
 /** Every engine that answers, and the reason of each that does not. */
 export async function reachEngines(
-  refs: EngineRef[],
-): Promise<{ engines: Engine[]; unreachable: { engine: string; error: string }[] }> {
+  contexts: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ engines: ClassEngine[]; unreachable: { engine: string; error: string }[] }> {
   const tried = await Promise.all(
-    refs.map((r) =>
-      connectEngine(r).then(
-        (e) => ({ ok: true as const, e }),
-        (err: unknown) => ({ ok: false as const, engine: r.name, error: renderError(err).replace(/\n/g, ' ') }),
-      ),
-    ),
+    contexts.map((name) => {
+      const request = { context: name, env };
+      return connectEngine(request).then(
+        (rt) => ({ ok: true as const, e: { name, request, rt } }),
+        (err: unknown) => ({ ok: false as const, engine: name, error: renderError(err).replace(/\n/g, ' ') }),
+      );
+    }),
   );
   return {
     engines: tried.flatMap((t) => (t.ok ? [t.e] : [])),
@@ -118,25 +92,22 @@ export async function reachEngines(
   };
 }
 
-/** One engine's name for the run without a classroom. */
-export const ONE_ENGINE = 'default';
-
 /**
- * The run's engines: the classroom's, or the one engine of DOCKER_HOST. `single` says there is no
+ * The run's engines: the classroom's, or the one engine of --context or the environment. `single` says there is no
  * classroom; engines that do not answer come back as such, for the verb to report.
  */
-export async function fleetEngines(f: { classroom?: ClassroomRef; env: NodeJS.ProcessEnv }) {
+export async function fleetEngines(f: { classroom?: ClassroomRef; engine: EngineRequest }): Promise<{
+  single: boolean;
+  engines: ClassEngine[];
+  unreachable: { engine: string; error: string }[];
+  room?: Classroom;
+}> {
   const room = await classroomOf(f.classroom);
   if (!room) {
-    const rt = await connectDocker({ host: f.env.DOCKER_HOST });
-    return {
-      single: true,
-      engines: [{ name: ONE_ENGINE, host: f.env.DOCKER_HOST, rt }] as Engine[],
-      unreachable: [],
-      room,
-    };
+    const rt = await connectEngine(f.engine);
+    return { single: true, engines: [{ name: rt.where, request: f.engine, rt }], unreachable: [] };
   }
-  return { single: false, ...(await reachEngines(room.engines)), room };
+  return { single: false, ...(await reachEngines(room.contexts, f.classroom!.env)), room };
 }
 
 /**
@@ -146,14 +117,14 @@ export async function fleetEngines(f: { classroom?: ClassroomRef; env: NodeJS.Pr
 export async function locateStack(stack: string, ref: ClassroomRef): Promise<Runtime | undefined> {
   const room = await classroomOf(ref);
   if (!room) return undefined;
-  const { engines, unreachable } = await reachEngines(room.engines);
+  const { engines, unreachable } = await reachEngines(room.contexts, ref.env);
   const holding = (
     await Promise.all(
       engines.map(async (e) =>
         (await e.rt.containers({ label: [`${LABEL.stack}=${stack}`] })).length ? e : undefined,
       ),
     )
-  ).filter((e): e is Engine => e !== undefined);
+  ).filter((e): e is ClassEngine => e !== undefined);
   if (holding.length > 1)
     throw new UserError(
       `Stack ${stack} exists on more than one engine (${holding.map((e) => e.name).join(', ')}).`,

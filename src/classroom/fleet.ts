@@ -21,7 +21,8 @@ import { loadStack } from '../stack/compose.js';
 import type { Invocation, manyOptions, Values } from '../cli/command.js';
 import { composeFileOf, imageProvider, stackContext, type StackOptions } from '../context/stack.js';
 import { stateDirOf } from '../context/lab.js';
-import { classroomRefOf, fleetEngines, ONE_ENGINE, type ClassroomRef, type Engine } from './engines.js';
+import { classroomRefOf, fleetEngines, type ClassEngine, type ClassroomRef } from './engines.js';
+import type { EngineRequest } from '../docker/engine.js';
 
 export interface StackOutcome {
   /** The stack's name; '*' for every stack of an engine that did not answer. */
@@ -46,13 +47,15 @@ export interface Fleet {
   out: NodeJS.WriteStream;
   err: NodeJS.WriteStream;
   signal: AbortSignal;
+  /** The engine without a classroom: --context and the environment. */
+  engine: EngineRequest;
   /** The classroom's engines (--contexts, --classroom or ./kafka-lab-classroom.yaml); unset: one engine. */
   classroom?: ClassroomRef;
 }
 
 export function fleetOf(
   inv: Pick<
-    Invocation<ManyValues & { json?: boolean; contexts?: string; classroom?: string }>,
+    Invocation<ManyValues & { json?: boolean; context?: string; contexts?: string; classroom?: string }>,
     'values' | 'env' | 'out' | 'err' | 'signal'
   >,
 ): Fleet {
@@ -63,18 +66,19 @@ export function fleetOf(
     out: inv.out,
     err: inv.err,
     signal: inv.signal,
+    engine: { context: inv.values.context, env: inv.env },
     classroom: classroomRefOf(inv.values, inv.env, process.cwd()),
   };
 }
 
 /** Stacks as they are on each engine, found by their labels. */
-async function stacksOn(engines: Engine[]): Promise<{ engine: Engine; stacks: StackSummary[] }[]> {
+async function stacksOn(engines: ClassEngine[]): Promise<{ engine: ClassEngine; stacks: StackSummary[] }[]> {
   return Promise.all(engines.map(async (engine) => ({ engine, stacks: await listStacks(engine.rt) })));
 }
 
 /** The stack options of one engine: the classroom is settled, so nothing is looked up again. */
-function on(engine: Engine, opts: StackOptions): StackOptions {
-  return { ...opts, dockerHost: engine.host, classroom: undefined };
+function on(engine: ClassEngine, opts: StackOptions): StackOptions {
+  return { ...opts, engine: engine.request, classroom: undefined };
 }
 
 /** The names from --stacks or --stacks-file, or undefined when neither was given. */
@@ -114,19 +118,20 @@ function progress(f: Fleet, verb: string, total: number) {
       const n = `[${String(done).padStart(String(total).length)}/${total}]`;
       stream.write(
         o.ok
-          ? `${n} ${o.stack.padEnd(14)} ${at(o)}${verb} in ${(o.elapsedMs / 1000).toFixed(1)} s${o.bootstrap ? `  ${o.bootstrap}` : ''}\n`
-          : `${n} ${o.stack.padEnd(14)} ${at(o)}FAILED: ${o.error}\n`,
+          ? `${n} ${o.stack.padEnd(14)} ${at(f, o)}${verb} in ${(o.elapsedMs / 1000).toFixed(1)} s${o.bootstrap ? `  ${o.bootstrap}` : ''}\n`
+          : `${n} ${o.stack.padEnd(14)} ${at(f, o)}FAILED: ${o.error}\n`,
       );
     },
     stop: () => clearInterval(timer),
   };
 }
 
-const at = (o: StackOutcome) => (o.engine === ONE_ENGINE ? '' : `on ${o.engine.padEnd(10)} `);
+/** The engine is named only in a classroom: one engine's runs read as before. */
+const at = (f: Fleet, o: StackOutcome) => (f.classroom ? `on ${o.engine.padEnd(10)} ` : '');
 
 interface Item {
   stack: string;
-  engine: Engine;
+  engine: ClassEngine;
 }
 
 async function outcome(item: Item, work: () => Promise<string | undefined>): Promise<StackOutcome> {
@@ -181,7 +186,7 @@ async function removeStack(env: NodeJS.ProcessEnv, rt: Runtime, stack: string, v
 function finish(f: Fleet, outcomes: StackOutcome[], what: string): number {
   const failed = outcomes.filter((o) => !o.ok);
   const named = (o: StackOutcome) =>
-    o.stack === '*' ? `every stack on ${o.engine}` : o.engine === ONE_ENGINE ? o.stack : `${o.stack} (${o.engine})`;
+    o.stack === '*' ? `every stack on ${o.engine}` : f.classroom ? `${o.stack} (${o.engine})` : o.stack;
   if (f.json) f.out.write(`${JSON.stringify(outcomes, null, 2)}\n`);
   else
     f.out.write(
@@ -216,7 +221,7 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
     portBase: String(DEFAULT_PORT_BASE),
   });
   const images = sample.spec.services.map((s) => s.image);
-  const imagesOn = async (e: Engine) => {
+  const imagesOn = async (e: ClassEngine) => {
     const ctx =
       e === engines[0]
         ? sample

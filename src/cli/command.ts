@@ -21,7 +21,17 @@ type ValueOf<S extends OptionSpec> = S extends { multiple: true }
 /** What parsing gives for these options: a string, a boolean or (multiple) a list, undefined when the flag is absent. */
 export type Values<O extends Options> = { -readonly [K in keyof O]?: ValueOf<O[K]> };
 
+/** Which Docker engine: every command that talks to Docker takes it. */
+export const engineOptions = {
+  context: {
+    type: 'string',
+    value: 'NAME',
+    description: 'Docker context to use (default: DOCKER_HOST, else DOCKER_CONTEXT, else the current context)',
+  },
+} as const satisfies Options;
+
 export const stackOptions = {
+  ...engineOptions,
   stack: {
     type: 'string',
     value: 'NAME',
@@ -72,6 +82,9 @@ export const upOptions = {
 
 /** The flags the stack helpers read (stackOptionsOf): --stack, and up's where a command takes them. */
 export type StackValues = Values<typeof stackOptions & typeof upOptions>;
+
+/** The flags an engine-only command reads (engineRequestOf). */
+export type EngineValues = Values<typeof engineOptions>;
 
 /** One run of a command; without a type argument, of a command that takes the stack options. */
 export interface Invocation<V = StackValues> {

@@ -1,6 +1,7 @@
 // kafkajs behind small functions. A fresh admin client per call: kafkajs metadata goes stale
 // after leader changes (tulios/kafkajs#1175), and a lab cluster changes all the time.
 import kafkajs from 'kafkajs';
+import { routedSockets } from './route.js';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -31,6 +32,7 @@ export function kafkaClient(bootstrap: string, o: ClientOptions = {}) {
     connectionTimeout: o.connectionTimeoutMs ?? 1500,
     requestTimeout: o.requestTimeoutMs ?? 5000,
     retry: { retries: o.retries ?? 0 },
+    socketFactory: routedSockets,
   });
 }
 

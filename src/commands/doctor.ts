@@ -6,12 +6,12 @@ import { stackMemoryMiB } from '../core/memory.js';
 import { DEFAULT_PORT_BASE, DEFAULT_STACK, type StackSpec } from '../core/stack.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { defaultComposeFile } from '../paths.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine, type EngineRequest } from '../docker/engine.js';
 import { listStacks } from '../runtime/stacks.js';
 import { availableMemory } from '../runtime/host.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
-import { command, upOptions } from '../cli/command.js';
+import { command, engineOptions, upOptions } from '../cli/command.js';
 import { choosePortBase, stackContext } from '../context/stack.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'skip';
@@ -35,6 +35,7 @@ export const doctorCommand = command({
     'Each check prints ok, warn, fail (with what to do) or skip (it needs Docker, which is not reachable).\n' +
     'Exit code 0 when nothing failed (warnings allowed), 1 when a check failed.',
   options: {
+    ...engineOptions,
     stacks: {
       type: 'string',
       value: 'N',
@@ -50,7 +51,7 @@ export const doctorCommand = command({
   async run(inv) {
     const stacks = parseStacks(inv.values.stacks);
     const checks: Check[] = [];
-    const { check: dockerCheck, rt } = await checkDocker(inv.env.DOCKER_HOST);
+    const { check: dockerCheck, rt } = await checkDocker({ context: inv.values.context, env: inv.env });
     checks.push(dockerCheck);
     const skip = (name: string): Check => ({ name, status: 'skip', detail: 'needs the Docker engine' });
     let spec: StackSpec | undefined;
@@ -60,7 +61,7 @@ export const doctorCommand = command({
         stack: DEFAULT_STACK,
         images: inv.values.images ?? inv.env.KAFKA_LAB_IMAGES,
         profile: inv.values.profile ?? inv.env.KAFKA_LAB_PROFILE,
-        dockerHost: inv.env.DOCKER_HOST,
+        engine: { context: inv.values.context, env: inv.env },
       });
       spec = ctx.spec;
       const images = stackImages(ctx.spec);
@@ -121,10 +122,11 @@ function parseStacks(text: string | undefined): number {
   return n;
 }
 
-async function checkDocker(host: string | undefined): Promise<{ check: Check; rt?: Runtime }> {
-  const where = host ?? '/var/run/docker.sock';
+async function checkDocker(engine: EngineRequest): Promise<{ check: Check; rt?: Runtime }> {
+  let where = 'the Docker engine';
   try {
-    const rt = await connectDocker({ host });
+    const rt = await connectEngine(engine);
+    where = rt.where;
     const v = await rt.info();
     return {
       check: {

@@ -171,7 +171,7 @@ export const gradeCommand = command({
           : remoteTarget(lab, e.student, e.bootstrap!, e.params),
       );
     } else if (inv.values.all) {
-      const { single, engines, unreachable } = await fleetEngines({ env: inv.env, classroom: opts.classroom });
+      const { single, engines, unreachable } = await fleetEngines({ engine: opts.engine!, classroom: opts.classroom });
       targets = (
         await Promise.all(
           engines.map(async (e) =>
@@ -179,7 +179,7 @@ export const gradeCommand = command({
               .filter((s) => s.containers.length > 0)
               .map((s) =>
                 localTarget(
-                  { ...opts, dockerHost: e.host, classroom: undefined },
+                  { ...opts, engine: e.request, classroom: undefined },
                   stateDir,
                   lab,
                   s.stack,

@@ -5,9 +5,9 @@ import { localImages, missingImages, recipeTag, toLocalImage } from '../images/k
 import { formatMiB, formatRate, transferMeter } from '../images/progress.js';
 import { absentImages, howToGetImages, stackImages } from '../images/stack-images.js';
 import { imageKitDir } from '../paths.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine } from '../docker/engine.js';
 import { checkArchive, checkWritable, loadImages, saveImages } from '../runtime/image-archive.js';
-import { command, upOptions, type Invocation } from '../cli/command.js';
+import { command, engineOptions, upOptions, type Invocation } from '../cli/command.js';
 import { cacheDirOf, composeFileOf, stackContext } from '../context/stack.js';
 import { DEFAULT_PORT_BASE, DEFAULT_STACK, PROFILES } from '../core/stack.js';
 import { loadStack } from '../stack/compose.js';
@@ -16,7 +16,10 @@ import { stackOptionsOf } from '../context/stack.js';
 const ACTIONS = ['build', 'list', 'save', 'load'] as const;
 
 /** What save and load read of the invocation: --images (save), --json, and where they write. */
-type Transfer = Pick<Invocation<{ images?: string; json?: boolean }>, 'values' | 'env' | 'out' | 'err' | 'signal'>;
+type Transfer = Pick<
+  Invocation<{ images?: string; json?: boolean; context?: string }>,
+  'values' | 'env' | 'out' | 'err' | 'signal'
+>;
 
 export const imagesCommand = command({
   name: 'images',
@@ -33,6 +36,7 @@ export const imagesCommand = command({
     "load:  loads an archive made by 'kafka-lab images save' (or 'docker save') into the Docker engine.\n" +
     'save and load show progress on stderr; --json prints {file, images, bytes, seconds} on stdout.',
   options: {
+    ...engineOptions,
     force: { type: 'boolean', description: 'rebuild even when images for this recipe exist (build)' },
     images: { ...upOptions.images, description: `which images to save (save): ${upOptions.images.description}` },
     profile: { ...upOptions.profile, description: "save only this profile's images (save): zookeeper or kraft" },
@@ -65,7 +69,7 @@ export const imagesCommand = command({
         `Unexpected argument '${file}' for 'kafka-lab images ${action}'.`,
         "Run 'kafka-lab images --help'.",
       );
-    const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
+    const rt = await connectEngine({ context: inv.values.context, env: inv.env });
     const tag = await recipeTag(imageKitDir);
     if (action === 'list') {
       const images = localImages(tag);
@@ -136,7 +140,7 @@ async function save(inv: Transfer, file: string): Promise<number> {
 
 async function load(inv: Transfer, file: string): Promise<number> {
   const total = await checkArchive(file);
-  const rt = await connectDocker({ host: inv.env.DOCKER_HOST });
+  const rt = await connectEngine({ context: inv.values.context, env: inv.env });
   const started = Date.now();
   const meter = transferMeter({ out: inv.err, label: `Loading ${file}`, total });
   try {

@@ -3,12 +3,12 @@ import { composeFileOf } from '../context/stack.js';
 import { EXIT } from '../core/errors.js';
 import { listStacks, residentMiB, type StackSummary } from '../runtime/stacks.js';
 import { loadStack } from '../stack/compose.js';
-import { command, stackOptions } from '../cli/command.js';
-import { classroomRefOf, fleetEngines, ONE_ENGINE } from '../classroom/engines.js';
+import { command, engineOptions, stackOptions } from '../cli/command.js';
+import { classroomRefOf, fleetEngines } from '../classroom/engines.js';
 
 export interface StackRow {
   stack: string;
-  /** The Docker context it is on ('default' without a classroom). */
+  /** The engine it is on: its context's name in a classroom, else where it is, as messages name it. */
   engine: string;
   state: string;
   running: number;
@@ -33,7 +33,7 @@ export async function stackRows(
   stacks: StackSummary[],
   nowMs: number,
   memory: Map<string, number>,
-  engine = ONE_ENGINE,
+  engine: string,
 ): Promise<StackRow[]> {
   return Promise.all(
     stacks.map(async (s) => {
@@ -78,13 +78,14 @@ export const stacksCommand = command({
     'With --contexts (or a classroom file) every engine of the classroom is listed, each stack with its engine;\n' +
     'an engine that does not answer is named on stderr and the exit code is 1.',
   options: {
+    ...engineOptions,
     contexts: stackOptions.contexts,
     classroom: stackOptions.classroom,
     json: { type: 'boolean', description: 'print a JSON array, one object per stack' },
   },
   async run(inv) {
     const { single, engines, unreachable } = await fleetEngines({
-      env: inv.env,
+      engine: { context: inv.values.context, env: inv.env },
       classroom: classroomRefOf(inv.values, inv.env, process.cwd()),
     });
     const rows = (
@@ -108,7 +109,7 @@ export const stacksCommand = command({
     }
     if (rows.length === 0) {
       inv.out.write(
-        `No kafka-lab stacks ${single ? 'on this host' : 'on these engines'}. Create one with 'kafka-lab up', or many with 'kafka-lab up --stacks team-01..team-12'.\n`,
+        `No kafka-lab stacks on ${single ? engines[0]!.name : 'these engines'}. Create one with 'kafka-lab up', or many with 'kafka-lab up --stacks team-01..team-12'.\n`,
       );
       return code;
     }
@@ -126,7 +127,7 @@ export const stacksCommand = command({
     }
     const total = rows.reduce((a, r) => a + (r.memoryMiB ?? 0), 0);
     inv.out.write(
-      `${rows.length} stack${rows.length === 1 ? '' : 's'}${single ? '' : ` on ${engines.length} engines`}, ${total} MiB resident in all.\n`,
+      `${rows.length} stack${rows.length === 1 ? '' : 's'} on ${single ? engines[0]!.name : `${engines.length} engines`}, ${total} MiB resident in all.\n`,
     );
     return code;
   },

@@ -5,7 +5,7 @@ import { describeQuorum } from '../cluster/quorum.js';
 import { quorumProblem, type QuorumState } from '../core/quorum.js';
 import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
-import { stackOptionsOf } from '../context/stack.js';
+import { engineOf, stackOptionsOf } from '../context/stack.js';
 
 /** The stack's services in file order, then anything else it labelled (consumers kafka-lab started). */
 function rank(order: string[], service: string): number {
@@ -28,7 +28,7 @@ export const statusCommand = command({
     const ctx = await stackContext(stackOptionsOf(inv));
     if (ctx.existing.length === 0) {
       throw new UserError(
-        `Stack '${ctx.spec.stack}' does not exist on this host.`,
+        `Stack '${ctx.spec.stack}' does not exist on ${ctx.rt.where}.`,
         `Create it with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`,
       );
     }
@@ -72,6 +72,7 @@ export const statusCommand = command({
       profile: ctx.profile,
       portBase: ctx.spec.portBase,
       network: ctx.spec.network,
+      engine: engineOf(ctx.rt),
       containers,
       clusterId: cluster?.clusterId ?? null,
       brokers: cluster?.brokers ?? [],
@@ -87,6 +88,7 @@ export const statusCommand = command({
       const lines = [
         `Stack ${report.stack}  (${healthy ? 'healthy' : `NOT healthy: ${problem}`})`,
         `  images ${report.images}, profile ${report.profile}, network ${report.network}`,
+        `  engine ${ctx.rt.where}${report.engine.kafka === 'ssh' ? ' (Kafka through SSH forwarding)' : ''}`,
         '',
         `  ${'SERVICE'.padEnd(14)}${'CONTAINER'.padEnd(22)}${'STATE'.padEnd(10)}ID`,
         ...containers.map((c) => `  ${c.service.padEnd(14)}${c.name.padEnd(22)}${c.state.padEnd(10)}${c.id}`),

@@ -15,7 +15,8 @@ import {
 } from '../core/stack.js';
 import { localImages, recipeTag, toLocalImage, type ImageChoice } from '../images/kit.js';
 import { defaultCacheDir, defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
-import { connectDocker } from '../docker/client.js';
+import { connectEngine, type EngineRequest } from '../docker/engine.js';
+import { routeKafka } from '../cluster/route.js';
 import { classroomRefOf, locateStack, type ClassroomRef } from '../classroom/engines.js';
 import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
@@ -32,7 +33,8 @@ export interface StackOptions {
   images?: string;
   profile?: string;
   portBase?: string;
-  dockerHost?: string;
+  /** The engine: --context and the environment (docker/engine.ts resolves it). */
+  engine?: EngineRequest;
   cacheDir?: string;
   /** The classroom's engines, where the stack is looked for by its label; unset once an engine is chosen. */
   classroom?: ClassroomRef;
@@ -89,6 +91,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     portBase,
     image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
   });
+  await routeStack(rt, spec);
   const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
     rt,
@@ -102,9 +105,13 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   };
 }
 
-/** The engine of the stack: in a classroom, the one that holds its label; else DOCKER_HOST's. */
-export async function stackRuntime(o: Pick<StackOptions, 'stack' | 'classroom' | 'dockerHost'>): Promise<Runtime> {
-  return (o.classroom && (await locateStack(o.stack, o.classroom))) || connectDocker({ host: o.dockerHost });
+/**
+ * The engine of the stack: --context when given; else, in a classroom, the engine that holds the stack's
+ * label; else DOCKER_HOST, DOCKER_CONTEXT or the current context.
+ */
+export async function stackRuntime(o: Pick<StackOptions, 'stack' | 'classroom' | 'engine'>): Promise<Runtime> {
+  const located = o.classroom && !o.engine?.context ? await locateStack(o.stack, o.classroom) : undefined;
+  return located ?? connectEngine(o.engine ?? { env: {} });
 }
 
 function parsePortBase(text: string | undefined): number | undefined {
@@ -169,6 +176,25 @@ export async function choosePortBase(
   throw new UserError('No free block of ports was found for a new stack.', 'Give one with --port-base.');
 }
 
+/** Which engine the stack is on, and how kafka-lab reaches its brokers. */
+export function engineOf(rt: Runtime): { host: string; context: string | null; kafka: 'loopback' | 'ssh' } {
+  return {
+    host: rt.engine?.host ?? rt.where,
+    context: rt.engine?.context ?? null,
+    kafka: rt.forwardLoopback ? 'ssh' : 'loopback',
+  };
+}
+
+/**
+ * A stack on another host's engine (ssh://): its published loopback ports are forwarded through SSH, and
+ * kafka-lab's Kafka clients reach the addresses the brokers advertise (127.0.0.1:PORT there) that way.
+ */
+async function routeStack(rt: Runtime, spec: StackSpec): Promise<void> {
+  if (!rt.forwardLoopback) return;
+  const ports = spec.services.flatMap((s) => s.ports.filter((p) => p.hostIp === '127.0.0.1').map((p) => p.hostPort));
+  routeKafka(await rt.forwardLoopback(ports));
+}
+
 /** For `up`: builds kafka-lab's own images on first use, or pulls the public ones. */
 export function imageProvider(
   ctx: StackContext,
@@ -203,7 +229,7 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     images: v.images ?? inv.env.KAFKA_LAB_IMAGES,
     profile: v.profile ?? inv.env.KAFKA_LAB_PROFILE,
     portBase: v['port-base'],
-    dockerHost: inv.env.DOCKER_HOST,
+    engine: { context: v.context, env: inv.env },
     cacheDir: inv.env.KAFKA_LAB_CACHE,
     classroom: classroomRefOf(v, inv.env, process.cwd()),
   };

@@ -1,6 +1,7 @@
 // The container engine as kafka-lab uses it: a port, implemented once over the Docker Engine API
 // (src/docker/client.ts). Absent things are `undefined` or `false`; every other failure is thrown
 // with what was attempted.
+import type { Engine } from './docker-engine.js';
 import type { ObservedContainer } from './reconcile.js';
 
 /** Docker's list filters, e.g. { label: ['kafka-lab.stack=team-01'] }. */
@@ -75,6 +76,13 @@ export interface EngineInfo {
 export interface Runtime {
   /** Where the engine is, for messages. */
   readonly where: string;
+  /** The engine and the context it came from. */
+  readonly engine?: Engine;
+  /**
+   * On an engine on another host (ssh://): a local port for each of that host's loopback ports, forwarded
+   * to it (remote port -> local port). Absent when the engine's loopback ports are this host's.
+   */
+  forwardLoopback?(ports: number[]): Promise<Map<number, number>>;
   info(): Promise<EngineInfo>;
 
   containers(filters: Filters): Promise<ObservedContainer[]>;

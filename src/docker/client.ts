@@ -2,6 +2,8 @@
 // the Engine API (exec and logs included, never the `docker` CLI), maps 404 to "absent", and
 // rethrows everything else with what was attempted.
 import Docker from 'dockerode';
+import type { Agent } from 'node:http';
+import { DEFAULT_SOCKET, describeEngine, type Engine, type EngineAddress } from '../core/docker-engine.js';
 import { ExternalError, Interrupted, UserError } from '../core/errors.js';
 import type { ContainerState, ObservedContainer } from '../core/reconcile.js';
 import { waitFor } from '../core/wait.js';
@@ -19,29 +21,40 @@ import type {
 } from '../core/runtime.js';
 
 export interface DockerOptions {
-  /** DOCKER_HOST-style address, read once at the edge by the CLI. */
-  host?: string;
+  /** The engine, resolved once at the edge (docker/engine.ts); undefined: the default socket. */
+  engine?: Engine;
+  /** For ssh:// engines: an HTTP agent whose connections reach the remote engine (docker/ssh.ts). */
+  agent?: Agent;
+  /** For ssh:// engines: forwards the remote host's loopback ports here (remote port -> local port). */
+  forwardLoopback?: (ports: number[]) => Promise<Map<number, number>>;
 }
 
 /** Connects and pings, so that an absent engine is one clear message before any work. */
 export async function connectDocker(options: DockerOptions = {}): Promise<Runtime> {
-  const docker = options.host ? new Docker(modemOptions(options.host)) : new Docker();
-  const where = options.host ?? '/var/run/docker.sock';
+  const engine = options.engine ?? {
+    host: `unix://${DEFAULT_SOCKET}`,
+    address: { kind: 'unix', path: DEFAULT_SOCKET },
+  };
+  const docker = new Docker(modemOptions(engine.address, options.agent));
+  const where = describeEngine(engine);
   try {
     await docker.ping();
   } catch (err) {
     throw new UserError(
       `Docker is not reachable at ${where} (${firstLine(err)}).`,
-      "Start Docker Desktop (or 'sudo systemctl start docker', or 'npm test' on a fresh Debian host) and run the command again.",
+      engine.address.kind === 'unix' && engine.address.path === DEFAULT_SOCKET
+        ? "Start Docker Desktop (or 'sudo systemctl start docker', or 'npm test' on a fresh Debian host) and run the command again."
+        : `Check that the engine at ${engine.host} runs and answers, or choose another with --context or DOCKER_HOST.`,
     );
   }
-  return new DockerClient(docker, where);
+  return new DockerClient(docker, where, engine, options.forwardLoopback);
 }
 
-function modemOptions(host: string): Docker.DockerOptions {
-  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  return { host: url.hostname, port: Number(url.port || 2375) };
+function modemOptions(a: EngineAddress, agent: Agent | undefined): Docker.DockerOptions {
+  if (a.kind === 'unix') return { socketPath: a.path };
+  // ssh: the agent carries every request to the remote engine; host and port only fill in the URL.
+  if (a.kind === 'ssh') return { protocol: 'http', host: a.host, port: a.port, agent } as Docker.DockerOptions;
+  return { protocol: 'http', host: a.host, port: a.port };
 }
 
 // @types/dockerode does not declare getImages (GET /images/get, several images in one tar).
@@ -51,6 +64,8 @@ class DockerClient implements Runtime {
   constructor(
     private readonly docker: Docker,
     readonly where: string,
+    readonly engine: Engine,
+    readonly forwardLoopback?: (ports: number[]) => Promise<Map<number, number>>,
   ) {}
 
   async info(): Promise<EngineInfo> {
