@@ -57,7 +57,15 @@ export function placeStacks(names: string[], rooms: EngineRoom[], perStackMiB: n
   const needed = new Map(rooms.map((r) => [r.engine, 0]));
   const machineNeeds = new Map(rooms.map((r) => [machineOf.get(r.engine)!, 0]));
   const count = new Map(rooms.map((r) => [r.engine, 0]));
-  const left = (r: EngineRoom) => r.availableMiB - machineNeeds.get(machineOf.get(r.engine)!)!;
+  // One machine, one figure: its engines read it at different moments, so the lowest reading stands for all.
+  const machineHas = new Map<string, number>();
+  for (const r of rooms)
+    machineHas.set(
+      machineOf.get(r.engine)!,
+      Math.min(r.availableMiB, machineHas.get(machineOf.get(r.engine)!) ?? Infinity),
+    );
+  const has = (r: EngineRoom) => machineHas.get(machineOf.get(r.engine)!)!;
+  const left = (r: EngineRoom) => has(r) - machineNeeds.get(machineOf.get(r.engine)!)!;
   const placements: Placement[] = [];
   const put = (stack: string, engine: string, existing: boolean, cost: number) => {
     needed.set(engine, needed.get(engine)! + cost);
@@ -83,7 +91,7 @@ export function placeStacks(names: string[], rooms: EngineRoom[], perStackMiB: n
   placements.sort((a, b) => order.get(a.stack)! - order.get(b.stack)!);
   const loads = rooms.map((r) => ({
     engine: r.engine,
-    availableMiB: Math.round(r.availableMiB),
+    availableMiB: Math.round(has(r)),
     neededMiB: Math.round(needed.get(r.engine)!),
     stacks: count.get(r.engine)!,
     machine: machineOf.get(r.engine)!,

@@ -70,8 +70,9 @@ test('existing stacks are counted before new ones are placed', () => {
 });
 
 test('engines on one machine share its memory: counted once, stacks taking turns between them', () => {
+  // a and b read their machine's memory a moment apart: the lower reading stands for both
   const rooms = [
-    { ...room('a', 2000), machine: 'm1' },
+    { ...room('a', 2020), machine: 'm1' },
     { ...room('b', 2000), machine: 'm1' },
     { ...room('c', 1300), machine: 'm2' },
   ];
@@ -79,6 +80,14 @@ test('engines on one machine share its memory: counted once, stacks taking turns
   // m1 2000 -> a; m1 1400 vs m2 1300 -> b (fewer stacks than a); m1 800 vs 1300 -> c; m1 800 vs 700 -> a
   assert.deepEqual(where(plan), { 's-1': 'a', 's-2': 'b', 's-3': 'c', 's-4': 'a' });
   assert.equal(plan.fits, true);
+  assert.deepEqual(
+    plan.loads.map((l) => [l.engine, l.availableMiB, l.neededMiB]),
+    [
+      ['a', 2000, 1200],
+      ['b', 2000, 600],
+      ['c', 1300, 600],
+    ],
+  );
   const over = placeStacks(['s-1', 's-2', 's-3', 's-4'], rooms.slice(0, 2), EACH);
   assert.equal(over.fits, false, 'two engines of one 2000 MiB machine do not hold 2400 MiB');
   assert.match(refusal(over, EACH, (e) => e).next!, /at most 3\b/);
