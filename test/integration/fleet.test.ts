@@ -109,7 +109,10 @@ test('up --stacks over two contexts places stacks on both engines, no two sharin
   assert.match(r.stderr, /fleet-one: \d+ stacks, \d+ MiB available.*fleet-two: \d+ stacks, \d+ MiB available/);
 
   const [one, two] = await Promise.all([fleetOn(first), fleetOn(engine.docker)]);
-  assert.ok(one.size > 0 && two.size > 0, `each engine gets some: ${[...one.keys()]} / ${[...two.keys()]}`);
+  assert.ok(
+    one.size > 0 && two.size > 0,
+    `each engine gets some: ${[...one.keys()].join(',')} / ${[...two.keys()].join(',')}`,
+  );
   assert.deepEqual([...one.keys(), ...two.keys()].sort(), NAMES, 'every stack on exactly one engine');
   for (const [stack] of one) assert.equal(engineOf[stack], 'fleet-one');
   for (const [stack] of two) assert.equal(engineOf[stack], 'fleet-two');
