@@ -101,7 +101,6 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 AllowTcpForwarding yes
-MaxSessions 100
 LogLevel DEBUG1
 MaxStartups 100:30:200
 SetEnv DOCKER_HOST=unix://$SOCK

@@ -16,8 +16,9 @@ if ! node dist/bin/kafka-lab.js images list >/dev/null; then
 fi
 
 # xmllint validates the JUnit reports against test/fixtures/junit.xsd; the student-path tests run each
-# command in a real terminal made by util-linux `script`.
-bash scripts/ensure-packages.sh xmllint:libxml2-utils script:bsdutils
+# command in a real terminal made by util-linux `script`; the tests of many engines reach the second engine
+# (scripts/second-engine.sh, started and stopped by those files' before/after hooks) through Debian's sshd.
+bash scripts/ensure-packages.sh xmllint:libxml2-utils script:bsdutils sshd:openssh-server
 
 export KAFKA_LAB_IMAGES=local
 tests() { node --test --test-concurrency=1 --test-reporter=spec "$@"; }

@@ -73,6 +73,12 @@ export const upOptions = {
     value: 'zookeeper|kraft',
     description: 'ZooKeeper and Kafka 3 (default), or KRaft and Kafka 4; kept with the stack; also KAFKA_LAB_PROFILE',
   },
+  'publish-address': {
+    type: 'string',
+    value: 'IP',
+    description:
+      'publish the brokers on this address instead of 127.0.0.1 (no authentication: only on a network you trust); kept with the stack',
+  },
   compose: {
     type: 'string',
     value: 'FILE',

@@ -20,7 +20,7 @@ import { systemClock } from '../runtime/clock.js';
 import { fleetEngines } from '../classroom/engines.js';
 import { listStacks } from '../runtime/stacks.js';
 import { command, stackOptions } from '../cli/command.js';
-import { stackContext, type StackOptions } from '../context/stack.js';
+import { engineWords, stackContext, type StackOptions } from '../context/stack.js';
 import { stackInspector, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
@@ -53,14 +53,13 @@ function localTarget(
   given?: GivenParams,
   engine?: string,
 ): Target {
-  const where = engine === undefined ? 'this host' : `engine ${engine}`;
   return {
     student,
     target: engine === undefined ? `stack ${stack}` : `stack ${stack} on ${engine}`,
     name: stack,
     async open() {
       const ctx = await stackContext({ ...opts, stack });
-      if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on ${where}.`);
+      if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on ${engineWords(ctx.rt)}.`);
       // The student's progress on this host: where the lab started, what checks read, the quiz answers.
       const { progress } = await fileProgressStore(stateDir, stack).load(lab, { setAside: false });
       const kept = progress.params ? { values: progress.params, origin: `the progress of ${stack}` } : undefined;

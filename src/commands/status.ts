@@ -5,13 +5,19 @@ import { describeQuorum } from '../cluster/quorum.js';
 import { quorumProblem, type QuorumState } from '../core/quorum.js';
 import { command, stackOptions } from '../cli/command.js';
 import { stackContext } from '../context/stack.js';
-import { engineOf, stackOptionsOf } from '../context/stack.js';
+import { engineOf, engineWords, stackOptionsOf } from '../context/stack.js';
 
 /** The stack's services in file order, then anything else it labelled (consumers kafka-lab started). */
 function rank(order: string[], service: string): number {
   const i = order.indexOf(service);
   return i < 0 ? order.length : i;
 }
+
+const KAFKA_WAY = {
+  loopback: '',
+  ssh: ' (Kafka through SSH forwarding)',
+  published: ' (Kafka published on its address, without authentication)',
+};
 
 export const statusCommand = command({
   name: 'status',
@@ -28,7 +34,7 @@ export const statusCommand = command({
     const ctx = await stackContext(stackOptionsOf(inv));
     if (ctx.existing.length === 0) {
       throw new UserError(
-        `Stack '${ctx.spec.stack}' does not exist on ${ctx.rt.where}.`,
+        `Stack '${ctx.spec.stack}' does not exist on ${engineWords(ctx.rt)}.`,
         `Create it with 'kafka-lab up${stackFlag(ctx.spec.stack)}'.`,
       );
     }
@@ -72,7 +78,7 @@ export const statusCommand = command({
       profile: ctx.profile,
       portBase: ctx.spec.portBase,
       network: ctx.spec.network,
-      engine: engineOf(ctx.rt),
+      engine: engineOf(ctx.rt, ctx.spec),
       containers,
       clusterId: cluster?.clusterId ?? null,
       brokers: cluster?.brokers ?? [],
@@ -88,7 +94,7 @@ export const statusCommand = command({
       const lines = [
         `Stack ${report.stack}  (${healthy ? 'healthy' : `NOT healthy: ${problem}`})`,
         `  images ${report.images}, profile ${report.profile}, network ${report.network}`,
-        `  engine ${ctx.rt.where}${report.engine.kafka === 'ssh' ? ' (Kafka through SSH forwarding)' : ''}`,
+        `  engine ${ctx.rt.where}${KAFKA_WAY[report.engine.kafka]}`,
         '',
         `  ${'SERVICE'.padEnd(14)}${'CONTAINER'.padEnd(22)}${'STATE'.padEnd(10)}ID`,
         ...containers.map((c) => `  ${c.service.padEnd(14)}${c.name.padEnd(22)}${c.state.padEnd(10)}${c.id}`),

@@ -2,10 +2,11 @@ import { systemClock } from '../runtime/clock.js';
 import { up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
 import { UsageError } from '../core/errors.js';
+import { bootstrapServers, publishAddressOf } from '../core/stack.js';
 import { command, manyOptions, stackOptions, upOptions } from '../cli/command.js';
 import { classroomOf } from '../classroom/engines.js';
 import { fleetOf, stackNamesOf, upStacks } from '../classroom/fleet.js';
-import { imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
+import { engineOf, imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
 
 export const upCommand = command({
   name: 'up',
@@ -39,6 +40,11 @@ export const upCommand = command({
     const opts = stackOptionsOf(inv);
     const ctx = await stackContext(opts);
     const json = inv.values.json === true;
+    const published = publishAddressOf(ctx.spec);
+    if (published)
+      inv.err.write(
+        `Warning: the brokers of stack ${ctx.spec.stack} are published on ${published} (${bootstrapServers(ctx.spec)}), and Kafka there has no authentication: anyone who reaches that address can read, write and delete every topic. Without --publish-address they stay on 127.0.0.1.\n`,
+      );
     const stream = json ? inv.err : inv.out;
     const reporter = reporterFor(`kafka-lab up: stack ${ctx.spec.stack}`, inv.interactive && !json, stream);
     try {
@@ -60,12 +66,15 @@ export const upCommand = command({
       const changed = result.actions.filter((a) => a.kind !== 'keep').length;
       if (json) {
         inv.out.write(
-          `${JSON.stringify({ stack: ctx.spec.stack, bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`,
+          `${JSON.stringify({ stack: ctx.spec.stack, engine: engineOf(ctx.rt, ctx.spec), bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`,
         );
       } else {
         const what = changed === 0 ? 'already up; nothing changed' : 'ready';
+        // On another host's engine the ports are that host's loopback: say so, and how kafka-lab reaches them.
+        const where =
+          ctx.rt.forwardLoopback && !published ? ` on ${ctx.rt.where} (its 127.0.0.1; kafka-lab goes through SSH)` : '';
         inv.out.write(
-          `Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers: ${result.bootstrap}\n`,
+          `Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers${where}: ${result.bootstrap}\n`,
         );
       }
       return 0;

@@ -19,7 +19,7 @@ import { dockerCommands } from '../runtime/commands.js';
 import { stackContainers } from '../runtime/find.js';
 import { readTopicFromHost } from '../cluster/canary.js';
 import type { Invocation } from '../cli/command.js';
-import { stackContext, type StackContext } from './stack.js';
+import { engineWords, stackContext, type StackContext } from './stack.js';
 import { stackOptionsOf } from './stack.js';
 
 export interface LabContext extends StackContext {
@@ -40,7 +40,7 @@ export async function labContext(inv: Invocation, seen?: StackContext): Promise<
   const { spec, rt } = ctx;
   if (ctx.existing.length === 0) {
     throw new UserError(
-      `Stack '${spec.stack}' does not exist on this host.`,
+      `Stack '${spec.stack}' does not exist on ${engineWords(rt)}.`,
       `Create it with 'kafka-lab up${stackFlag(spec.stack)}'.`,
     );
   }

@@ -1,5 +1,6 @@
 // Turns command-line options plus what the stack's labels recorded into one StackSpec.
 import type { Runtime } from '../core/runtime.js';
+import { DEFAULT_SOCKET } from '../core/docker-engine.js';
 import { UsageError, UserError } from '../core/errors.js';
 import {
   checkStackName,
@@ -9,6 +10,8 @@ import {
   LABEL,
   PROFILES,
   profileOf,
+  publishAddressOf,
+  publishedOn,
   stackFlag,
   type Profile,
   type StackSpec,
@@ -33,6 +36,8 @@ export interface StackOptions {
   images?: string;
   profile?: string;
   portBase?: string;
+  /** --publish-address: the brokers on this address instead of 127.0.0.1. */
+  publishAddress?: string;
   /** The engine: --context and the environment (docker/engine.ts resolves it). */
   engine?: EngineRequest;
   cacheDir?: string;
@@ -86,11 +91,13 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(rt, composeFile, o.stack));
   const imageTag = await tag;
   const local = localImages(imageTag);
-  const spec = await loadStack(composeFile, {
+  const loaded = await loadStack(composeFile, {
     stack: o.stack,
     portBase,
     image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
   });
+  const publish = parsePublishAddress(o.publishAddress) ?? recorded[LABEL.publishAddress];
+  const spec = publish ? publishedOn(loaded, publish) : loaded;
   await routeStack(rt, spec);
   const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
@@ -100,7 +107,11 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     profile: known ?? profile,
     knownProfile: known,
     existing,
-    labels: { [IMAGES_LABEL]: images, [LABEL.profile]: known ?? profile },
+    labels: {
+      [IMAGES_LABEL]: images,
+      [LABEL.profile]: known ?? profile,
+      ...(publish ? { [LABEL.publishAddress]: publish } : {}),
+    },
     imageTag,
   };
 }
@@ -124,6 +135,18 @@ function parsePortBase(text: string | undefined): number | undefined {
     );
   }
   return n;
+}
+
+function parsePublishAddress(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  const parts = text.split('.');
+  const ok = parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+  if (!ok || text === '0.0.0.0')
+    throw new UsageError(
+      `--publish-address ${text} is not one IPv4 address of this engine's host.`,
+      'Give the address other machines reach it on, for example --publish-address 10.0.0.5 (brokers advertise it).',
+    );
+  return text;
 }
 
 function parseImages(text: string | undefined): ImageChoice | undefined {
@@ -176,23 +199,34 @@ export async function choosePortBase(
   throw new UserError('No free block of ports was found for a new stack.', 'Give one with --port-base.');
 }
 
+/** "this host" for the default socket, else the engine's context and address: for messages. */
+export function engineWords(rt: Runtime): string {
+  return rt.engine && rt.engine.host !== `unix://${DEFAULT_SOCKET}` ? rt.where : 'this host';
+}
+
 /** Which engine the stack is on, and how kafka-lab reaches its brokers. */
-export function engineOf(rt: Runtime): { host: string; context: string | null; kafka: 'loopback' | 'ssh' } {
+export function engineOf(
+  rt: Runtime,
+  spec?: StackSpec,
+): { host: string; context: string | null; kafka: 'loopback' | 'ssh' | 'published' } {
   return {
     host: rt.engine?.host ?? rt.where,
     context: rt.engine?.context ?? null,
-    kafka: rt.forwardLoopback ? 'ssh' : 'loopback',
+    kafka: spec && publishAddressOf(spec) ? 'published' : rt.forwardLoopback ? 'ssh' : 'loopback',
   };
 }
 
 /**
  * A stack on another host's engine (ssh://): its published loopback ports are forwarded through SSH, and
- * kafka-lab's Kafka clients reach the addresses the brokers advertise (127.0.0.1:PORT there) that way.
+ * kafka-lab's Kafka clients reach the addresses the brokers advertise (127.0.0.1:PORT there) that way. A
+ * stack on this host's engine claims its ports as direct, so that two engines' stacks never share a port
+ * in one run without a clear message.
  */
 async function routeStack(rt: Runtime, spec: StackSpec): Promise<void> {
-  if (!rt.forwardLoopback) return;
+  // Only 127.0.0.1: a stack published elsewhere (--publish-address) is reached there, directly.
   const ports = spec.services.flatMap((s) => s.ports.filter((p) => p.hostIp === '127.0.0.1').map((p) => p.hostPort));
-  routeKafka(await rt.forwardLoopback(ports));
+  const forwards = rt.forwardLoopback ? await rt.forwardLoopback(ports) : new Map(ports.map((p) => [p, undefined]));
+  routeKafka(rt.where, spec.stack, forwards);
 }
 
 /** For `up`: builds kafka-lab's own images on first use, or pulls the public ones. */
@@ -229,6 +263,7 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     images: v.images ?? inv.env.KAFKA_LAB_IMAGES,
     profile: v.profile ?? inv.env.KAFKA_LAB_PROFILE,
     portBase: v['port-base'],
+    publishAddress: v['publish-address'],
     engine: { context: v.context, env: inv.env },
     cacheDir: inv.env.KAFKA_LAB_CACHE,
     classroom: classroomRefOf(v, inv.env, process.cwd()),

@@ -50,6 +50,7 @@ export const LABEL = {
   portBase: 'kafka-lab.port-base',
   composeFile: 'kafka-lab.compose-file',
   profile: 'kafka-lab.profile',
+  publishAddress: 'kafka-lab.publish-address',
 } as const;
 
 /** How the cluster keeps its metadata: ZooKeeper (the tutorials', the default) or KRaft (Kafka 4). */
@@ -101,11 +102,41 @@ export function startOrder(services: ServiceSpec[]): ServiceSpec[][] {
   return waves.filter(Boolean);
 }
 
-/** The host's bootstrap list: every broker's published port on 127.0.0.1. */
+/** The host's bootstrap list: every broker's published port on 127.0.0.1 (or the address asked for). */
 export function bootstrapServers(spec: StackSpec): string {
   return brokerServices(spec)
-    .map((s) => `127.0.0.1:${s.ports[0]?.hostPort}`)
+    .map((s) => `${s.ports[0]?.hostIp || '127.0.0.1'}:${s.ports[0]?.hostPort}`)
     .join(',');
+}
+
+/**
+ * The brokers published and advertised on `address` instead of 127.0.0.1 (up --publish-address): reachable
+ * from other machines, without authentication. ZooKeeper and the controllers stay on loopback.
+ */
+export function publishedOn(spec: StackSpec, address: string): StackSpec {
+  return {
+    ...spec,
+    services: spec.services.map((s) =>
+      s.role !== 'broker'
+        ? s
+        : {
+            ...s,
+            ports: s.ports.map((p) => (p.hostIp === '127.0.0.1' ? { ...p, hostIp: address } : p)),
+            environment: Object.fromEntries(
+              Object.entries(s.environment).map(([k, v]) => [
+                k,
+                k.endsWith('ADVERTISED_LISTENERS') ? v.replace(/\/\/127\.0\.0\.1:/g, `//${address}:`) : v,
+              ]),
+            ),
+          },
+    ),
+  };
+}
+
+/** The address the brokers are published on when it is not loopback's 127.0.0.1. */
+export function publishAddressOf(spec: StackSpec): string | undefined {
+  const ip = brokerServices(spec)[0]?.ports[0]?.hostIp;
+  return ip && ip !== '127.0.0.1' ? ip : undefined;
 }
 
 export function brokerServices(spec: StackSpec): ServiceSpec[] {

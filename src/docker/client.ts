@@ -42,7 +42,7 @@ export async function connectDocker(options: DockerOptions = {}): Promise<Runtim
   } catch (err) {
     throw new UserError(
       `Docker is not reachable at ${where} (${firstLine(err)}).`,
-      engine.address.kind === 'unix' && engine.address.path === DEFAULT_SOCKET
+      engine.address.kind === 'unix'
         ? "Start Docker Desktop (or 'sudo systemctl start docker', or 'npm test' on a fresh Debian host) and run the command again."
         : `Check that the engine at ${engine.host} runs and answers, or choose another with --context or DOCKER_HOST.`,
     );

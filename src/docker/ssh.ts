@@ -76,7 +76,8 @@ export class SshSession {
   /** An HTTP agent whose every connection is `docker system dial-stdio` on the remote host, kept alive. */
   dockerAgent(): Agent {
     const client = this.client;
-    const agent = new Agent({ keepAlive: true, maxSockets: 16 } as AgentOptions);
+    // sshd allows 10 sessions per connection by default (MaxSessions); forwarded ports do not count.
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 } as AgentOptions);
     (agent as unknown as { createConnection: unknown }).createConnection = (
       _options: unknown,
       done: (err: Error | null, socket?: Duplex) => void,

@@ -302,7 +302,7 @@ async function waitReady(
       if (polls++ % 4 === 0) for (const b of brokers) await assertRunning(o.rt, idOf(b), b.containerName);
       const seen = await Promise.all(
         brokers.map(async (b, i) => {
-          const address = `127.0.0.1:${b.ports[0]?.hostPort}`;
+          const address = `${b.ports[0]?.hostIp || '127.0.0.1'}:${b.ports[0]?.hostPort}`;
           try {
             const c = await describeCluster(address);
             const complete =

@@ -21,6 +21,7 @@ const STACK = 'eng-t';
 const AT = ['--stack', STACK];
 const LAB = 'replicated-topic';
 const BYSTANDER = 'eng-bystander';
+const PUBLISHED = 'eng-u';
 const common = {
   KAFKA_LAB_STATE: mkdtempSync(join(tmpdir(), 'kafka-lab-engines-state-')),
   KAFKA_LAB_LOCK_DIR: mkdtempSync(join(tmpdir(), 'kafka-lab-engines-lock-')),
@@ -31,6 +32,7 @@ let ssh: Record<string, string>;
 
 async function removeStack() {
   await cli(['down', ...AT, '--volumes'], unix);
+  await cli(['down', '--stack', PUBLISHED, '--volumes'], unix);
 }
 
 async function removeBystander() {
@@ -139,4 +141,26 @@ test("reset and down over ssh:// act on the stack's labels only: the unlabelled 
   expectOk(await cli(['down', ...AT, '--volumes'], ssh), 'down over ssh://');
   assert.deepEqual(await stackContainersOn(engine.docker, STACK), []);
   assert.equal((await engine.docker.getContainer(BYSTANDER).inspect()).Id, bystander);
+});
+
+test('up --publish-address, asked for explicitly: a warning, brokers advertised there, kept for later commands', async () => {
+  const log = join(engine.dir, 'ssh', 'sshd.log');
+  // 127.0.0.2 stands for "an address of the remote host": reachable here, and not the stack's loopback port.
+  const r = await cli(['up', '--stack', PUBLISHED, '--port-base', '32392', '--publish-address', '127.0.0.2'], ssh);
+  expectOk(r, 'up --publish-address');
+  assert.match(r.stderr, /Warning: .*published on 127\.0\.0\.2.*no authentication/);
+  const before = readFileSync(log, 'utf8').length;
+  const status = await cli(['status', '--stack', PUBLISHED, '--json'], ssh);
+  expectOk(status, 'status of the published stack');
+  const s = JSON.parse(status.stdout);
+  assert.equal(s.bootstrap, '127.0.0.2:32392,127.0.0.2:32393,127.0.0.2:32394');
+  assert.deepEqual(
+    s.brokers.map((b: { host: string }) => b.host),
+    ['127.0.0.2', '127.0.0.2', '127.0.0.2'],
+  );
+  assert.equal(s.engine.kafka, 'published');
+  assert.doesNotMatch(readFileSync(log, 'utf8').slice(before), /target 127\.0\.0\.1 port 3239[234]\b/);
+  const labels = (await stackContainersOn(engine.docker, PUBLISHED)).map((c) => c.labels['kafka-lab.publish-address']);
+  assert.deepEqual([...new Set(labels)], ['127.0.0.2']);
+  expectOk(await cli(['down', '--stack', PUBLISHED, '--volumes'], ssh), 'down the published stack');
 });
