@@ -219,13 +219,14 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
     ...on(engines[0]!, opts),
     stack: names[0]!,
     portBase: String(DEFAULT_PORT_BASE),
+    route: false,
   });
   const images = sample.spec.services.map((s) => s.image);
   const imagesOn = async (e: ClassEngine) => {
     const ctx =
       e === engines[0]
         ? sample
-        : await stackContext({ ...on(e, opts), stack: names[0]!, portBase: String(DEFAULT_PORT_BASE) });
+        : await stackContext({ ...on(e, opts), stack: names[0]!, portBase: String(DEFAULT_PORT_BASE), route: false });
     const provideImage = imageProvider(ctx, opts, (line) => f.err.write(`${line}\n`), f.signal);
     await ensureImages({ rt: e.rt, sink: silent, provideImage }, images);
     return provideImage;

@@ -43,6 +43,8 @@ export interface StackOptions {
   cacheDir?: string;
   /** The classroom's engines, where the stack is looked for by its label; unset once an engine is chosen. */
   classroom?: ClassroomRef;
+  /** false: only the spec and images are wanted, no Kafka traffic, so no route to its brokers is made. */
+  route?: boolean;
 }
 
 export interface StackContext {
@@ -98,7 +100,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   });
   const publish = parsePublishAddress(o.publishAddress) ?? recorded[LABEL.publishAddress];
   const spec = publish ? publishedOn(loaded, publish) : loaded;
-  await routeStack(rt, spec);
+  if (o.route !== false) await routeStack(rt, spec);
   const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
     rt,
