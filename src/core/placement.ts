@@ -106,7 +106,13 @@ export function refusal(plan: PlacementPlan, perStackMiB: number, name: (engine:
   const have =
     plan.loads.length === 1
       ? `${name(plan.loads[0]!.engine)} has ${plan.loads[0]!.availableMiB} MiB available`
-      : `the engines have ${plan.loads.map((l) => `${name(l.engine)} ${l.availableMiB} MiB (needs ${l.neededMiB})`).join(', ')} available`;
+      : `the engines have ${plan.loads
+          .map((l) => {
+            const twin = plan.loads.find((o) => o.machine === l.machine);
+            const mib = twin === l ? `${l.availableMiB} MiB` : `the same machine as ${twin!.engine}`;
+            return `${name(l.engine)} ${mib} (needs ${l.neededMiB})`;
+          })
+          .join(', ')} available`;
   const machines = new Map(plan.loads.map((l) => [l.machine, l.availableMiB]));
   const fit = [...machines.values()].reduce((sum, mib) => sum + Math.max(0, Math.floor(mib / perStackMiB)), 0);
   return new UserError(
