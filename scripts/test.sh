@@ -23,14 +23,15 @@ bash scripts/ensure-packages.sh xmllint:libxml2-utils script:bsdutils unzip:unzi
 
 export KAFKA_LAB_IMAGES=local
 tests() { node --test --test-concurrency=1 --test-reporter=spec "$@"; }
-# Unit tests, then the one file that acts on every stack of the host (--all) while nothing else runs.
-tests dist/test/unit/*.test.js dist/test/integration/classroom.test.js
+# Unit tests, then the files that act on every stack of the host (--all) while nothing else runs: one
+# host's classroom, then a classroom over two engines.
+tests dist/test/unit/*.test.js dist/test/integration/classroom.test.js dist/test/integration/fleet.test.js
 # Then two lanes side by side, each one file at a time: the KRaft stack's tests, and every other
 # integration file on the ZooKeeper stacks. Their stacks, ports and progress never meet; two lanes keep
 # the suite within its time on two cores. Each line says its lane.
 zookeeper=()
 for f in dist/test/integration/*.test.js; do
-  case "$f" in */classroom.test.js | */kraft.test.js) ;; *) zookeeper+=("$f") ;; esac
+  case "$f" in */classroom.test.js | */fleet.test.js | */kraft.test.js) ;; *) zookeeper+=("$f") ;; esac
 done
 # A lane is a host of its own to the other: its own lock directory, so one lane's `reset` (which takes
 # the host-wide reset lock) never refuses the other's.
