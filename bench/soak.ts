@@ -391,7 +391,7 @@ const perKind = Object.fromEntries(
       k,
       {
         cycles: cs.length,
-        failures: failures.filter((f) => cs.some((c) => c.n === f.cycle)).length,
+        failures: failures.filter((f) => f.step !== 'verify' && cs.some((c) => c.n === f.cycle)).length,
         seenMs: median(cs.flatMap((c) => (c.seenMs === undefined ? [] : [c.seenMs]))),
         healthyMs: median(cs.flatMap((c) => (c.healthyMs === undefined ? [] : [c.healthyMs]))),
       },
