@@ -7,6 +7,8 @@ import { systemClock } from '../src/runtime/clock.js';
 export interface PollOptions {
   /** The pause between two probes (default 300 ms). */
   intervalMs?: number;
+  /** Stops the wait (with Interrupted) when it aborts. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function eventually<T>(
         }
         return { done: false, seen };
       },
-      { what, timeoutMs: ms, intervalMs: o.intervalMs ?? 300, clock: systemClock },
+      { what, timeoutMs: ms, intervalMs: o.intervalMs ?? 300, clock: systemClock, signal: o.signal },
     );
   } catch (err) {
     if (!(err instanceof WaitTimeout)) throw err;

@@ -143,7 +143,7 @@ class DockerClient implements Runtime {
       if (statusOf(err) === 304) return; // already running: done, as the docker CLI says
       if (/address already in use|port is already allocated/i.test(firstLine(err))) {
         throw new UserError(
-          `A host port of ${nameOrId} (${ports.join(', ')}) is already in use by another process.`,
+          `A host port of ${nameOrId}${ports.length ? ` (${ports.join(', ')})` : ''} is already in use by another process.`,
           "Stop that process, or run 'kafka-lab up --port-base 19092' to use other ports.",
         );
       }

@@ -156,7 +156,10 @@ async function apply(ctx: FaultContext, svc: ServiceSpec, action: FaultAction): 
     case 'start':
       if (svc.role === 'broker' && svc.brokerId !== undefined)
         await waitDeregistered(ctx.spec, svc.brokerId, { clock: ctx.clock, signal: ctx.signal });
-      return ctx.rt.start(name);
+      return ctx.rt.start(
+        name,
+        svc.ports.map((p) => p.hostPort),
+      );
   }
 }
 
