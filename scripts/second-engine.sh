@@ -65,6 +65,7 @@ start_engine() {
   fi
   ip link set "$BRIDGE" up
   forward_rule -C 2>/dev/null || forward_rule -I
+  DOCKER0_ADDRS=$(docker0_addrs)
   say "starting dockerd on $SOCK"
   # setsid: the engine outlives this script and the test process that ran it, until `stop`.
   setsid dockerd \
@@ -77,6 +78,21 @@ start_engine() {
     --iptables=false \
     >"$DIR/dockerd.log" 2>&1 </dev/null &
   wait_for "the second engine answering on $SOCK (see $DIR/dockerd.log)" 60 docker -H "unix://$SOCK" version
+  keep_docker0
+}
+
+# A dockerd started with a bridge of its own deletes docker0, the first engine's default bridge, as it
+# comes up (seen here: the first engine's containers on its default network then failed with "could not
+# find bridge docker0"). Put it back as it was, address included, so the first engine never notices.
+docker0_addrs() { ip -o -4 addr show docker0 2>/dev/null | awk '{print $4}'; }
+keep_docker0() {
+  [ -n "$DOCKER0_ADDRS" ] || return 0
+  if ! ip link show docker0 >/dev/null 2>&1; then
+    say "putting back docker0 ($DOCKER0_ADDRS), which the second engine's start removed"
+    ip link add docker0 type bridge
+    for a in $DOCKER0_ADDRS; do ip addr add "$a" dev docker0; done
+    ip link set docker0 up
+  fi
 }
 
 start_sshd() {
