@@ -200,6 +200,16 @@ try {
       if (err instanceof Interrupted) throw err;
       fail(cycle, 'healthy', errorText(err));
     });
+  // After a fault or a verify: every replica back in sync and status healthy; a miss is the cycle's failure.
+  const recover = async (cycle: number) => {
+    try {
+      await settleCluster(out(cycle), inspector, STACK);
+    } catch (err) {
+      if (err instanceof Interrupted) throw err;
+      fail(cycle, 'in sync', errorText(err));
+    }
+    await healthy(cycle);
+  };
   await settleCluster(out(0), inspector, STACK);
   await healthy(0);
   memoryStart = await stackMemory(ctx);
@@ -267,13 +277,7 @@ try {
       }
     }
     const t1 = Date.now();
-    try {
-      await settleCluster(out(n), inspector, STACK);
-    } catch (err) {
-      if (err instanceof Interrupted) throw err;
-      fail(n, 'in sync', errorText(err));
-    }
-    await healthy(n);
+    await recover(n);
     c.healthyMs = Date.now() - t1;
     cycles.push(c);
     current = undefined;
@@ -334,13 +338,7 @@ try {
           `verify after cycle ${n}, ${fault}: acked ${v.acked}, lost ${v.lost}, duplicated ${v.duplicated}, failed ${v.failed}, ${v.messagesPerSecond} msg/s; CLI peak RSS ${r.rssMiB} MiB`,
         );
       }
-      try {
-        await settleCluster(out(n), inspector, STACK);
-      } catch (err) {
-        if (err instanceof Interrupted) throw err;
-        fail(n, 'in sync', errorText(err));
-      }
-      await healthy(n);
+      await recover(n);
     }
   }
 } catch (err) {

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 // argv -> command. A terminal gets Ink; anything else (pipes, CI) gets plain lines.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EXIT, exitCodeOf, renderError, UsageError } from './core/errors.js';
 import { commandFirst, helpText, parse } from './cli/command.js';
 import { COMMANDS } from './cli/registry.js';
-import { packageRoot } from './paths.js';
+import { packageVersion } from './paths.js';
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -61,9 +59,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     return EXIT.ok;
   }
   if (name === '--version') {
-    process.stdout.write(
-      `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`,
-    );
+    process.stdout.write(`${packageVersion()}\n`);
     return EXIT.ok;
   }
   const entry = COMMANDS.find((c) => c.name === name);

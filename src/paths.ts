@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,3 +12,8 @@ export const labsDir = join(packageRoot, 'labs');
 export const gradersDir = join(packageRoot, 'graders');
 /** Where kafka-lab keeps what it can make again (image build files, parsed YAML); KAFKA_LAB_CACHE overrides it. */
 export const defaultCacheDir = join(homedir(), '.cache', 'kafka-lab');
+
+/** kafka-lab's own version, from its package.json (read when asked: --version and submissions need it). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}

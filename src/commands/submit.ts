@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import { describeGap } from '../core/snapshot.js';
 import { STUDENT_ID } from '../core/submission.js';
@@ -8,14 +7,10 @@ import { bootstrapServers } from '../core/stack.js';
 import { fileProgressStore, writeFileAtomic } from '../lab/progress.js';
 import { loadRubric } from '../grading/rubric.js';
 import { collectSubmission } from '../grading/submission.js';
-import { gradersDir, packageRoot } from '../paths.js';
+import { gradersDir, packageVersion } from '../paths.js';
 import { command, stackOptions } from '../cli/command.js';
 import { labContext, stackInspector } from '../context/lab.js';
 import { labOf, paramOptions } from '../context/lab-ref.js';
-
-function kafkaLabVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function defaultStudent(env: NodeJS.ProcessEnv): string {
   try {
@@ -72,7 +67,7 @@ export const submitCommand = command({
       progress: loaded.progress,
       student,
       stack: ctx.spec.stack,
-      kafkaLab: kafkaLabVersion(),
+      kafkaLab: packageVersion(),
       now: () => new Date(),
       say,
     });
