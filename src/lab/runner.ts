@@ -93,8 +93,13 @@ async function startConsumer(
   if (existing) await ctx.rt.remove(existing.id);
   const from = c.from ?? 'end';
   // 'latest' is applied when a member first fetches a partition, which can come after the next step's
-  // writes: those would be skipped. On an empty topic 'earliest' means the same and has no such race.
-  const reset = from === 'beginning' || (await topicIsEmpty(ctx.templates.bootstrap, c.topic)) ? 'earliest' : 'latest';
+  // writes: those would be skipped. On an empty topic 'earliest' means the same and has no such race;
+  // an idle group is given the end as its committed position now, which 'earliest' then never overrides.
+  const startsAtEnd =
+    from === 'beginning' ||
+    (await topicIsEmpty(ctx.templates.bootstrap, c.topic)) ||
+    (c.group !== undefined && (await commitEnd(ctx.templates.bootstrap, c.group, c.topic)));
+  const reset = startsAtEnd ? 'earliest' : 'latest';
   const cmd = c.group
     ? [
         '-b',
@@ -172,6 +177,25 @@ export async function produce(ctx: RunnerContext, topic: string, values: string[
     );
   // kcat -P exits 0 only when every message was delivered with acks=all.
   await recordAcked(ctx.stateDir, ctx.spec.stack, topic, values, ctx.faults.clock.now());
+}
+
+// False when the group has members (they already hold positions) or the broker refused.
+async function commitEnd(bootstrap: string, group: string, topic: string): Promise<boolean> {
+  try {
+    return await withAdmin(bootstrap, async (a) => {
+      const { groups } = await a.describeGroups([group]);
+      if (groups[0] && groups[0].members.length > 0) return false;
+      const ends = await a.fetchTopicOffsets(topic);
+      await a.setOffsets({
+        groupId: group,
+        topic,
+        partitions: ends.map((o) => ({ partition: o.partition, offset: o.high })),
+      });
+      return true;
+    });
+  } catch {
+    return false;
+  }
 }
 
 async function topicIsEmpty(bootstrap: string, topic: string): Promise<boolean> {
