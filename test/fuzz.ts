@@ -348,30 +348,37 @@ export function labWithSolution(lines: string[]): string {
   ].join('\n');
 }
 
-/** Roster text: real-looking entries with edits, as YAML. */
+/** Roster text: entries mostly of the right shape (a stack or a bootstrap each), some broken. */
+const student = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('ana', 'bo', 'chris', 'ana') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+);
+const stackName = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('team-01', 'team-02', 'default', 'a') },
+  { weight: 1, arbitrary: fc.constantFrom('Team 1', '-x', 'a'.repeat(40), '') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+);
+const bootstrap = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('127.0.0.1:9092', 'h:1,h:2', 'broker.example:9092') },
+  { weight: 1, arbitrary: fc.constantFrom('h:99999', ':1', 'h:1,', 'h') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+);
+const entry = fc.oneof(
+  fc.record({ id: student, stack: stackName }),
+  fc.record({ id: student, bootstrap }),
+  fc.record({
+    id: student,
+    stack: stackName,
+    params: fc.dictionary(fc.string({ maxLength: 8 }), tree, { maxKeys: 3 }),
+  }),
+  fc.record({ id: student, stack: stackName, bootstrap }, { requiredKeys: [] }),
+);
 export const rosterText = fc
-  .array(
-    fc.record(
-      {
-        id: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('ana', 'bo', 'ana')),
-        stack: fc.oneof(
-          fc.string({ maxLength: 40 }),
-          fc.constantFrom('team-01', 'Team 1', 'default', '-x', 'a'.repeat(40)),
-        ),
-        bootstrap: fc.oneof(
-          fc.string({ maxLength: 30 }),
-          fc.constantFrom('127.0.0.1:9092', 'h:1,h:2', 'h:99999', ':1', 'h:1,'),
-        ),
-        params: fc.dictionary(fc.string({ maxLength: 8 }), tree, { maxKeys: 3 }),
-      },
-      { requiredKeys: [] },
-    ),
-    { maxLength: 6 },
-  )
+  .array(entry, { maxLength: 6 })
   .chain((students) =>
     fc.oneof(
-      fc.constant(stringify({ students })),
-      textMutant([{ name: 'roster.yaml', text: stringify({ students }) }]).map((m) => m.text),
+      { weight: 3, arbitrary: fc.constant(stringify({ students })) },
+      { weight: 1, arbitrary: textMutant([{ name: 'roster.yaml', text: stringify({ students }) }]).map((m) => m.text) },
     ),
   );
 
@@ -543,8 +550,8 @@ export function properties(seal: (body: Record<string, unknown>) => unknown): Fu
         .tuple(fc.array(commandLine, { minLength: 1, maxLength: 2 }), profile)
         .map(([lines, p]) => lab({ name: 'fuzz-lab.yaml', text: labWithSolution(lines) }, p)),
       yamlFile: fileOf,
-      runs: 600,
-      minAccepted: 30,
+      runs: 1000,
+      minAccepted: 40,
     },
     {
       name: 'rubrics: the real rubrics with parts replaced or edited as text',
@@ -564,13 +571,13 @@ export function properties(seal: (body: Record<string, unknown>) => unknown): Fu
         .oneof({ weight: 6, arbitrary: rosterText }, { weight: 1, arbitrary: extremes })
         .map((text): Job => ({ kind: 'roster', file: 'roster.yaml', text })),
       yamlFile: fileOf,
-      runs: 300,
+      runs: 600,
     },
     {
       name: 'the course file (labs/tracks.yaml), and its tracks opened with their parameters',
       arb: fc.oneof(structureMutant(COURSE), textMutant(COURSE)).map((m): Job => ({ kind: 'course', text: m.text })),
       yamlFile: () => 'tracks.yaml',
-      runs: 200,
+      runs: 300,
     },
     {
       name: 'compose files (--compose)',
@@ -578,12 +585,12 @@ export function properties(seal: (body: Record<string, unknown>) => unknown): Fu
         .oneof(structureMutant(COMPOSE), textMutant(COMPOSE))
         .map((m): Job => ({ kind: 'compose', file: `compose/${m.name}`, text: m.text })),
       yamlFile: fileOf,
-      runs: 200,
+      runs: 300,
     },
     {
       name: 'stack-name lists (--stacks)',
       arb: namesText.map((text): Job => ({ kind: 'names', text })),
-      runs: 500,
+      runs: 1000,
     },
     {
       name: 'names files',
@@ -593,14 +600,14 @@ export function properties(seal: (body: Record<string, unknown>) => unknown): Fu
           fc.string({ unit: 'binary', maxLength: 200 }),
         )
         .map((text): Job => ({ kind: 'names-file', file: 'names.txt', text })),
-      runs: 300,
+      runs: 600,
     },
     {
       name: 'submission files (core/submission parseSubmission, grading/submission readSubmission)',
       arb: fc
         .tuple(submissionText(base, seal), fc.boolean())
         .map(([text, params]): Job => ({ kind: 'submission', text, lab: 'replicated-topic', params })),
-      runs: 400,
+      runs: 800,
     },
   ];
 }
