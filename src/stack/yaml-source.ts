@@ -130,6 +130,7 @@ function parseYaml(file: string, text: string, next: string): YamlSource {
     throw new UserError(`${file}:${line}:${col}: ${plainMessage(problem.message)}`, next);
   }
   unquotedTemplates(doc);
+  collectionKeys(file, doc, lines, next);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -156,6 +157,17 @@ function unquotedTemplates(doc: Document): void {
       const scalar = new Scalar(`{{${p!.key.value}}}`);
       scalar.range = node.range;
       return scalar;
+    },
+  });
+}
+
+/** A key that is a list or a map would become its text ('[ a, b ]') in JavaScript: refused. */
+function collectionKeys(file: string, doc: Document, lines: LineCounter, next: string): void {
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) || pair.key === null || !isNode(pair.key)) return undefined;
+      const { line, col } = lines.linePos(pair.key.range?.[0] ?? 0);
+      throw new UserError(`${file}:${line}:${col}: a key must be plain text, not a list or a map`, next);
     },
   });
 }

@@ -82,3 +82,41 @@ test('YAML nested thousands of levels deep is refused in plain words, with file:
     );
   }
 });
+
+// bench/fuzz.js, seed 1531978278 (path 3989:0:0:2): the loader checked the words before rendering, and
+// {{stack-flag}} renders to nothing on the default stack, so this ran `docker exec kafka-1` with no command.
+test('a solution command with {{stack-flag}} is refused: its words change when rendered', () => {
+  const lab = (run: string) =>
+    [
+      'id: fuzz-lab',
+      'title: Fuzz',
+      'summary: A lab made by the fuzz test.',
+      'minutes: 5',
+      'steps:',
+      '  - id: one',
+      '    title: One',
+      '    instructions: Do it.',
+      '    solution:',
+      `      - run: ${JSON.stringify(run)}`,
+    ].join('\n');
+  assert.throws(
+    () => parseLab('labs/fuzz-lab.yaml', lab('docker exec {{kafka-1}} {{stack-flag}}')),
+    (err: Error) =>
+      err instanceof UserError && /^labs\/fuzz-lab\.yaml:10:14: \{\{stack-flag\}\} is for kafka-lab/.test(err.message),
+  );
+  assert.equal(parseLab('labs/fuzz-lab.yaml', lab('docker exec {{kafka-1}} kafka-topics --list')).steps.length, 1);
+});
+
+// bench/fuzz.js (the labs' structure mutants): a key that is a list or a map was taken as its text
+// ('[ one, two ]'), with a warning of the yaml package on stderr.
+test('a key that is a list or a map is refused with file:line:column', () => {
+  for (const [text, at] of [
+    ['id: x\n? [one, two]\n: x\n', '2:3'],
+    ['id: x\nsteps: [{[a]: 1}]\n', '2:10'],
+  ] as const)
+    assert.throws(
+      () => parseLab('labs/x.yaml', text),
+      (err: Error) =>
+        err instanceof UserError && err.message === `labs/x.yaml:${at}: a key must be plain text, not a list or a map`,
+    );
+});
