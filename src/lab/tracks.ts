@@ -64,6 +64,21 @@ export async function loadCourse(dir: string): Promise<Course> {
   }
   const src = readYaml(file, text, NEXT);
   const raw = validate(src, schema, src.value, NEXT);
+  // Every lab the course or a track names is a lab file here: else opening it later says only "no lab".
+  const have = new Set((await labFiles(dir)).map((f) => f.replace(/\.ya?ml$/, '')));
+  const missing = (at: (string | number)[], lab: string) => {
+    if (!have.has(lab))
+      throw new UserError(`${where(src, at)}: there is no lab '${lab}' (no ${lab}.yaml in ${dir}).`, NEXT);
+  };
+  raw.course.forEach((lab, i) => missing(['course', i], lab));
+  raw.tracks.forEach((t, i) =>
+    t.labs.forEach((l, j) =>
+      missing(
+        typeof l === 'string' ? ['tracks', i, 'labs', j] : ['tracks', i, 'labs', j, 'lab'],
+        typeof l === 'string' ? l : l.lab,
+      ),
+    ),
+  );
   const seen = new Set<string>();
   const tracks = raw.tracks.map((t, i) => {
     if (seen.has(t.id) || raw.course.includes(t.id))

@@ -120,3 +120,24 @@ test('a key that is a list or a map is refused with file:line:column', () => {
         err instanceof UserError && err.message === `labs/x.yaml:${at}: a key must be plain text, not a list or a map`,
     );
 });
+
+// bench/fuzz.js, seed -399451653 (path 51:9:7:16): a track naming a lab that does not exist was
+// accepted by the course reader, and opening it said only "There is no lab 'workshop/topic-a'".
+test('a course file naming a lab that does not exist is refused at that line', async () => {
+  const dir = labsWith(
+    [
+      'course: [single-broker]',
+      'tracks:',
+      '  - id: workshop',
+      '    title: Workshop',
+      '    about: The workshop.',
+      '    labs: [consumer-groups, topic-a]',
+      '',
+    ].join('\n'),
+  );
+  await assert.rejects(openLab(dir, 'workshop/consumer-groups'), (err: Error) => {
+    assert.ok(err instanceof UserError);
+    assert.match(err.message, new RegExp(`^${join(dir, 'tracks.yaml')}:6:29: there is no lab 'topic-a'`));
+    return true;
+  });
+});
