@@ -530,7 +530,7 @@ export function properties(seal: (body: Record<string, unknown>) => unknown): Fu
       name: 'lab files: the real labs with parts of their structure replaced',
       arb: fc.tuple(structureMutant(LABS), profile).map(([m, p]) => lab(m, p)),
       yamlFile: fileOf,
-      runs: 300,
+      runs: 150,
     },
     {
       name: 'lab files: the real labs edited as text (anchors, tags, duplicate keys, cuts, binary)',
@@ -551,7 +551,7 @@ export function properties(seal: (body: Record<string, unknown>) => unknown): Fu
         .map(([lines, p]) => lab({ name: 'fuzz-lab.yaml', text: labWithSolution(lines) }, p)),
       yamlFile: fileOf,
       runs: 1000,
-      minAccepted: 40,
+      minAccepted: 15,
     },
     {
       name: 'rubrics: the real rubrics with parts replaced or edited as text',
