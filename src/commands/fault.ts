@@ -60,7 +60,7 @@ export const eventsCommand = command({
   options: { ...stackOptions, json: { type: 'boolean', description: 'print the events as JSON' } },
   async run(inv) {
     const stack = stackOptionsOf(inv).stack;
-    const events = await readEvents(stateDirOf(inv.env), stack);
+    const events = await readEvents(stateDirOf(inv.env), stack, (line) => inv.err.write(`${line}\n`));
     if (inv.values.json) inv.out.write(`${JSON.stringify(events, null, 2)}\n`);
     else if (events.length === 0) inv.out.write(`No faults recorded for stack ${stack}.\n`);
     else

@@ -1,4 +1,4 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import { autograderZip, packKafkaLab } from '../grading/autograder.js';
@@ -6,6 +6,7 @@ import { loadRubric } from '../grading/rubric.js';
 import { openLab } from '../lab/tracks.js';
 import { gradersDir, labsDir, packageRoot } from '../paths.js';
 import { command } from '../cli/command.js';
+import { writeFileAtomic } from '../files.js';
 
 export const gradescopeCommand = command({
   name: 'gradescope',
@@ -40,12 +41,9 @@ export const gradescopeCommand = command({
     if (inv.values['with-node']) inv.err.write(`Adding Node ${process.version} from ${process.execPath}...\n`);
     const node = inv.values['with-node'] ? await readFile(process.execPath) : undefined;
     const made = await autograderZip({ labRef: lab.ref, pkg, nodeVersion: process.versions.node, node });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, made.zip)
-      .then(() => rename(tmp, file))
-      .catch((err: Error) => {
-        throw new UserError(`Could not write ${file}: ${err.message}.`, 'Give another place with --out FILE.');
-      });
+    await writeFileAtomic(file, made.zip).catch((err: Error) => {
+      throw new UserError(`Could not write ${file}: ${err.message}.`, 'Give another place with --out FILE.');
+    });
     const summary = {
       file,
       lab: lab.ref,

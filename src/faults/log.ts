@@ -1,7 +1,8 @@
 // The stack's event log: one JSON line per fault or heal, with the cluster state just before.
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaultAction } from '../core/faults.js';
+import { appendRecords, noticeSkipped, readRecords, stderrNotice, type Notice } from '../files.js';
 
 export interface FaultEvent {
   at: string;
@@ -20,8 +21,7 @@ export function eventLogPath(stateDir: string, stack: string): string {
 }
 
 export async function appendEvent(stateDir: string, stack: string, e: FaultEvent): Promise<void> {
-  await mkdir(join(stateDir, stack), { recursive: true });
-  await appendFile(eventLogPath(stateDir, stack), `${JSON.stringify(e)}\n`);
+  await appendRecords(eventLogPath(stateDir, stack), [e]);
 }
 
 /** Forget a stack's events and acknowledged-message records: its data is gone too. */
@@ -29,19 +29,30 @@ export async function clearStackState(stateDir: string, stack: string): Promise<
   await rm(join(stateDir, stack), { recursive: true, force: true });
 }
 
-export async function readEvents(stateDir: string, stack: string): Promise<FaultEvent[]> {
-  let text: string;
-  try {
-    text = await readFile(eventLogPath(stateDir, stack), 'utf8');
-  } catch {
-    return [];
-  }
-  // A line cut short by a crash is skipped, not fatal.
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line ? [JSON.parse(line) as FaultEvent] : [];
-    } catch {
-      return [];
-    }
-  });
+function isEvent(v: unknown): v is FaultEvent {
+  const e = v as FaultEvent | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.atMs === 'number' &&
+    typeof e.action === 'string' &&
+    typeof e.target === 'string' &&
+    typeof e.container === 'string' &&
+    typeof e.service === 'string' &&
+    typeof e.before === 'object' &&
+    e.before !== null &&
+    Array.isArray(e.before.brokers)
+  );
+}
+
+/** The stack's events; a line cut short by a crash is skipped with a notice, never counted. */
+export async function readEvents(
+  stateDir: string,
+  stack: string,
+  notice: Notice = stderrNotice,
+): Promise<FaultEvent[]> {
+  const file = eventLogPath(stateDir, stack);
+  const { records, skipped } = await readRecords(file, isEvent);
+  noticeSkipped(file, skipped, notice);
+  return records;
 }

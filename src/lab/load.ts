@@ -325,6 +325,13 @@ function parseAction(src: YamlSource, at: Path, a: Record<string, unknown>): Sol
       (w) => /^\{\{\s*[a-z0-9-]+\s*\}\}$/.test(w) && LAB_SERVICES.includes(templateNames(w)[0]!),
     );
     if (problem) throw new UserError(`${where(src, [...at, key])}: ${problem}.`, NEXT);
+    // It renders to nothing on the default stack and to two words on another: the words checked above
+    // would not be the words run ('docker exec {{kafka-1}} {{stack-flag}}' would run no command).
+    if (templateNames(line).includes('stack-flag'))
+      throw new UserError(
+        `${where(src, [...at, key])}: {{stack-flag}} is for kafka-lab commands shown to the student; a solution runs docker commands only.`,
+        NEXT,
+      );
   }
   return { [key]: value } as SolutionAction;
 }

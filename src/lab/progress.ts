@@ -1,40 +1,13 @@
-// The progress file: saved with an atomic write (temporary file, fsync, rename), so a crash leaves
-// either the old file or the new one; a file that cannot be read is set aside, not fatal.
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// The progress file: saved with an atomic write (files.ts), so a crash leaves the old file or the new
+// one; a file that cannot be read is set aside, not fatal.
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../files.js';
 import { emptyProgress, fitToLab, type ProgressStore } from '../core/progress.js';
 import { parseProgress } from '../core/progress-file.js';
 
 export function progressPath(stateDir: string, stack: string, labId: string): string {
   return join(stateDir, stack, 'progress', `${labId}.json`);
-}
-
-/** Writes `text` to `file` so that readers see the old content or the new, never a part. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
-  const fh = await open(tmp, 'w', 0o644);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } catch (err) {
-    await fh.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  // The rename itself is durable once the directory is synced; not every platform allows it.
-  const dir = await open(dirname(file), 'r').catch(() => undefined);
-  if (dir) {
-    await dir.sync().catch(() => {});
-    await dir.close().catch(() => {});
-  }
 }
 
 export function fileProgressStore(stateDir: string, stack: string, now: () => number = Date.now): ProgressStore {

@@ -14,6 +14,8 @@ import { labFiles, loadLabFile, TRACKS_FILE, type GivenParams } from './load.js'
 export interface TrackLab {
   lab: string;
   params: Record<string, unknown>;
+  /** Where its parameters are: 'labs/tracks.yaml:27:9' (for messages about them). */
+  at: string;
 }
 
 export interface Track {
@@ -22,6 +24,8 @@ export interface Track {
   about: string;
   /** Parameters for every lab of the track that declares them. */
   params: Record<string, unknown>;
+  /** Where its parameters are (or the track itself, without any). */
+  at: string;
   labs: TrackLab[];
 }
 
@@ -60,6 +64,21 @@ export async function loadCourse(dir: string): Promise<Course> {
   }
   const src = readYaml(file, text, NEXT);
   const raw = validate(src, schema, src.value, NEXT);
+  // Every lab the course or a track names is a lab file here: else opening it later says only "no lab".
+  const have = new Set((await labFiles(dir)).map((f) => f.replace(/\.ya?ml$/, '')));
+  const missing = (at: (string | number)[], lab: string) => {
+    if (!have.has(lab))
+      throw new UserError(`${where(src, at)}: there is no lab '${lab}' (no ${lab}.yaml in ${dir}).`, NEXT);
+  };
+  raw.course.forEach((lab, i) => missing(['course', i], lab));
+  raw.tracks.forEach((t, i) =>
+    t.labs.forEach((l, j) =>
+      missing(
+        typeof l === 'string' ? ['tracks', i, 'labs', j] : ['tracks', i, 'labs', j, 'lab'],
+        typeof l === 'string' ? l : l.lab,
+      ),
+    ),
+  );
   const seen = new Set<string>();
   const tracks = raw.tracks.map((t, i) => {
     if (seen.has(t.id) || raw.course.includes(t.id))
@@ -68,7 +87,14 @@ export async function loadCourse(dir: string): Promise<Course> {
         NEXT,
       );
     seen.add(t.id);
-    return { ...t, labs: t.labs.map((l) => (typeof l === 'string' ? { lab: l, params: {} } : l)) };
+    const at = (...path: (string | number)[]) => where(src, ['tracks', i, ...path]);
+    return {
+      ...t,
+      at: at('params'),
+      labs: t.labs.map((l, j) =>
+        typeof l === 'string' ? { lab: l, params: {}, at: at('labs', j) } : { ...l, at: at('labs', j, 'params') },
+      ),
+    };
   });
   return { labs: raw.course, tracks };
 }
@@ -102,8 +128,8 @@ export async function openLab(
     const entry = track?.labs.find((l) => l.lab === labId);
     if (!track || !entry) throw unknown();
     chain = [
-      { values: track.params, origin: `track ${track.id} (labs/${TRACKS_FILE})`, loose: true },
-      { values: entry.params, origin: `track ${track.id}, lab ${labId} (labs/${TRACKS_FILE})` },
+      { values: track.params, origin: `${track.at}: track ${track.id}`, loose: true },
+      { values: entry.params, origin: `${entry.at}: track ${track.id}, lab ${labId}` },
       ...given,
     ];
   } else if (!(await labFiles(dir)).includes(`${labId}.yaml`)) throw unknown();

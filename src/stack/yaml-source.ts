@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, Parser, Scalar, visit, type Document } from 'yaml';
 import type { ZodType } from 'zod';
 import { UserError } from '../core/errors.js';
 import { defaultCacheDir } from '../paths.js';
@@ -87,20 +87,59 @@ function jsonSafe(v: unknown): boolean {
   return false;
 }
 
+/** Collections nested deeper than any kafka-lab file needs (labs nest some 8 levels). */
+const MAX_DEPTH = 100;
+
+/**
+ * The deepest nesting of collections, read from yaml's token tree without recursion. The yaml package
+ * composes a document recursively: nested some thousands of levels it overflows the stack, and if that
+ * happens while V8 compiles a regular expression, the process aborts (out of memory) instead of throwing.
+ */
+function deepest(text: string): { depth: number; offset: number } {
+  type Tok = { type?: string; offset?: number; value?: unknown; items?: { key?: unknown; value?: unknown }[] };
+  const stack: [Tok, number][] = [...new Parser().parse(text)].map((t) => [t as Tok, 0]);
+  let max = { depth: 0, offset: 0 };
+  while (stack.length) {
+    const [t, d] = stack.pop()!;
+    if (!t || typeof t !== 'object') continue;
+    const depth = ['block-map', 'block-seq', 'flow-collection'].includes(t.type ?? '') ? d + 1 : d;
+    if (depth > max.depth) max = { depth, offset: t.offset ?? 0 };
+    if (depth > MAX_DEPTH) break;
+    if (t.value) stack.push([t.value as Tok, depth]);
+    for (const it of t.items ?? []) {
+      if (it.key) stack.push([it.key as Tok, depth]);
+      if (it.value) stack.push([it.value as Tok, depth]);
+    }
+  }
+  return max;
+}
+
 function parseYaml(file: string, text: string, next: string): YamlSource {
   const lines = new LineCounter();
+  const deep = deepest(text);
+  if (deep.depth > MAX_DEPTH) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    const { line, col } = lines.linePos(deep.offset);
+    throw new UserError(`${file}:${line}:${col}: ${TOO_DEEP}`, next);
+  }
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
     const { line, col } = lines.linePos(problem.pos[0]);
-    throw new UserError(`${file}:${line}:${col}: ${firstLine(problem.message)}`, next);
+    throw new UserError(`${file}:${line}:${col}: ${plainMessage(problem.message)}`, next);
   }
   unquotedTemplates(doc);
+  collectionKeys(file, doc, lines, next);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
-    throw new UserError(`${file}:1:1: ${(err as Error).message} (at most ${MAX_ALIASES} alias uses are allowed)`, next);
+    const m = (err as Error).message;
+    throw new UserError(
+      `${file}:1:1: ${err instanceof RangeError ? TOO_DEEP : `${m} (at most ${MAX_ALIASES} alias uses are allowed)`}`,
+      next,
+    );
   }
   return { file, doc, lines, value };
 }
@@ -118,6 +157,17 @@ function unquotedTemplates(doc: Document): void {
       const scalar = new Scalar(`{{${p!.key.value}}}`);
       scalar.range = node.range;
       return scalar;
+    },
+  });
+}
+
+/** A key that is a list or a map would become its text ('[ a, b ]') in JavaScript: refused. */
+function collectionKeys(file: string, doc: Document, lines: LineCounter, next: string): void {
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) || pair.key === null || !isNode(pair.key)) return undefined;
+      const { line, col } = lines.linePos(pair.key.range?.[0] ?? 0);
+      throw new UserError(`${file}:${line}:${col}: a key must be plain text, not a list or a map`, next);
     },
   });
 }
@@ -164,6 +214,9 @@ export function validate<T>(src: YamlSource, schema: ZodType<T>, value: unknown,
 function describePath(path: Path): string {
   return path.length ? ` (at ${path.join('.')})` : '';
 }
+
+const TOO_DEEP = `collections are nested more than ${MAX_DEPTH} levels deep`;
+const plainMessage = (m: string) => (/call stack/i.test(m) ? TOO_DEEP : firstLine(m));
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? text;

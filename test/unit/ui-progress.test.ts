@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { emptyProgress, fitToLab, type LabProgress } from '../../src/core/progress.js';
-import { fileProgressStore, progressPath, writeFileAtomic } from '../../src/lab/progress.js';
+import { fileProgressStore, progressPath } from '../../src/lab/progress.js';
+import { writeFileAtomic } from '../../src/files.js';
 import { brokerFailover } from './ui-fixtures.js';
 
 const dirs: string[] = [];
