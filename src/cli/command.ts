@@ -37,6 +37,16 @@ export const stackOptions = {
     value: 'NAME',
     description: "stack to act on (default: 'default', whose containers are named like the tutorials')",
   },
+  contexts: {
+    type: 'string',
+    value: 'A,B',
+    description: 'a classroom over these Docker contexts: a stack is looked for on each, by its label',
+  },
+  classroom: {
+    type: 'string',
+    value: 'FILE',
+    description: 'a classroom file naming the contexts (default ./kafka-lab-classroom.yaml, if there is one)',
+  },
 } as const satisfies Options;
 
 /** Naming many stacks at once (up, down, reset). */

@@ -1,7 +1,6 @@
 import { checkStackName } from '../core/stack.js';
 import { UsageError } from '../core/errors.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectEngine } from '../docker/engine.js';
 import { down } from '../runtime/down.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
@@ -9,18 +8,19 @@ import { command, manyOptions, stackOptions } from '../cli/command.js';
 import { downStacks, fleetOf, manyTargetsOf } from '../classroom/fleet.js';
 import { clearStackState } from '../faults/log.js';
 import { stateDirOf } from '../context/lab.js';
-import { stackOptionsOf } from '../context/stack.js';
+import { stackOptionsOf, stackRuntime } from '../context/stack.js';
 
 export const downCommand = command({
   name: 'down',
   usage: 'kafka-lab down [--stack NAME] [--volumes] [--json] | kafka-lab down --all | --stacks NAMES [--keep-volumes]',
   details:
     'Only resources labelled kafka-lab.stack=NAME are touched; a container that merely has the same name is left alone.\n' +
-    '--all removes every kafka-lab stack on this host, several at once, with its volumes (the end of a class),\n' +
+    '--all removes every kafka-lab stack on this host (or on every engine of --contexts or the classroom file),\n' +
+    'several at once, with its volumes (the end of a class),\n' +
     "including what a killed 'up' left behind; --keep-volumes keeps the volumes.",
   options: {
     ...stackOptions,
-    all: { type: 'boolean', description: 'every kafka-lab stack on this host' },
+    all: { type: 'boolean', description: 'every kafka-lab stack on this host, or on every engine of the classroom' },
     ...manyOptions,
     volumes: { type: 'boolean', description: "also remove the stack's volumes (its topics and messages)" },
     'keep-volumes': { type: 'boolean', description: 'with --all or --stacks: keep the volumes' },
@@ -29,10 +29,11 @@ export const downCommand = command({
   async run(inv) {
     const many = await manyTargetsOf(inv.values);
     if (many) return downStacks(fleetOf(inv), many.names, inv.values['keep-volumes'] !== true);
-    const stack = stackOptionsOf(inv).stack;
+    const opts = stackOptionsOf(inv);
+    const { stack } = opts;
     const bad = checkStackName(stack);
     if (bad) throw new UsageError(bad);
-    const rt = await connectEngine({ context: inv.values.context, env: inv.env });
+    const rt = await stackRuntime(opts);
     const json = inv.values.json === true;
     const removed = await down(rt, stack, {
       volumes: inv.values.volumes === true,

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { readUserFile } from '../stack/yaml-source.js';
 import { join } from 'node:path';
-import type { Runtime } from '../core/runtime.js';
 import { parseParallel } from '../core/classroom.js';
 import { EXIT, UsageError, UserError } from '../core/errors.js';
 import { bootstrapServers, stackFlag } from '../core/stack.js';
@@ -19,7 +18,7 @@ import { scopeOf } from '../core/progress.js';
 import { fileProgressStore, writeFileAtomic } from '../lab/progress.js';
 import { gradersDir, labsDir } from '../paths.js';
 import { systemClock } from '../runtime/clock.js';
-import { connectEngine } from '../docker/engine.js';
+import { fleetEngines } from '../classroom/engines.js';
 import { listStacks } from '../runtime/stacks.js';
 import { command, stackOptions } from '../cli/command.js';
 import { engineWords, stackContext, type StackOptions } from '../context/stack.js';
@@ -45,19 +44,19 @@ async function studentLab(lab: Lab, given: GivenParams | undefined) {
   return { lab: chosen, rubric, params: own };
 }
 
-/** `opts` are the stack options every local stack shares; `stack` is this one. */
+/** `opts` are the stack options every local stack shares (its engine's, in a classroom); `stack` is this one. */
 function localTarget(
-  rt: () => Promise<Runtime>,
   opts: StackOptions,
   stateDir: string,
   lab: Lab,
   student: string,
   stack: string,
   given?: GivenParams,
+  engine?: string,
 ): Target {
   return {
     student,
-    target: `stack ${stack}`,
+    target: engine === undefined ? `stack ${stack}` : `stack ${stack} on ${engine}`,
     name: stack,
     async open() {
       const ctx = await stackContext({ ...opts, stack });
@@ -72,7 +71,7 @@ function localTarget(
         questions: mine.lab.steps.flatMap((s) => s.quiz ?? []),
       };
       return {
-        inspector: stackInspector(await rt(), ctx.spec, stateDir, { grader: true }),
+        inspector: stackInspector(ctx.rt, ctx.spec, stateDir, { grader: true }),
         bootstrap: bootstrapServers(ctx.spec),
         work,
         rubric: mine.rubric,
@@ -98,6 +97,16 @@ function remoteTarget(lab: Lab, student: string, bootstrap: string, given?: Give
   };
 }
 
+function unanswered(engine: string, error: string): Target {
+  return {
+    student: `(every stack on ${engine})`,
+    target: `engine ${engine}`,
+    name: `engine ${engine}`,
+    open: () =>
+      Promise.reject(new UserError(`Engine ${engine} did not answer, so its stacks were not graded: ${error}`)),
+  };
+}
+
 async function rosterOf(file: string): Promise<RosterEntry[]> {
   return parseRoster(file, await readUserFile(file, 'The roster', 'Give a YAML file with a students: list.'));
 }
@@ -119,7 +128,10 @@ export const gradeCommand = command({
     'Exit 0 when everyone has full marks, 1 otherwise.',
   options: {
     ...stackOptions,
-    all: { type: 'boolean', description: 'grade every kafka-lab stack on this host' },
+    all: {
+      type: 'boolean',
+      description: 'grade every kafka-lab stack on this host, or on every engine of --contexts or the classroom file',
+    },
     roster: {
       type: 'string',
       value: 'FILE',
@@ -165,9 +177,8 @@ export const gradeCommand = command({
     const opts = stackOptionsOf(inv);
     const stateDir = stateDirOf(inv.env);
 
-    // Only stacks on this host need Docker: a roster of remote clusters is graded through Kafka alone.
-    let connected: Promise<Runtime> | undefined;
-    const rt = () => (connected ??= connectEngine({ context: inv.values.context, env: inv.env }));
+    // Only stacks need Docker: a roster of remote clusters is graded through Kafka alone. A roster's or one
+    // stack's engine is found per stack (stackContext); --all lists each engine of the classroom once.
     let targets: Target[];
     if (submissions) {
       const files = await submissionFiles(submissions);
@@ -191,21 +202,40 @@ export const gradeCommand = command({
     } else if (inv.values.roster) {
       targets = (await rosterOf(inv.values.roster)).map((e) =>
         e.stack
-          ? localTarget(rt, opts, stateDir, lab, e.student, e.stack, e.params)
+          ? localTarget(opts, stateDir, lab, e.student, e.stack, e.params)
           : remoteTarget(lab, e.student, e.bootstrap!, e.params),
       );
     } else if (inv.values.all) {
-      targets = (await listStacks(await rt()))
-        .filter((s) => s.containers.length > 0)
-        .map((s) => localTarget(rt, opts, stateDir, lab, s.stack, s.stack));
+      const { single, engines, unreachable } = await fleetEngines({ engine: opts.engine!, classroom: opts.classroom });
+      targets = (
+        await Promise.all(
+          engines.map(async (e) =>
+            (await listStacks(e.rt))
+              .filter((s) => s.containers.length > 0)
+              .map((s) =>
+                localTarget(
+                  { ...opts, engine: e.request, classroom: undefined },
+                  stateDir,
+                  lab,
+                  s.stack,
+                  s.stack,
+                  undefined,
+                  single ? undefined : e.name,
+                ),
+              ),
+          ),
+        )
+      ).flat();
+      // An engine that does not answer has stacks nobody can list: one failing result says so.
+      targets.push(...unreachable.map((u) => unanswered(u.engine, u.error)));
       if (targets.length === 0)
         throw new UserError(
-          'There are no kafka-lab stacks on this host to grade.',
+          `There are no kafka-lab stacks ${single ? 'on this host' : 'on these engines'} to grade.`,
           "Create them with 'kafka-lab up --stacks team-01..team-12'.",
         );
     } else {
       const { stack } = opts;
-      targets = [localTarget(rt, opts, stateDir, lab, stack, stack)];
+      targets = [localTarget(opts, stateDir, lab, stack, stack)];
     }
 
     const many = targets.length > 1;

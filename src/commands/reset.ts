@@ -12,7 +12,7 @@ export const resetCommand = command({
     'Resets take a host-wide lock, so two facilitators cannot reset at the same time; --all resets every stack, several at once.',
   options: {
     ...stackOptions,
-    all: { type: 'boolean', description: 'every kafka-lab stack on this host' },
+    all: { type: 'boolean', description: 'every kafka-lab stack on this host, or on every engine of the classroom' },
     ...manyOptions,
     json: { type: 'boolean', description: 'print the result as JSON' },
   },

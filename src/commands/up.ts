@@ -4,6 +4,7 @@ import { reporterFor } from '../ui/reporter.js';
 import { UsageError } from '../core/errors.js';
 import { bootstrapServers, publishAddressOf } from '../core/stack.js';
 import { command, manyOptions, stackOptions, upOptions } from '../cli/command.js';
+import { classroomOf } from '../classroom/engines.js';
 import { fleetOf, stackNamesOf, upStacks } from '../classroom/fleet.js';
 import { engineOf, imageProvider, stackContext, stackOptionsOf } from '../context/stack.js';
 
@@ -14,7 +15,8 @@ export const upCommand = command({
   details:
     'Idempotent: a healthy stack is left as it is (same container IDs), a half-created one is completed,\nand only services whose definition changed are recreated. Ctrl-C removes what this run created.\n' +
     'With --stacks, each stack gets its own network, names and block of ports (--port-base, then +100 per stack);\n' +
-    'the memory they need is checked against what the host has first.',
+    'the memory they need is checked against what the host has first. With --contexts a,b (or a classroom file),\n' +
+    "they are spread over those engines by each one's free memory, and no two share a block of ports.",
   options: {
     ...stackOptions,
     ...manyOptions,
@@ -26,10 +28,14 @@ export const upCommand = command({
     json: { type: 'boolean', description: 'print the result as JSON on stdout (progress goes to stderr)' },
   },
   async run(inv) {
-    const many = await stackNamesOf(inv.values);
+    const fleet = fleetOf(inv);
+    // A classroom file's stacks stand for --stacks when no stack is named.
+    const many =
+      (await stackNamesOf(inv.values)) ??
+      (inv.values.stack === undefined ? (await classroomOf(fleet.classroom))?.stacks : undefined);
     if (many) {
       if (inv.values.stack !== undefined) throw new UsageError('Give --stack or --stacks, not both.');
-      return upStacks(fleetOf(inv), many, stackOptionsOf(inv), inv.values.force === true);
+      return upStacks(fleet, many, stackOptionsOf(inv), inv.values.force === true);
     }
     const opts = stackOptionsOf(inv);
     const ctx = await stackContext(opts);

@@ -20,6 +20,7 @@ import { localImages, recipeTag, toLocalImage, type ImageChoice } from '../image
 import { defaultCacheDir, defaultComposeFile, imageKitDir, kraftComposeFile } from '../paths.js';
 import { connectEngine, type EngineRequest } from '../docker/engine.js';
 import { routeKafka } from '../cluster/route.js';
+import { classroomRefOf, locateStack, type ClassroomRef } from '../classroom/engines.js';
 import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
 import { loadStack } from '../stack/compose.js';
@@ -40,6 +41,10 @@ export interface StackOptions {
   /** The engine: --context and the environment (docker/engine.ts resolves it). */
   engine?: EngineRequest;
   cacheDir?: string;
+  /** The classroom's engines, where the stack is looked for by its label; unset once an engine is chosen. */
+  classroom?: ClassroomRef;
+  /** false: only the spec and images are wanted, no Kafka traffic, so no route to its brokers is made. */
+  route?: boolean;
 }
 
 export interface StackContext {
@@ -67,7 +72,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   // The image recipe's hash reads the kit's files: beside the engine's answers, not after them.
   const tag = recipeTag(imageKitDir);
   tag.catch(() => {});
-  const rt = await connectEngine(o.engine ?? { env: {} });
+  const rt = await stackRuntime(o);
   const existing = await stackContainers(rt, o.stack);
   // Consumers kafka-lab started carry the stack label too; settings live on the stack's own services.
   const recorded = existing.find((c) => c.labels[LABEL.portBase] !== undefined)?.labels ?? {};
@@ -95,7 +100,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   });
   const publish = parsePublishAddress(o.publishAddress) ?? recorded[LABEL.publishAddress];
   const spec = publish ? publishedOn(loaded, publish) : loaded;
-  await routeStack(rt, spec);
+  if (o.route !== false) await routeStack(rt, spec);
   const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
     rt,
@@ -111,6 +116,15 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
     },
     imageTag,
   };
+}
+
+/**
+ * The engine of the stack: --context when given; else, in a classroom, the engine that holds the stack's
+ * label; else DOCKER_HOST, DOCKER_CONTEXT or the current context.
+ */
+export async function stackRuntime(o: Pick<StackOptions, 'stack' | 'classroom' | 'engine'>): Promise<Runtime> {
+  const located = o.classroom && !o.engine?.context ? await locateStack(o.stack, o.classroom) : undefined;
+  return located ?? connectEngine(o.engine ?? { env: {} });
 }
 
 function parsePortBase(text: string | undefined): number | undefined {
@@ -254,6 +268,7 @@ export function stackOptionsOf(inv: Pick<Invocation<StackValues>, 'values' | 'en
     publishAddress: v['publish-address'],
     engine: { context: v.context, env: inv.env },
     cacheDir: inv.env.KAFKA_LAB_CACHE,
+    classroom: classroomRefOf(v, inv.env, process.cwd()),
   };
 }
 

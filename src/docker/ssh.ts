@@ -29,6 +29,7 @@ const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
 export class SshSession {
   private readonly forwards = new Map<number, Promise<number>>();
+  private agent?: Agent;
 
   private constructor(
     private readonly client: Client,
@@ -75,9 +76,12 @@ export class SshSession {
 
   /** An HTTP agent whose every connection is `docker system dial-stdio` on the remote host, kept alive. */
   dockerAgent(): Agent {
+    // One agent per session: every connectEngine of one process shares the session (a classroom's stacks on
+    // one engine, reset a few at once), so the cap below must hold across all of them.
+    if (this.agent) return this.agent;
     const client = this.client;
     // sshd allows 10 sessions per connection by default (MaxSessions); forwarded ports do not count.
-    const agent = new Agent({ keepAlive: true, maxSockets: 8 } as AgentOptions);
+    const agent = (this.agent = new Agent({ keepAlive: true, maxSockets: 8 } as AgentOptions));
     (agent as unknown as { createConnection: unknown }).createConnection = (
       _options: unknown,
       done: (err: Error | null, socket?: Duplex) => void,
