@@ -31,13 +31,13 @@ export function alive(pid: number): boolean {
 
 /** The live process holding the lock, or undefined when it is free or its holder is gone. */
 export async function lockHolder(path: string): Promise<LockHolder | undefined> {
-  let holder: Partial<LockHolder> = {};
-  try {
-    holder = JSON.parse(await readFile(path, 'utf8')) as Partial<LockHolder>;
-  } catch {
-    return undefined; // absent, or half-written by a holder that died at that moment
-  }
-  if (typeof holder.pid !== 'number' || !alive(holder.pid)) return undefined;
+  const holder = await readFile(path, 'utf8')
+    .then(
+      (text) => JSON.parse(text) as Partial<LockHolder>,
+      () => undefined, // absent
+    )
+    .catch(() => undefined); // not JSON: left by a holder from before locks were written whole
+  if (typeof holder?.pid !== 'number' || !alive(holder.pid)) return undefined;
   return { pid: holder.pid, what: holder.what ?? '?', since: holder.since ?? '?' };
 }
 
@@ -77,8 +77,13 @@ export async function acquireLock(path: string, what: string): Promise<() => Pro
   );
 }
 
-/** Waits for a lock that is only held for moments (a few file operations), up to `timeoutMs`. */
-export async function waitLock(path: string, what: string, timeoutMs = 15_000): Promise<() => Promise<void>> {
+/** Waits for the lock up to `timeoutMs`: by default one held for moments (a few file operations). */
+export async function waitLock(
+  path: string,
+  what: string,
+  timeoutMs = 15_000,
+  signal?: AbortSignal,
+): Promise<() => Promise<void>> {
   return waitFor(
     async () => {
       const got = await tryLock(path, what);
@@ -86,15 +91,24 @@ export async function waitLock(path: string, what: string, timeoutMs = 15_000): 
         ? { done: true, value: got.release }
         : { done: false, seen: `held by pid ${got.holder.pid} (${got.holder.what})` };
     },
-    { what: `the lock ${path}`, timeoutMs, intervalMs: 20, clock: systemClock },
+    { what: `the lock ${path}`, timeoutMs, intervalMs: timeoutMs > 60_000 ? 1000 : 20, clock: systemClock, signal },
   );
 }
 
-/** Runs `fn` holding the stack's own lock: up, down and reset of one stack never overlap. */
-export async function withStackLock<T>(stack: string, what: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` holding one of the stack's locks: 'stack' for up, down and reset (they never overlap), 'faults'
+ * for fault and heal, which are also refused while the stack is being made or removed.
+ */
+export async function withStackLock<T>(
+  stack: string,
+  what: string,
+  fn: () => Promise<T>,
+  kind: 'stack' | 'faults' = 'stack',
+): Promise<T> {
   const bad = checkStackName(stack);
   if (bad) throw new UsageError(bad);
-  const path = lockPath(`stack-${stack}`);
+  if (kind === 'faults') await assertStackIdle(stack);
+  const path = lockPath(`${kind}-${stack}`);
   const got = await tryLock(path, what);
   if ('holder' in got) throw stackBusy(stack, got.holder, path);
   try {
@@ -104,14 +118,14 @@ export async function withStackLock<T>(stack: string, what: string, fn: () => Pr
   }
 }
 
-export function stackBusy(stack: string, h: LockHolder, path: string): UserError {
+function stackBusy(stack: string, h: LockHolder, path: string): UserError {
   return new UserError(
     `Stack '${stack}' is busy: another kafka-lab is running '${h.what}' on it (pid ${h.pid}, since ${h.since}).`,
     `Wait for it to finish and run this again. If that process is gone, remove ${path}.`,
   );
 }
 
-/** For commands that read a stack: refuses while an up, down or reset of it is under way. */
+/** For commands that read or change a stack without making it: refuses while an up, down or reset of it runs. */
 export async function assertStackIdle(stack: string): Promise<void> {
   if (checkStackName(stack)) return; // the command refuses the name itself
   const path = lockPath(`stack-${stack}`);
