@@ -4,7 +4,7 @@
 // never a sleep. Two stacks of its own, removed before and after.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,4 +178,95 @@ test('images build twice at once, with the images present: both say so, and the 
   }
   expectOk(await cli(['images', 'list']), 'images list');
   assert.ok(!existsSync(join(lockDir, 'kafka-lab-images-build.lock')), 'no build lock left behind');
+});
+
+test('two lab screens on one stack and lab: both keep working, the file stays whole, the last save wins with a notice', async () => {
+  const socket = `kafka-lab-races-${process.pid}`;
+  const termEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    TERM: 'xterm-256color',
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    KAFKA_LAB_IMAGES: 'local',
+    ...env,
+    ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+  };
+  const tmux = (args: string[]) =>
+    execa('tmux', ['-u', '-L', socket, ...args], { env: termEnv, extendEnv: false, reject: false });
+  const screen = async (w: string) => (await tmux(['capture-pane', '-p', '-t', w])).stdout;
+  const keys = async (w: string, ...k: string[]) => {
+    for (const key of k) await tmux(['send-keys', '-t', w, key]);
+  };
+  const waitScreen = (w: string, ok: (s: string) => boolean, what: string, ms: number) =>
+    eventually(`${w}: ${what}`, ms, async () => {
+      const s = await screen(w);
+      if (ok(s)) return s;
+      throw new Error(`Screen:\n${s}`);
+    });
+  const file = join(stateDir, A, 'progress', 'broker-failover.json');
+  const saved = () =>
+    JSON.parse(readFileSync(file, 'utf8')) as { current: number; steps: Record<string, { status: string }> };
+  const launch = `node ${cliPath} lab broker-failover --stack ${A}`;
+  try {
+    for (const w of ['one', 'two']) {
+      const r = await tmux(['new-session', '-d', '-s', w, '-x', '120', '-y', '30', 'bash --norc --noprofile']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      await keys(w, `clear; ${launch}`, 'Enter');
+    }
+    await tmux(['set-option', '-g', 'status', 'off']);
+    for (const w of ['one', 'two'])
+      await waitScreen(w, (s) => s.includes('Step 1/8') && /Cluster +controller \d/.test(s), 'the lab screen', 120_000);
+
+    // One solves step 1; its save is on disk before the other moves on from the state it read at the start.
+    await keys('one', 'r');
+    await waitScreen('one', (s) => s.includes('✔ PASSED'), 'step 1 to pass', 120_000);
+    await eventually('step 1 passed on disk', 30_000, async () =>
+      existsSync(file) && saved().steps['create-topic']?.status === 'passed' ? true : undefined,
+    );
+    await keys('two', 'n');
+    await waitScreen(
+      'two',
+      (s) => s.includes('Step 2/8') && s.includes('Another kafka-lab window or command saved'),
+      'step 2 and the notice that its save replaced the other window',
+      30_000,
+    );
+    await eventually('the save of the second window on disk', 30_000, async () =>
+      saved().current === 1 ? true : undefined,
+    );
+    assert.equal(
+      saved().steps['create-topic'],
+      undefined,
+      'the last save wins: the second window had not seen the pass',
+    );
+
+    // The first keeps working: checking again records the pass once more, over the second's save, and says so.
+    await keys('one', 'c');
+    await waitScreen(
+      'one',
+      (s) => s.includes('Another kafka-lab window or command saved'),
+      'the notice in the first',
+      60_000,
+    );
+    await eventually('the save of the first window on disk', 30_000, async () =>
+      saved().steps['create-topic']?.status === 'passed' && saved().current === 0 ? true : undefined,
+    );
+    for (const w of ['one', 'two']) await keys(w, 'q');
+    await waitScreen(
+      'one',
+      (s) => /1\/8 steps passed, at step 1/.test(s.replace(/\n/g, '')),
+      'the first quits',
+      15_000,
+    );
+    await waitScreen('two', (s) => /steps passed, at step 2/.test(s.replace(/\n/g, '')), 'the second quits', 15_000);
+    // The file is whole, and no temporary file is left beside it.
+    assert.equal(saved().current, 0);
+    assert.deepEqual(
+      readdirSync(join(stateDir, A, 'progress')).filter((f) => f !== 'broker-failover.json'),
+      [],
+    );
+  } finally {
+    await tmux(['kill-server']);
+    rmSync(join(`/tmp/tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  }
 });
