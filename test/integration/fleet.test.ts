@@ -36,6 +36,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kafka-lab-fleet-'));
 
 let engine: SecondEngine;
 let env: Record<string, string>;
+let config: string;
 const engineOf: Record<string, string> = {};
 
 const run = (args: string[]): Promise<CliResult> => cli(args, env);
@@ -65,7 +66,7 @@ async function strangerState(): Promise<string | undefined> {
 
 before(async () => {
   engine = await startSecondEngine();
-  const config = await dockerContexts({ 'fleet-one': FIRST, 'fleet-two': engine.ssh });
+  config = await dockerContexts({ 'fleet-one': FIRST, 'fleet-two': engine.ssh });
   env = { DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: '', HOME: engine.home };
   await run(['down', '--stacks', NAMES.join(','), ...ROOM]);
   await engine.docker
@@ -95,6 +96,7 @@ after(async () => {
     .catch(() => {});
   await stopSecondEngine(engine);
   rmSync(dir, { recursive: true, force: true });
+  rmSync(config, { recursive: true, force: true });
 });
 
 test('up --stacks over two contexts places stacks on both engines, no two sharing a block of ports', async () => {
