@@ -5,7 +5,7 @@ import { readUserFile } from '../stack/yaml-source.js';
 import type { Runtime } from '../core/runtime.js';
 import { expandStackNames, mapLimit, parseNamesFile, parseParallel } from '../core/classroom.js';
 import { EXIT, exitCodeOf, Interrupted, renderError, UsageError, UserError } from '../core/errors.js';
-import { silent } from '../core/events.js';
+import { silent, type Sink } from '../core/events.js';
 import { stackMemoryMiB } from '../core/memory.js';
 import { firstPortBase, nextPortBase, placeStacks, refusal, type EngineRoom } from '../core/placement.js';
 import { DEFAULT_PORT_BASE } from '../core/stack.js';
@@ -14,12 +14,13 @@ import { systemClock } from '../runtime/clock.js';
 import { down } from '../runtime/down.js';
 import { availableMemory, engineMemory } from '../runtime/host.js';
 import { takenPorts } from '../runtime/ports.js';
-import { acquireLock, lockPath } from '../runtime/lock.js';
+import { acquireLock, lockPath, withStackLock } from '../runtime/lock.js';
+import { claimPorts } from '../runtime/port-claims.js';
 import { listStacks, type StackSummary } from '../runtime/stacks.js';
 import { ensureImages, up } from '../runtime/up.js';
 import { loadStack } from '../stack/compose.js';
 import type { Invocation, manyOptions, Values } from '../cli/command.js';
-import { composeFileOf, imageProvider, stackContext, type StackOptions } from '../context/stack.js';
+import { composeFileOf, imageProvider, stackContext, type StackContext, type StackOptions } from '../context/stack.js';
 import { stateDirOf } from '../context/lab.js';
 import { classroomRefOf, fleetEngines, type ClassEngine, type ClassroomRef } from './engines.js';
 import type { EngineRequest } from '../docker/engine.js';
@@ -175,12 +176,14 @@ async function eachStack(
 
 /** Removes what carries the stack's label, looking again (three times at most) while a pass still finds something: a container whose creation was in flight when a killed `up` died appears late. */
 async function removeStack(env: NodeJS.ProcessEnv, rt: Runtime, stack: string, volumes: boolean): Promise<undefined> {
-  for (let pass = 0; pass < 3; pass++) {
-    const r = await down(rt, stack, { volumes, sink: silent, clock: systemClock });
-    if (r.containers.length + r.networks.length + r.volumes.length === 0) break;
-  }
-  if (volumes) await clearStackState(stateDirOf(env), stack);
-  return undefined;
+  return withStackLock(stack, `down (${stack})`, async () => {
+    for (let pass = 0; pass < 3; pass++) {
+      const r = await down(rt, stack, { volumes, sink: silent, clock: systemClock });
+      if (r.containers.length + r.networks.length + r.volumes.length === 0) break;
+    }
+    if (volumes) await clearStackState(stateDirOf(env), stack);
+    return undefined;
+  });
 }
 
 function finish(f: Fleet, outcomes: StackOutcome[], what: string): number {
@@ -274,6 +277,7 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
   const atDefault = await loadStack(composeFile, { stack: names[0]!, portBase: DEFAULT_PORT_BASE });
   const offsets = atDefault.services.flatMap((s) => s.ports.map((p) => p.hostPort - DEFAULT_PORT_BASE));
   const bases = new Map<string, string>();
+  const claims: (() => Promise<void>)[] = [];
   for (const p of plan.placements) {
     if (recorded.get(p.stack) != null) continue;
     for (;;) {
@@ -285,57 +289,63 @@ export async function upStacks(f: Fleet, names: string[], opts: StackOptions, fo
         );
       taken.add(base);
       // Ports in use here by anything else (another engine on this host, a forwarding, a program) skip the block.
-      if (
-        (
-          await takenPorts(
-            '127.0.0.1',
-            offsets.map((o) => base + o),
-          )
-        ).length
-      )
-        continue;
+      const block = offsets.map((o) => base + o);
+      if ((await takenPorts('127.0.0.1', block)).length) continue;
+      // Claimed host-wide until the run ends: another kafka-lab choosing blocks now moves past it.
+      const claim = await claimPorts(block, { stack: p.stack, engine: engineOf.get(p.engine)!.rt.where });
+      if ('holder' in claim) continue;
+      claims.push(claim.release);
       bases.set(p.stack, String(base));
       break;
     }
   }
+  try {
+    return await startStacks();
+  } finally {
+    for (const release of claims) await release();
+  }
 
-  const used = [...new Set(plan.placements.map((p) => p.engine))];
-  await Promise.all(
-    used.map(async (name) => {
-      if (!providers.has(name)) providers.set(name, await imagesOn(engineOf.get(name)!));
-    }),
-  );
+  async function startStacks(): Promise<number> {
+    const used = [...new Set(plan.placements.map((p) => p.engine))];
+    await Promise.all(
+      used.map(async (name) => {
+        if (!providers.has(name)) providers.set(name, await imagesOn(engineOf.get(name)!));
+      }),
+    );
 
-  const starting = plan.placements.filter((p) => p.neededMiB > 0);
-  const needed = Math.round(starting.reduce((a, p) => a + p.neededMiB, 0));
-  const where = single
-    ? `${plan.loads[0]!.availableMiB} MiB available`
-    : plan.loads
-        .map(
-          (l) =>
-            `${l.engine}: ${l.stacks} stacks, ${l.availableMiB} MiB available${plan.loads.some((o) => o !== l && o.machine === l.machine) ? ' (a machine shared with another engine)' : ''}`,
-        )
-        .join('; ');
-  (f.json ? f.err : f.out).write(
-    `Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${starting.length} not yet running; ${where}).\n`,
-  );
-  const items = plan.placements.map((p) => ({ stack: p.stack, engine: engineOf.get(p.engine)! }));
-  const outcomes = await eachStack(f, 'ready', items, parallel, async ({ stack, engine }) => {
-    if (f.signal.aborted) throw new Interrupted('not started: interrupted');
-    const ctx = await stackContext({ ...on(engine, opts), stack, portBase: bases.get(stack) });
-    return (
-      await up({
-        rt: engine.rt,
-        spec: ctx.spec,
-        sink: silent,
-        clock: systemClock,
-        signal: f.signal,
-        labels: ctx.labels,
-        provideImage: providers.get(engine.name),
-      })
-    ).bootstrap;
-  });
-  return finish(f, outcomes, 'are ready');
+    const starting = plan.placements.filter((p) => p.neededMiB > 0);
+    const needed = Math.round(starting.reduce((a, p) => a + p.neededMiB, 0));
+    const where = single
+      ? `${plan.loads[0]!.availableMiB} MiB available`
+      : plan.loads
+          .map(
+            (l) =>
+              `${l.engine}: ${l.stacks} stacks, ${l.availableMiB} MiB available${plan.loads.some((o) => o !== l && o.machine === l.machine) ? ' (a machine shared with another engine)' : ''}`,
+          )
+          .join('; ');
+    (f.json ? f.err : f.out).write(
+      `Starting ${names.length} stacks, ${Math.min(parallel, names.length)} at a time (about ${needed} MiB for the ${starting.length} not yet running; ${where}).\n`,
+    );
+    const items = plan.placements.map((p) => ({ stack: p.stack, engine: engineOf.get(p.engine)! }));
+    const outcomes = await eachStack(f, 'ready', items, parallel, async ({ stack, engine }) => {
+      if (f.signal.aborted) throw new Interrupted('not started: interrupted');
+      return withStackLock(stack, `up --stacks (${stack})`, async () => {
+        const ctx = await stackContext({ ...on(engine, opts), stack, portBase: bases.get(stack) });
+        return (
+          await up({
+            rt: engine.rt,
+            spec: ctx.spec,
+            sink: silent,
+            clock: systemClock,
+            signal: f.signal,
+            labels: ctx.labels,
+            provideImage: providers.get(engine.name),
+          })
+        ).bootstrap;
+      });
+    });
+    return finish(f, outcomes, 'are ready');
+  }
 }
 
 /**
@@ -391,7 +401,24 @@ export async function resetStack(
   sink = silent,
 ): Promise<{ bootstrap: string }> {
   const { stack } = opts;
-  const ctx = await stackContext(opts);
+  return withStackLock(stack, `reset --stack ${stack}`, async () => {
+    // Claimed through the moment between down and up, when the ports are free and the labels gone.
+    const ctx = await stackContext(opts, { claimPorts: true });
+    try {
+      return await resetClaimed(run, opts, ctx, sink);
+    } finally {
+      await ctx.releasePorts();
+    }
+  });
+}
+
+async function resetClaimed(
+  run: Pick<Fleet, 'env' | 'signal'>,
+  opts: StackOptions,
+  ctx: StackContext,
+  sink: Sink,
+): Promise<{ bootstrap: string }> {
+  const { stack } = opts;
   if (ctx.existing.length === 0) {
     throw new UserError(
       `Stack '${stack}' does not exist, so there is nothing to reset.`,

@@ -2,6 +2,7 @@ import { checkStackName } from '../core/stack.js';
 import { UsageError } from '../core/errors.js';
 import { systemClock } from '../runtime/clock.js';
 import { down } from '../runtime/down.js';
+import { withStackLock } from '../runtime/lock.js';
 import { plainReporter } from '../ui/reporter.js';
 import { silent } from '../core/events.js';
 import { command, manyOptions, stackOptions } from '../cli/command.js';
@@ -35,12 +36,15 @@ export const downCommand = command({
     if (bad) throw new UsageError(bad);
     const rt = await stackRuntime(opts);
     const json = inv.values.json === true;
-    const removed = await down(rt, stack, {
-      volumes: inv.values.volumes === true,
-      sink: json ? silent : plainReporter(inv.out).sink,
-      clock: systemClock,
+    const removed = await withStackLock(stack, `down --stack ${stack}`, async () => {
+      const r = await down(rt, stack, {
+        volumes: inv.values.volumes === true,
+        sink: json ? silent : plainReporter(inv.out).sink,
+        clock: systemClock,
+      });
+      if (inv.values.volumes) await clearStackState(stateDirOf(inv.env), stack);
+      return r;
     });
-    if (inv.values.volumes) await clearStackState(stateDirOf(inv.env), stack);
     if (json) inv.out.write(`${JSON.stringify({ stack, ...removed }, null, 2)}\n`);
     else if (removed.containers.length + removed.networks.length + removed.volumes.length === 0)
       inv.out.write(`Stack ${stack} has nothing to remove.\n`);

@@ -23,6 +23,7 @@ import { fleetEngines } from '../classroom/engines.js';
 import { listStacks } from '../runtime/stacks.js';
 import { command, stackOptions } from '../cli/command.js';
 import { engineWords, stackContext, type StackOptions } from '../context/stack.js';
+import { assertStackIdle } from '../runtime/lock.js';
 import { stackInspector, stateDirOf } from '../context/lab.js';
 import { stackOptionsOf } from '../context/stack.js';
 
@@ -60,6 +61,8 @@ function localTarget(
     target: engine === undefined ? `stack ${stack}` : `stack ${stack} on ${engine}`,
     name: stack,
     async open() {
+      // Not while the stack is being made, reset or removed: that grade would be of a cluster half there.
+      await assertStackIdle(stack);
       const ctx = await stackContext({ ...opts, stack });
       if (ctx.existing.length === 0) throw new UserError(`Stack '${stack}' does not exist on ${engineWords(ctx.rt)}.`);
       // The student's progress on this host: where the lab started, what checks read, the quiz answers.

@@ -1,4 +1,5 @@
 import { systemClock } from '../runtime/clock.js';
+import { withStackLock } from '../runtime/lock.js';
 import { up } from '../runtime/up.js';
 import { reporterFor } from '../ui/reporter.js';
 import { UsageError } from '../core/errors.js';
@@ -38,48 +39,53 @@ export const upCommand = command({
       return upStacks(fleet, many, stackOptionsOf(inv), inv.values.force === true);
     }
     const opts = stackOptionsOf(inv);
-    const ctx = await stackContext(opts);
-    const json = inv.values.json === true;
-    const published = publishAddressOf(ctx.spec);
-    if (published)
-      inv.err.write(
-        `Warning: the brokers of stack ${ctx.spec.stack} are published on ${published} (${bootstrapServers(ctx.spec)}), and Kafka there has no authentication: anyone who reaches that address can read, write and delete every topic. Without --publish-address they stay on 127.0.0.1.\n`,
-      );
-    const stream = json ? inv.err : inv.out;
-    const reporter = reporterFor(`kafka-lab up: stack ${ctx.spec.stack}`, inv.interactive && !json, stream);
-    try {
-      const result = await up({
-        rt: ctx.rt,
-        spec: ctx.spec,
-        sink: reporter.sink,
-        clock: systemClock,
-        signal: inv.signal,
-        labels: ctx.labels,
-        provideImage: imageProvider(
-          ctx,
-          opts,
-          (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }),
-          inv.signal,
-        ),
-      });
-      reporter.close();
-      const changed = result.actions.filter((a) => a.kind !== 'keep').length;
-      if (json) {
-        inv.out.write(
-          `${JSON.stringify({ stack: ctx.spec.stack, engine: engineOf(ctx.rt, ctx.spec), bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`,
+    return withStackLock(opts.stack, `up --stack ${opts.stack}`, async () => {
+      const ctx = await stackContext(opts, { claimPorts: true });
+      const json = inv.values.json === true;
+      const published = publishAddressOf(ctx.spec);
+      if (published)
+        inv.err.write(
+          `Warning: the brokers of stack ${ctx.spec.stack} are published on ${published} (${bootstrapServers(ctx.spec)}), and Kafka there has no authentication: anyone who reaches that address can read, write and delete every topic. Without --publish-address they stay on 127.0.0.1.\n`,
         );
-      } else {
-        const what = changed === 0 ? 'already up; nothing changed' : 'ready';
-        // On another host's engine the ports are that host's loopback: say so, and how kafka-lab reaches them.
-        const where =
-          ctx.rt.forwardLoopback && !published ? ` on ${ctx.rt.where} (its 127.0.0.1; kafka-lab goes through SSH)` : '';
-        inv.out.write(
-          `Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers${where}: ${result.bootstrap}\n`,
-        );
+      const stream = json ? inv.err : inv.out;
+      const reporter = reporterFor(`kafka-lab up: stack ${ctx.spec.stack}`, inv.interactive && !json, stream);
+      try {
+        const result = await up({
+          rt: ctx.rt,
+          spec: ctx.spec,
+          sink: reporter.sink,
+          clock: systemClock,
+          signal: inv.signal,
+          labels: ctx.labels,
+          provideImage: imageProvider(
+            ctx,
+            opts,
+            (line) => reporter.sink({ kind: 'step', message: line, atMs: 0 }),
+            inv.signal,
+          ),
+        });
+        reporter.close();
+        const changed = result.actions.filter((a) => a.kind !== 'keep').length;
+        if (json) {
+          inv.out.write(
+            `${JSON.stringify({ stack: ctx.spec.stack, engine: engineOf(ctx.rt, ctx.spec), bootstrap: result.bootstrap, elapsedMs: result.elapsedMs, actions: result.actions }, null, 2)}\n`,
+          );
+        } else {
+          const what = changed === 0 ? 'already up; nothing changed' : 'ready';
+          // On another host's engine the ports are that host's loopback: say so, and how kafka-lab reaches them.
+          const where =
+            ctx.rt.forwardLoopback && !published
+              ? ` on ${ctx.rt.where} (its 127.0.0.1; kafka-lab goes through SSH)`
+              : '';
+          inv.out.write(
+            `Stack ${ctx.spec.stack} is ${what} (${(result.elapsedMs / 1000).toFixed(1)} s). Bootstrap servers${where}: ${result.bootstrap}\n`,
+          );
+        }
+        return 0;
+      } finally {
+        await ctx.releasePorts();
+        reporter.close();
       }
-      return 0;
-    } finally {
-      reporter.close();
-    }
+    });
   },
 });

@@ -23,6 +23,7 @@ import { routeKafka } from '../cluster/route.js';
 import { classroomRefOf, locateStack, type ClassroomRef } from '../classroom/engines.js';
 import { stackContainers } from '../runtime/find.js';
 import { takenPorts } from '../runtime/ports.js';
+import { claimPorts, portClaimOf } from '../runtime/port-claims.js';
 import { loadStack } from '../stack/compose.js';
 import type { ObservedContainer } from '../core/reconcile.js';
 import type { Invocation, StackValues } from '../cli/command.js';
@@ -57,13 +58,19 @@ export interface StackContext {
   existing: ObservedContainer[];
   labels: Record<string, string>;
   imageTag: string;
+  /** With `claimPorts`: gives up the claim on the stack's ports, once its containers publish them (or it failed). */
+  releasePorts: () => Promise<void>;
 }
 
 export function cacheDirOf(o: { cacheDir?: string }): string {
   return o.cacheDir ?? defaultCacheDir;
 }
 
-export async function stackContext(o: StackOptions): Promise<StackContext> {
+/**
+ * `claimPorts`: for commands that create the stack's containers (up, reset). The block is claimed host-wide
+ * (runtime/port-claims.ts) until the caller releases it, and a block chosen here is one nobody else claims.
+ */
+export async function stackContext(o: StackOptions, how: { claimPorts?: boolean } = {}): Promise<StackContext> {
   const bad = checkStackName(o.stack);
   if (bad) throw new UsageError(bad);
   const explicitBase = parsePortBase(o.portBase);
@@ -87,20 +94,34 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
   }
   const profile = explicitProfile ?? (kept as Profile | undefined) ?? DEFAULT_PROFILE;
   const composeFile = composeFileOf({ ...o, profile });
-  const portBase =
+  const given =
     explicitBase ??
     (recorded[LABEL.portBase] ? Number(recorded[LABEL.portBase]) : undefined) ??
-    (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : await choosePortBase(rt, composeFile, o.stack));
+    (o.stack === DEFAULT_STACK ? DEFAULT_PORT_BASE : undefined);
+  let releasePorts = async () => {};
+  let portBase: number;
+  if (given !== undefined) portBase = given;
+  else if (how.claimPorts) ({ base: portBase, release: releasePorts } = await claimPortBase(rt, composeFile, o.stack));
+  else portBase = await choosePortBase(rt, composeFile, o.stack);
+  let spec: StackSpec;
+  let publish: string | undefined;
+  try {
+    const imageTag = await tag;
+    const local = localImages(imageTag);
+    const loaded = await loadStack(composeFile, {
+      stack: o.stack,
+      portBase,
+      image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
+    });
+    publish = parsePublishAddress(o.publishAddress) ?? recorded[LABEL.publishAddress];
+    spec = publish ? publishedOn(loaded, publish) : loaded;
+    if (how.claimPorts && given !== undefined) releasePorts = await claimGivenBlock(rt, spec);
+    if (o.route !== false) await routeStack(rt, spec);
+  } catch (err) {
+    await releasePorts();
+    throw err;
+  }
   const imageTag = await tag;
-  const local = localImages(imageTag);
-  const loaded = await loadStack(composeFile, {
-    stack: o.stack,
-    portBase,
-    image: images === 'local' ? (i) => toLocalImage(i, local) : undefined,
-  });
-  const publish = parsePublishAddress(o.publishAddress) ?? recorded[LABEL.publishAddress];
-  const spec = publish ? publishedOn(loaded, publish) : loaded;
-  if (o.route !== false) await routeStack(rt, spec);
   const known = o.compose !== undefined ? profileOf(spec) : (explicitProfile ?? (kept as Profile | undefined));
   return {
     rt,
@@ -115,6 +136,7 @@ export async function stackContext(o: StackOptions): Promise<StackContext> {
       ...(publish ? { [LABEL.publishAddress]: publish } : {}),
     },
     imageTag,
+    releasePorts,
   };
 }
 
@@ -187,18 +209,41 @@ export async function choosePortBase(
   const used = new Set((await stackContainers(rt)).map((c) => Number(c.labels[LABEL.portBase])));
   for (let base = DEFAULT_PORT_BASE + 100; base < 60000; base += 100) {
     if (used.has(base) || exclude.has(base)) continue;
-    const offset = base - DEFAULT_PORT_BASE;
-    if (
-      (
-        await takenPorts(
-          '127.0.0.1',
-          ports.map((p) => p + offset),
-        )
-      ).length === 0
-    )
-      return base;
+    const block = ports.map((p) => p + base - DEFAULT_PORT_BASE);
+    // Claimed by another kafka-lab that is creating a stack there right now: its containers do not exist yet.
+    if ((await Promise.all(block.map((p) => portClaimOf(p, stack)))).some(Boolean)) continue;
+    if ((await takenPorts('127.0.0.1', block)).length === 0) return base;
   }
   throw new UserError('No free block of ports was found for a new stack.', 'Give one with --port-base.');
+}
+
+/** A free block, claimed: another `up` that chose the same block at the same moment makes this one move on. */
+async function claimPortBase(
+  rt: Runtime,
+  composeFile: string,
+  stack: string,
+): Promise<{ base: number; release: () => Promise<void> }> {
+  const atDefault = await loadStack(composeFile, { stack, portBase: DEFAULT_PORT_BASE });
+  const exclude = new Set<number>();
+  for (;;) {
+    const base = await choosePortBase(rt, composeFile, stack, exclude);
+    const block = atDefault.services.flatMap((s) => s.ports.map((p) => p.hostPort + base - DEFAULT_PORT_BASE));
+    const got = await claimPorts(block, { stack, engine: rt.where });
+    if ('release' in got) return { base, release: got.release };
+    exclude.add(base);
+  }
+}
+
+/** The block the stack has or was given (--port-base): claimed, or refused naming the stack that claims it. */
+async function claimGivenBlock(rt: Runtime, spec: StackSpec): Promise<() => Promise<void>> {
+  const ports = spec.services.flatMap((s) => s.ports.map((p) => p.hostPort));
+  const got = await claimPorts(ports, { stack: spec.stack, engine: rt.where });
+  if ('release' in got) return got.release;
+  const h = got.holder;
+  throw new UserError(
+    `Port ${got.port} (stack ${spec.stack}, --port-base ${spec.portBase}) is being taken by another kafka-lab creating stack '${h.stack}' on ${h.engine} (pid ${h.pid}).`,
+    `Give this stack another block (--port-base), or wait for that one and run this again. Nothing was created.`,
+  );
 }
 
 /** "this host" for the default socket, else the engine's context and address: for messages. */

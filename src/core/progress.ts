@@ -79,7 +79,8 @@ export interface LoadedProgress {
 /** The port the session saves through; the file store (lab/progress.ts) is its only real implementation. */
 export interface ProgressStore {
   load(lab: Lab, o?: { setAside?: boolean }): Promise<LoadedProgress>;
-  save(p: LabProgress): Promise<void>;
+  /** Resolves a notice when another process had saved this lab's progress since this store last read or wrote it. */
+  save(p: LabProgress): Promise<{ notice: string } | void>;
 }
 
 export function emptyProgress(lab: Lab, stack: string, now = 0): LabProgress {

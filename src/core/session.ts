@@ -373,9 +373,14 @@ export class LabSession extends Store<SessionState> {
   private setProgress(p: LabProgress): void {
     const progress = { ...p, updatedAtMs: this.deps.clock.now() };
     this.set({ ...this.state, progress });
-    const save = this.deps.store.save(progress).catch((err: unknown) => {
-      this.notify('error', `Progress could not be saved: ${(err as Error).message}`);
-    });
+    const save = this.deps.store.save(progress).then(
+      (r) => {
+        if (r) this.notify('info', r.notice);
+      },
+      (err: unknown) => {
+        this.notify('error', `Progress could not be saved: ${(err as Error).message}`);
+      },
+    );
     this.saving = this.saving.then(() => save);
   }
 

@@ -17,6 +17,7 @@ import type { Inspector } from '../cluster/inspector.js';
 import { waitDeregistered } from '../cluster/registration.js';
 import { describeQuorum } from '../cluster/quorum.js';
 import { stackContainers } from '../runtime/find.js';
+import { withStackLock } from '../runtime/lock.js';
 import { appendEvent, readEvents, type FaultEvent } from './log.js';
 
 export interface FaultContext {
@@ -114,7 +115,12 @@ async function inspectOwn(ctx: FaultContext, svc: ServiceSpec): Promise<Containe
   return info;
 }
 
-export async function injectFault(ctx: FaultContext, action: FaultAction, target: string): Promise<FaultEvent> {
+/** One fault or heal at a time per stack (a heal would undo a fault it had not yet seen), never during up, down or reset. */
+export function injectFault(ctx: FaultContext, action: FaultAction, target: string): Promise<FaultEvent> {
+  return withStackLock(ctx.spec.stack, `fault ${action} ${target}`, () => inject(ctx, action, target), 'faults');
+}
+
+async function inject(ctx: FaultContext, action: FaultAction, target: string): Promise<FaultEvent> {
   const { svc, how } = await resolveTarget(ctx, action, target);
   const info = await inspectOwn(ctx, svc);
   const problem = conflict(action, svc.containerName, conditionsOf(ctx, info));
@@ -164,7 +170,11 @@ async function apply(ctx: FaultContext, svc: ServiceSpec, action: FaultAction): 
 }
 
 /** Undo every fault the containers show, whoever caused it: reconnect, unpause, then start. */
-export async function heal(ctx: FaultContext): Promise<FaultEvent[]> {
+export function heal(ctx: FaultContext): Promise<FaultEvent[]> {
+  return withStackLock(ctx.spec.stack, 'heal', () => healAll(ctx), 'faults');
+}
+
+async function healAll(ctx: FaultContext): Promise<FaultEvent[]> {
   const done: FaultEvent[] = [];
   for (const observed of await stackContainers(ctx.rt, ctx.spec.stack)) {
     const svc = ctx.spec.services.find((s) => s.service === observed.labels[LABEL.service]);

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { ExternalError, Interrupted, lastLines } from '../core/errors.js';
 import type { Runtime } from '../core/runtime.js';
 import { localImages, missingImages, type LocalImages } from './kit.js';
+import { lockHolder, lockPath, waitLock } from '../runtime/lock.js';
 
 export interface BuildOptions {
   rt: Runtime;
@@ -18,6 +19,23 @@ export interface BuildOptions {
 export async function buildImages(o: BuildOptions): Promise<{ built: boolean; images: LocalImages }> {
   const images = localImages(o.tag);
   if (!o.force && (await missingImages(o.rt, images)).length === 0) return { built: false, images };
+  // One build at a time on this host: a second one waits, then finds the images the first one made.
+  const path = lockPath('images-build');
+  const holder = await lockHolder(path);
+  if (holder)
+    o.onLine(`[images] waiting for another kafka-lab that is building them (pid ${holder.pid}, since ${holder.since})`);
+  const release = await waitLock(path, `images build (${o.tag})`, 3 * 60 * 60 * 1000, o.signal);
+  try {
+    if (!o.force || holder) {
+      if ((await missingImages(o.rt, images)).length === 0) return { built: false, images };
+    }
+    return await build(o, images);
+  } finally {
+    await release();
+  }
+}
+
+async function build(o: BuildOptions, images: LocalImages): Promise<{ built: boolean; images: LocalImages }> {
   const script = join(o.kitDir, 'build.sh');
   if (o.force) {
     // The script skips every image whose tag exists, so a forced build starts by removing them.

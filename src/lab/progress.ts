@@ -12,15 +12,22 @@ export function progressPath(stateDir: string, stack: string, labId: string): st
 
 export function fileProgressStore(stateDir: string, stack: string, now: () => number = Date.now): ProgressStore {
   // Saves are chained: the last state saved is the one on disk, whatever the timing of the writes.
-  let chain: Promise<void> = Promise.resolve();
+  let chain: Promise<unknown> = Promise.resolve();
+  // What this process last read or wrote, per file: a save that finds something else there was preceded by
+  // another window's (or command's) save on the same stack and lab. The last save wins; the user is told.
+  const known = new Map<string, string | undefined>();
   return {
     async load(lab, o = {}) {
       const file = progressPath(stateDir, stack, lab.ref);
       let text: string;
       try {
         text = await readFile(file, 'utf8');
+        known.set(file, text);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { progress: emptyProgress(lab, stack, now()) };
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          known.set(file, undefined);
+          return { progress: emptyProgress(lab, stack, now()) };
+        }
         return {
           progress: emptyProgress(lab, stack, now()),
           warning: `Progress file ${file} cannot be read (${(err as Error).message}); starting from step 1 without saving over it.`,
@@ -48,7 +55,17 @@ export function fileProgressStore(stateDir: string, stack: string, now: () => nu
     save(p) {
       const file = progressPath(stateDir, stack, p.lab);
       const text = `${JSON.stringify(p, null, 2)}\n`;
-      const next = chain.then(() => writeFileAtomic(file, text));
+      const next = chain.then(async () => {
+        const there = await readFile(file, 'utf8').catch(() => undefined);
+        const replaced = known.has(file) && there !== undefined && there !== known.get(file);
+        await writeFileAtomic(file, text);
+        known.set(file, text);
+        if (replaced)
+          return {
+            notice:
+              "Another kafka-lab window or command saved this lab's progress too; this window's progress replaced it (the last to save wins).",
+          };
+      });
       chain = next.catch(() => {});
       return next;
     },

@@ -24,6 +24,7 @@ import { describeQuorum } from '../cluster/quorum.js';
 import { quorumProblem } from '../core/quorum.js';
 import { containersNamed, stackLabels } from './find.js';
 import { takenPorts } from './ports.js';
+import { portClaimOf } from './port-claims.js';
 
 export interface UpOptions {
   rt: Runtime;
@@ -72,7 +73,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const building = o.spec.services.filter((s) => ['create', 'recreate'].includes(actionOf.get(s.service)!.kind));
   for (const s of o.spec.services) emit(s, actionOf.get(s.service)!.kind === 'keep' ? 'kept' : 'pending');
 
-  await checkPorts(o.spec, plan.actions, byName);
+  await checkPorts(o.rt, o.spec, plan.actions, byName);
   await ensureImages(
     o,
     building.map((s) => s.image),
@@ -120,7 +121,12 @@ export async function ensureImages(
   }
 }
 
-async function checkPorts(spec: StackSpec, actions: Action[], byName: Map<string, { state: string }>): Promise<void> {
+async function checkPorts(
+  rt: Runtime,
+  spec: StackSpec,
+  actions: Action[],
+  byName: Map<string, { state: string }>,
+): Promise<void> {
   // A running container of ours that stays, or is recreated, holds its own ports: skip those.
   const needed = spec.services.filter((s) => {
     const a = actions.find((x) => x.service === s.service)!;
@@ -136,11 +142,22 @@ async function checkPorts(spec: StackSpec, actions: Action[], byName: Map<string
       if (taken === undefined) continue;
       const base = await freePortBase(spec);
       throw new UserError(
-        `Port ${taken} (for ${svc.containerName}) is already in use by another process.`,
+        `Port ${taken} (for ${svc.containerName}) is already in use ${await holderOf(rt, spec.stack, taken)}.`,
         `Stop it, or run 'kafka-lab up${stackFlag(spec.stack)} --port-base ${base}' to move the stack's ports. Nothing was created.`,
       );
     }
   }
+}
+
+/** Who holds a busy host port, in words: a kafka-lab stack or another container of this engine, a kafka-lab run that claimed it, or else a process outside Docker. */
+export async function holderOf(rt: Runtime, stack: string, port: number): Promise<string> {
+  const [c] = await rt.containers({ publish: [String(port)] }).catch(() => []);
+  const theirs = c?.labels[LABEL.stack];
+  if (theirs) return `by kafka-lab stack '${theirs}' on engine ${rt.where} (container ${c.name})`;
+  if (c) return `by container ${c.name} on engine ${rt.where}, which is not kafka-lab's`;
+  const claim = await portClaimOf(port, stack);
+  if (claim) return `by another kafka-lab creating stack '${claim.stack}' on engine ${claim.engine} (pid ${claim.pid})`;
+  return `by a process that is not a container of engine ${rt.where} (another program, or another engine's container)`;
 }
 
 /** A port base whose whole block is free now, to suggest in messages (below the kernel's ephemeral range). */
