@@ -28,7 +28,8 @@ tests() { node --test --test-concurrency=1 --test-reporter=spec "$@"; }
 tests dist/test/unit/*.test.js dist/test/integration/classroom.test.js dist/test/integration/fleet.test.js
 # Then two lanes side by side, each one file at a time: the KRaft stack's tests with the commands-at-once
 # file (its stacks, ports and locks are its own), and every other integration file on the ZooKeeper
-# stacks. Their stacks, ports and progress never meet; two lanes keep the suite within its time on two cores. Each line says its lane.
+# stacks. Their stacks, ports and progress never meet; two lanes keep the suite within its time on two
+# cores. Each line says its lane.
 zookeeper=()
 for f in dist/test/integration/*.test.js; do
   case "$f" in */classroom.test.js | */fleet.test.js | */kraft.test.js | */races.test.js) ;; *) zookeeper+=("$f") ;; esac
