@@ -13,7 +13,8 @@ function tempName(file: string): string {
 
 const TEMP = /^\.(.+)\.(\d+)\.[a-z0-9]+\.tmp$/;
 
-function alive(pid: number): boolean {
+/** The process exists (EPERM: it does, and is someone else's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

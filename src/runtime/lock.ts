@@ -2,13 +2,14 @@
 // short one while port blocks are claimed. The file holds the owner's pid; a lock whose owner is gone
 // (killed, crashed) is taken over.
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, UserError } from '../core/errors.js';
 import { checkStackName } from '../core/stack.js';
 import { waitFor } from '../core/wait.js';
 import { systemClock } from './clock.js';
+import { alive } from '../files.js';
 
 export function lockPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(env.KAFKA_LAB_LOCK_DIR ?? tmpdir(), `kafka-lab-${name}.lock`);
@@ -20,25 +21,43 @@ export interface LockHolder {
   since: string;
 }
 
-export function alive(pid: number): boolean {
+type Seen = { state: 'absent' } | { state: 'live'; holder: LockHolder } | { state: 'stale'; text: string };
+
+async function readLock(path: string): Promise<Seen> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return { state: 'absent' };
+  let holder: Partial<LockHolder> | undefined;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    holder = JSON.parse(text) as Partial<LockHolder>;
+  } catch {
+    // not JSON: left by a holder from before locks were written whole
   }
+  if (typeof holder?.pid !== 'number' || !alive(holder.pid)) return { state: 'stale', text };
+  return { state: 'live', holder: { pid: holder.pid, what: holder.what ?? '?', since: holder.since ?? '?' } };
 }
 
 /** The live process holding the lock, or undefined when it is free or its holder is gone. */
 export async function lockHolder(path: string): Promise<LockHolder | undefined> {
-  const holder = await readFile(path, 'utf8')
-    .then(
-      (text) => JSON.parse(text) as Partial<LockHolder>,
-      () => undefined, // absent
-    )
-    .catch(() => undefined); // not JSON: left by a holder from before locks were written whole
-  if (typeof holder?.pid !== 'number' || !alive(holder.pid)) return undefined;
-  return { pid: holder.pid, what: holder.what ?? '?', since: holder.since ?? '?' };
+  const seen = await readLock(path);
+  return seen.state === 'live' ? seen.holder : undefined;
+}
+
+/**
+ * Removes a dead holder's lock, and only that: another process may have taken the lock over since it was
+ * read. The file is moved aside in one step, and put back when it turns out to be someone else's.
+ */
+async function removeStale(path: string, text: string): Promise<void> {
+  const moved = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  if (
+    !(await rename(path, moved).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return; // gone already
+  const now = await readFile(moved, 'utf8').catch(() => undefined);
+  if (now !== text) await link(moved, path).catch(() => {});
+  await rm(moved, { force: true });
 }
 
 /** Takes the lock, or says who holds it. */
@@ -47,7 +66,9 @@ export async function tryLock(
   what: string,
 ): Promise<{ release: () => Promise<void> } | { holder: LockHolder }> {
   const body = JSON.stringify({ pid: process.pid, host: hostname(), what, since: new Date().toISOString() });
-  for (let attempt = 0; attempt < 2; attempt++) {
+  // Each round ends with the lock taken, a live holder named, or the lock seen free or stale (then tried
+  // again): only other processes taking and releasing it in the moment between make another round.
+  for (let round = 0; round < 50; round++) {
     // Written aside, then linked into place: the lock appears whole or not at all (link refuses an existing name).
     const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
     await writeFile(aside, body, { mode: 0o644 });
@@ -59,11 +80,14 @@ export async function tryLock(
     } finally {
       await rm(aside, { force: true });
     }
-    const holder = await lockHolder(path);
-    if (holder) return { holder };
-    await rm(path, { force: true });
+    const seen = await readLock(path);
+    if (seen.state === 'live') return { holder: seen.holder };
+    if (seen.state === 'stale') await removeStale(path, seen.text);
   }
-  throw new UserError(`Could not take the lock ${path}.`, 'Run the command again.');
+  throw new UserError(
+    `Could not take the lock ${path}: other kafka-lab commands kept taking it.`,
+    'Run the command again.',
+  );
 }
 
 /** Takes the lock or throws a UserError naming its holder; resolves a function that releases it. */

@@ -3,7 +3,8 @@
 // the engine holds them, and the stack's labels record its block). The files are made under a short
 // host-wide lock, so one process at a time looks at them; a claim whose owner is gone is taken over.
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { alive, lockPath, waitLock } from './lock.js';
+import { alive } from '../files.js';
+import { lockPath, waitLock } from './lock.js';
 
 export interface PortClaim {
   pid: number;

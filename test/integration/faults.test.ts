@@ -28,7 +28,12 @@ test('a taken host port is named, another port base is suggested, nothing is cre
   try {
     const r = await cli(['up', ...at, '--port-base', '28092']);
     assert.equal(r.exitCode, 3, r.stderr);
-    assert.match(r.stderr, new RegExp(`Port 28093 \\(for ${STACK}-kafka-2\\) is already in use by another process`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `Port 28093 \\(for ${STACK}-kafka-2\\) is already in use by a process that is not a container of engine`,
+      ),
+    );
     assert.match(r.stderr, /--port-base \d+/);
     assert.match(r.stderr, /Nothing was created/);
     assert.deepEqual(await labelled(STACK), none);

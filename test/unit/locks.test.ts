@@ -2,7 +2,7 @@
 // and claims made side by side never overlap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,17 +91,51 @@ test('eight processes claiming the first free block at once each get a different
   );
   const bases = await Promise.all(
     children.map(
-      (c) =>
-        new Promise<string>((resolve) => {
+      (c, i) =>
+        new Promise<string>((resolve, reject) => {
           let out = '';
           c.stdout!.on('data', (d: Buffer) => {
             out += d.toString();
             if (out.length >= 5) resolve(out);
           });
+          // A child that fails ends the test with its error instead of leaving it waiting.
+          c.catch((err: Error) => reject(new Error(`claimer s${i}: ${err.message}`)));
+          void c.then((r) => reject(new Error(`claimer s${i} ended before claiming: ${r.stderr}`)));
         }),
     ),
   );
   for (const c of children) c.stdin!.end();
   await Promise.all(children);
   assert.equal(new Set(bases).size, 8, `blocks: ${bases.join(', ')}`);
+});
+
+test('six processes taking and releasing one lock 25 times each: every take succeeds, never two at once', async () => {
+  const path = lockPath('unit-busy');
+  const trace = join(process.env.KAFKA_LAB_LOCK_DIR!, 'busy-trace');
+  const lockModule = fileURLToPath(new URL('../../src/runtime/lock.js', import.meta.url));
+  const script = `
+    const { appendFileSync } = await import('node:fs');
+    const { waitLock } = await import(${JSON.stringify(lockModule)});
+    for (let i = 0; i < 25; i++) {
+      const release = await waitLock(${JSON.stringify(path)}, 'busy');
+      appendFileSync(${JSON.stringify(trace)}, 'in ' + process.pid + '\\n');
+      appendFileSync(${JSON.stringify(trace)}, 'out ' + process.pid + '\\n');
+      await release();
+    }
+  `;
+  const results = await Promise.all(
+    Array.from({ length: 6 }, () =>
+      execa('node', ['--input-type=module', '-e', script], {
+        env: { KAFKA_LAB_LOCK_DIR: process.env.KAFKA_LAB_LOCK_DIR },
+        reject: false,
+      }),
+    ),
+  );
+  for (const r of results) assert.equal(r.exitCode, 0, r.stderr);
+  const lines = readFileSync(trace, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 6 * 25 * 2);
+  for (let i = 0; i < lines.length; i += 2) {
+    const pid = lines[i]!.split(' ')[1];
+    assert.deepEqual([lines[i], lines[i + 1]], [`in ${pid}`, `out ${pid}`], `line ${i + 1}: two holders at once`);
+  }
 });
