@@ -161,13 +161,20 @@ function unquotedTemplates(doc: Document): void {
   });
 }
 
-/** A key that is a list or a map would become its text ('[ a, b ]') in JavaScript: refused. */
+/**
+ * A key that is a list, a map or a tagged value (`!!binary`) would become its text ('[ a, b ]') in
+ * JavaScript, with a warning from yaml: refused.
+ */
 function collectionKeys(file: string, doc: Document, lines: LineCounter, next: string): void {
   visit(doc, {
     Pair(_key, pair) {
-      if (isScalar(pair.key) || pair.key === null || !isNode(pair.key)) return undefined;
+      if (pair.key === null || !isNode(pair.key)) return undefined;
+      if (isScalar(pair.key) && (pair.key.value === null || typeof pair.key.value !== 'object')) return undefined;
       const { line, col } = lines.linePos(pair.key.range?.[0] ?? 0);
-      throw new UserError(`${file}:${line}:${col}: a key must be plain text, not a list or a map`, next);
+      throw new UserError(
+        `${file}:${line}:${col}: a key must be plain text, not a list, a map or a tagged value`,
+        next,
+      );
     },
   });
 }

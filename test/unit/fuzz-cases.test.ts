@@ -107,17 +107,20 @@ test('a solution command with {{stack-flag}} is refused: its words change when r
   assert.equal(parseLab('labs/fuzz-lab.yaml', lab('docker exec {{kafka-1}} kafka-topics --list')).steps.length, 1);
 });
 
-// bench/fuzz.js (the labs' structure mutants): a key that is a list or a map was taken as its text
-// ('[ one, two ]'), with a warning of the yaml package on stderr.
-test('a key that is a list or a map is refused with file:line:column', () => {
+// bench/fuzz.js (the labs' structure mutants, then the text mutants): a key that is a list, a map or a
+// `!!binary` value was taken as its text ('[ one, two ]', 'hello'), with a warning of the yaml package on
+// stderr.
+test('a key that is a list, a map or a tagged value is refused with file:line:column', () => {
   for (const [text, at] of [
     ['id: x\n? [one, two]\n: x\n', '2:3'],
     ['id: x\nsteps: [{[a]: 1}]\n', '2:10'],
+    ['id: x\n? !!binary aGVsbG8=\n: 1\n', '2:12'],
   ] as const)
     assert.throws(
       () => parseLab('labs/x.yaml', text),
       (err: Error) =>
-        err instanceof UserError && err.message === `labs/x.yaml:${at}: a key must be plain text, not a list or a map`,
+        err instanceof UserError &&
+        err.message === `labs/x.yaml:${at}: a key must be plain text, not a list, a map or a tagged value`,
     );
 });
 
