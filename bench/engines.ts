@@ -36,7 +36,7 @@ async function timed(args: string[], env: Record<string, string>): Promise<numbe
 
 try {
   await execa('node', [cliPath, 'down', ...at, '--volumes'], { env: via.unix, reject: false });
-  await timed(['up', ...at, '--port-base', '32992'], via.unix);
+  await timed(['up', ...at, '--port-base', '26092'], via.unix);
   await timed(['solve', lab, ...at, '--quiet'], via.unix);
   const rows: [string, string[]][] = [
     [`grade ${lab} --json`, ['grade', lab, ...at, '--json']],

@@ -3,7 +3,7 @@
 // The second engine is scripts/second-engine.sh's (its own state directory, bridge and address pool, as
 // test/integration/fleet.test.ts uses), reached through a unix:// Docker context; it is stopped after if
 // this bench started it. Runs alternate (two engines, one engine, two, one, ...), each from nothing:
-// the stacks are removed between runs. Stacks fleet-b1..fleet-b4 on ports from 35092.
+// the stacks are removed between runs. Stacks fleet-b1..fleet-b4 on ports from 23592.
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ const engineEnv = {
   KAFKA_LAB_ENGINE2_SSH_PORT: '2203',
 };
 const STACKS = 'fleet-b1..fleet-b4';
-const PORTS = ['--port-base', '35092'];
+const PORTS = ['--port-base', '23592'];
 
 const wasRunning =
   (await execa('docker', ['-H', `unix://${engineEnv.KAFKA_LAB_ENGINE2_DIR}/docker.sock`, 'version'], { reject: false }))

@@ -30,7 +30,7 @@ const cliPath = fileURLToPath(new URL('../bin/kafka-lab.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kafka-lab-footprint-'));
 const env = { CI: '1', KAFKA_LAB_IMAGES: values.images!, KAFKA_LAB_STATE: join(dir, 'state') };
 const STACK = 'bench-footprint';
-const at = ['--stack', STACK, '--port-base', '35292'];
+const at = ['--stack', STACK, '--port-base', '26392'];
 const JDK_ARCHIVE = '-XX:SharedArchiveFile=/usr/lib/jvm/java-17-openjdk-amd64/lib/server/classes.jsa';
 
 type Env = Record<string, string>;

@@ -182,7 +182,7 @@ let stopReason: string | undefined;
 let ctx: StackContext | undefined;
 
 try {
-  const up = await kl(['up', ...at, '--port-base', '37092', '--profile', profile]);
+  const up = await kl(['up', ...at, '--port-base', '26592', '--profile', profile]);
   upRssMiB = up.rssMiB;
   if (up.exitCode !== 0) throw new Error(`kafka-lab up exited ${up.exitCode}: ${up.stderr.trim()}`);
   ctx = await stackContext({ stack: STACK, images: 'local' });

@@ -100,7 +100,7 @@ after(async () => {
 });
 
 test('up --stacks over two contexts places stacks on both engines, no two sharing a block of ports', async () => {
-  const r = await run(['up', '--stacks', 'fleet-01..fleet-04', ...ROOM, '--port-base', '33092', '--json']);
+  const r = await run(['up', '--stacks', 'fleet-01..fleet-04', ...ROOM, '--port-base', '23092', '--json']);
   assert.equal(r.exitCode, 0, r.stderr);
   const outcomes = JSON.parse(r.stdout) as { stack: string; engine: string; ok: boolean }[];
   assert.deepEqual(

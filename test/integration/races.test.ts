@@ -15,8 +15,8 @@ import { eventually } from '../poll.js';
 
 const A = 'race-a';
 const B = 'race-b';
-const BASE_A = '38092';
-const BASE_B = '38192';
+const BASE_A = '26692';
+const BASE_B = '26792';
 const cliPath = fileURLToPath(new URL('../../bin/kafka-lab.js', import.meta.url));
 const lockDir = mkdtempSync(join(tmpdir(), 'kafka-lab-races-locks-'));
 const stateDir = mkdtempSync(join(tmpdir(), 'kafka-lab-races-state-'));
@@ -72,13 +72,13 @@ test('a port that is taken names its holder: a kafka-lab stack, or a process out
   assert.deepEqual(await labelled('race-x'), { containers: [], networks: [], volumes: [] });
 
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 38293 }, resolve));
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 26893 }, resolve));
   try {
-    const held = await cli(['up', '--stack', 'race-x', '--port-base', '38292']);
+    const held = await cli(['up', '--stack', 'race-x', '--port-base', '26892']);
     assert.equal(held.exitCode, 3, held.stderr);
     assert.match(
       held.stderr,
-      /Port 38293 \(for race-x-kafka-2\) is already in use by a process that is not a container of engine/,
+      /Port 26893 \(for race-x-kafka-2\) is already in use by a process that is not a container of engine/,
     );
     assert.deepEqual(await labelled('race-x'), { containers: [], networks: [], volumes: [] });
   } finally {
