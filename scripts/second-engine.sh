@@ -177,6 +177,8 @@ case "${1:-}" in
     fi
     if ip link show "$BRIDGE" >/dev/null 2>&1; then ip link delete "$BRIDGE"; fi
     while forward_rule -C 2>/dev/null; do forward_rule -D; done
+    # A dockerd that was killed (the fleet test does) leaves its data root's mounts; deepest first.
+    awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount -l "$m"; done
     ;;
   env)
     envlines
