@@ -48,13 +48,11 @@ export async function lockHolder(path: string): Promise<LockHolder | undefined> 
  */
 async function removeStale(path: string, text: string): Promise<void> {
   const moved = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
-  if (
-    !(await rename(path, moved).then(
-      () => true,
-      () => false,
-    ))
-  )
+  try {
+    await rename(path, moved);
+  } catch {
     return; // gone already
+  }
   const now = await readFile(moved, 'utf8').catch(() => undefined);
   if (now !== text) await link(moved, path).catch(() => {});
   await rm(moved, { force: true });
