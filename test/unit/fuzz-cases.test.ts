@@ -9,6 +9,7 @@ import { UserError } from '../../src/core/errors.js';
 import { openLab } from '../../src/lab/tracks.js';
 import { parseLab } from '../../src/lab/load.js';
 import { parseRoster } from '../../src/grading/roster.js';
+import { labWithSolution } from '../fuzz.js';
 
 /** A labs folder with the real labs and this course file. */
 function labsWith(tracks: string): string {
@@ -86,19 +87,7 @@ test('YAML nested thousands of levels deep is refused in plain words, with file:
 // bench/fuzz.js, seed 1531978278 (path 3989:0:0:2): the loader checked the words before rendering, and
 // {{stack-flag}} renders to nothing on the default stack, so this ran `docker exec kafka-1` with no command.
 test('a solution command with {{stack-flag}} is refused: its words change when rendered', () => {
-  const lab = (run: string) =>
-    [
-      'id: fuzz-lab',
-      'title: Fuzz',
-      'summary: A lab made by the fuzz test.',
-      'minutes: 5',
-      'steps:',
-      '  - id: one',
-      '    title: One',
-      '    instructions: Do it.',
-      '    solution:',
-      `      - run: ${JSON.stringify(run)}`,
-    ].join('\n');
+  const lab = (run: string) => labWithSolution([run]);
   assert.throws(
     () => parseLab('labs/fuzz-lab.yaml', lab('docker exec {{kafka-1}} {{stack-flag}}')),
     (err: Error) =>
