@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { eventually } from '../test/poll.js';
+import { terminalEnv } from '../test/terminal-env.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,16 +34,10 @@ const STACK = 'ui-bench';
 const PORT_BASE = '29792';
 const SOCKET = `kafka-lab-ui-bench-${process.pid}`;
 const stateDir = mkdtempSync(join(tmpdir(), 'kafka-lab-ui-bench-'));
-const env: Record<string, string> = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: process.env.HOME ?? '/root',
-  TERM: 'xterm-256color',
-  LANG: 'C.UTF-8',
-  LC_ALL: 'C.UTF-8',
-  KAFKA_LAB_IMAGES: 'local',
+const env = terminalEnv({
   KAFKA_LAB_STATE: stateDir,
   ...(process.env.NODE_ENV ? { NODE_ENV: process.env.NODE_ENV } : {}),
-};
+});
 const launchOf = (cli: string) => ['node', cli, 'lab', 'broker-failover', '--stack', STACK, '--port-base', PORT_BASE];
 const clis = [cliPath, ...(values.against ? [values.against] : [])];
 

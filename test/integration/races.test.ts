@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { cli as baseCli, expectOk, labelled, type CliResult } from './helpers.js';
 import { eventually } from '../poll.js';
+import { terminalEnv } from '../terminal-env.js';
 
 const A = 'race-a';
 const B = 'race-b';
@@ -182,16 +183,10 @@ test('images build twice at once, with the images present: both say so, and the 
 
 test('two lab screens on one stack and lab: both keep working, the file stays whole, the last save wins with a notice', async () => {
   const socket = `kafka-lab-races-${process.pid}`;
-  const termEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/root',
-    TERM: 'xterm-256color',
-    LANG: 'C.UTF-8',
-    LC_ALL: 'C.UTF-8',
-    KAFKA_LAB_IMAGES: 'local',
+  const termEnv = terminalEnv({
     ...env,
     ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
-  };
+  });
   const tmux = (args: string[]) =>
     execa('tmux', ['-u', '-L', socket, ...args], { env: termEnv, extendEnv: false, reject: false });
   const screen = async (w: string) => (await tmux(['capture-pane', '-p', '-t', w])).stdout;

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { terminalEnv } from '../terminal-env.js';
 import { execa } from 'execa';
 import { cli, expectOk, labelled } from './helpers.js';
 import { eventually } from '../poll.js';
@@ -19,17 +20,10 @@ const cliPath = fileURLToPath(new URL('../../bin/kafka-lab.js', import.meta.url)
 const stateDir = mkdtempSync(join(tmpdir(), 'kafka-lab-ui-tui-'));
 const launch = `node ${cliPath} lab broker-failover --stack ${STACK} --port-base ${PORT_BASE}`;
 
-/** The terminal's environment: no CI (that would mean plain output), UTF-8, the offline images. */
-const termEnv: Record<string, string> = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: process.env.HOME ?? '/root',
-  TERM: 'xterm-256color',
-  LANG: 'C.UTF-8',
-  LC_ALL: 'C.UTF-8',
-  KAFKA_LAB_IMAGES: 'local',
+const termEnv = terminalEnv({
   KAFKA_LAB_STATE: stateDir,
   ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
-};
+});
 
 const tmux = (args: string[]) =>
   execa('tmux', ['-u', '-L', SOCKET, ...args], { env: termEnv, extendEnv: false, reject: false });
