@@ -11,6 +11,7 @@ import { courseOn, walkLab } from './walk.js';
 import { loadCourse, openLab } from '../../src/lab/tracks.js';
 import { labsDir } from '../../src/paths.js';
 import { eventually } from '../poll.js';
+import { execa } from 'execa';
 
 const STACK = 'it-kraft';
 const at = ['--stack', STACK];
@@ -25,10 +26,17 @@ interface Status {
 const status = async (): Promise<Status> => JSON.parse((await cli(['status', ...at, '--json'])).stdout) as Status;
 
 async function whole(): Promise<Status> {
-  return eventually('the quorum and the cluster whole', 90_000, async () => {
-    const s = await status();
-    return s.healthy ? s : undefined;
-  });
+  // Each status starts a JVM in a container (kafka-metadata-quorum): a second between them is plenty.
+  return eventually(
+    'the quorum and the cluster whole',
+    90_000,
+    async () => {
+      const s = await status();
+      if (!s.healthy) throw new Error(`not whole: ${JSON.stringify({ quorum: s.quorum, brokers: s.brokers })}`);
+      return s;
+    },
+    { intervalMs: 1000 },
+  );
 }
 
 before(async () => {
@@ -51,6 +59,32 @@ test('up is ready as KRaft means it: a quorum leader, three voters caught up, th
   const r = await cli(['up', ...at, '--profile', 'zookeeper']);
   assert.equal(r.exitCode, 3, r.stderr);
   assert.match(r.stderr, /runs the kraft profile; --profile zookeeper cannot change it in place/);
+});
+
+// Docker gives a started container the lowest free address of its network, so two controllers stopped
+// and started in the other order swap addresses. A JVM keeps a name's address for 30 s, and the
+// follower left running looked both names up again as their connections closed: dialling controller-2
+// it reached controller-1, was refused (INVALID_VOTER_KEY) on a connection that never failed, and the
+// quorum never became whole (as in the controller-quorum lab's heal, which stops the leader and one
+// more). The stack's nodes keep no address of a name (KAFKA_OPTS in the compose file).
+test('the leader and a follower stopped and started in the other order swap addresses; the quorum is whole again', async () => {
+  const q = (await whole()).quorum!;
+  const follower = [101, 102, 103].find((id) => id !== q.leaderId)!;
+  const [a, b] = [101, 102, 103].filter((id) => id !== follower).map((id) => `${STACK}-controller-${id - 100}`);
+  const address = async (name: string) =>
+    Object.values((await docker.getContainer(name).inspect()).NetworkSettings.Networks)[0]!.IPAddress;
+  const was = { [a!]: await address(a!), [b!]: await address(b!) };
+  const [low, high] = [a!, b!].sort((x, y) => was[x]!.localeCompare(was[y]!, 'en', { numeric: true }));
+  await execa('docker', ['stop', a!, b!]);
+  await execa('docker', ['start', high!]);
+  await execa('docker', ['start', low!]);
+  assert.deepEqual(
+    [await address(high!), await address(low!)],
+    [was[low!], was[high!]],
+    'the engine did not give the addresses back swapped, so this test proves nothing here',
+  );
+  const s = await whole();
+  assert.deepEqual(s.quorum?.voters, [101, 102, 103]);
 });
 
 test('kafkajs against Kafka 4: every call kafka-lab makes (KIP-896 removed old protocol versions)', async () => {
